@@ -1,0 +1,7 @@
+"""python -m classicnets"""
+
+import sys
+
+from classicnets.cli.main import main
+
+sys.exit(main())

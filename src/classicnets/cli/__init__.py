@@ -1,0 +1,1 @@
+"""Thin command-line adapters: parse, call a library function, print."""

@@ -1,0 +1,63 @@
+"""Argument helpers shared by the subcommands: flags made from option dataclasses, value parsers."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import typing
+from typing import Any
+
+
+def int_tuple(text: str) -> tuple[int, ...]:
+    """'256,256' -> (256, 256); '' -> ()."""
+    try:
+        return tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers like 256,128, got {text!r}") from None
+
+
+def image_size(text: str) -> tuple[int, int]:
+    """'28' -> (28, 28); '32x24' -> (32, 24) as height x width."""
+    parts = text.lower().split("x")
+    try:
+        sizes = tuple(int(p) for p in parts)
+    except ValueError:
+        sizes = ()
+    if len(sizes) == 1:
+        sizes = sizes * 2
+    if len(sizes) != 2 or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"expected a size like 28 or 32x24 (height x width), got {text!r}")
+    return sizes  # type: ignore[return-value]
+
+
+def add_dataclass_options(parser: argparse.ArgumentParser, options: type, title: str) -> None:
+    """One --flag per dataclass field, with its help, default and choices; defaults stay None (= not given)."""
+    group = parser.add_argument_group(title)
+    hints = typing.get_type_hints(options)
+    for field in dataclasses.fields(options):
+        flag = "--" + field.name.replace("_", "-")
+        help_text = f"{field.metadata.get('help', '')} (default: {format_default(field.default)})"
+        kind = hints[field.name]
+        if kind is bool:
+            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        elif typing.get_origin(kind) is tuple:
+            group.add_argument(flag, type=int_tuple, default=None, metavar="N,N", help=help_text)
+        else:
+            group.add_argument(flag, type=kind, default=None, choices=field.metadata.get("choices"), help=help_text)
+
+
+def given_options(args: argparse.Namespace, options: type) -> dict[str, Any]:
+    """The dataclass fields the user set on the command line."""
+    values = {field.name: getattr(args, field.name, None) for field in dataclasses.fields(options)}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def format_default(value: Any) -> str:
+    """Defaults the way they are typed on the command line."""
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value) or "''"
+    return str(value)
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the examples in epilogs as written."""

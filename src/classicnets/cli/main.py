@@ -1,0 +1,49 @@
+"""The `classicnets` command: parses the sub-command, runs it, turns user errors into exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from classicnets import __version__
+from classicnets.cli import datasets, evaluate, models, predict, train
+from classicnets.cli.common import HelpFormatter
+from classicnets.errors import UserError
+
+EXAMPLES = """examples:
+  classicnets datasets                       # what data is here
+  classicnets models                         # what can be trained, with options
+  classicnets train mlp --epochs 5           # train; writes runs/mlp-<dataset>-<time>/
+  classicnets evaluate runs/<run>            # test metrics again
+  classicnets predict runs/<run> digit.png   # classify your own images
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    parser = argparse.ArgumentParser(prog="classicnets", description="Train, evaluate and use the classic neural networks.",
+                                     epilog=EXAMPLES, formatter_class=HelpFormatter)
+    parser.add_argument("--version", action="version", version=f"classicnets {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (train, evaluate, predict, datasets, models):
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: exit 0 on success, 2 on bad input or usage, 130 when interrupted."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UserError as error:
+        print(f"classicnets {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted; continue a training run with --run-dir DIR --resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

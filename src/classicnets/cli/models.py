@@ -1,0 +1,30 @@
+"""`classicnets models`: the model families and their options."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from classicnets.cli.common import HelpFormatter, format_default
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register `models`."""
+    parser = subparsers.add_parser("models", help="list the models and their options", formatter_class=HelpFormatter,
+                                   description="List the model families and their options.",
+                                   epilog="examples:\n  classicnets models\n  classicnets train mlp --help\n")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print each model and its options with defaults."""
+    from classicnets.models import describe_options, get_spec, model_names
+
+    for name in model_names():
+        spec = get_spec(name)
+        print(f"{name}: {spec.summary}")
+        for row in describe_options(spec):
+            flag = "--" + row["name"].replace("_", "-")
+            print(f"    {flag:<18} {row['help']} (default: {format_default(row['default'])})")
+    print("Common to all: --dataset --epochs --batch-size --lr --optimizer --seed --early-stopping --run-dir --resume")
+    return 0

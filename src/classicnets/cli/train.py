@@ -1,0 +1,119 @@
+"""`classicnets train MODEL`: parse flags, build the config, call train_and_evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from classicnets.cli.common import HelpFormatter, add_dataclass_options, given_options, image_size
+from classicnets.config import DISTRIBUTE, OPTIMIZERS, DataConfig, RunConfig, TrainConfig
+from classicnets.errors import UserError
+from classicnets.models import get_spec, model_names
+
+EXAMPLES = """examples:
+  classicnets train mlp --epochs 5
+  classicnets train cnn --dataset fashion-mnist --epochs 3 --run-dir runs/cnn-fashion
+  classicnets train mlp --hidden 256,256 --initializer random_normal --dropout 0 --activation relu
+  classicnets train rnn --cell gru --units 64 --dataset digits
+  classicnets train softmax --dataset ./my_images --image-size 28 --color grayscale
+  classicnets train cnn --run-dir runs/cnn-fashion --resume --epochs 6    # continue (and extend) a run
+"""
+
+TRAIN_FLAGS = {  # flag -> TrainConfig field
+    "epochs": "epochs", "batch_size": "batch_size", "lr": "learning_rate", "optimizer": "optimizer",
+    "seed": "seed", "early_stopping": "early_stopping", "steps_per_execution": "steps_per_execution",
+    "distribute": "distribute",
+}
+DATA_FLAGS = ("dataset", "data_dir", "image_size", "color", "test_fraction", "validation_fraction")
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register `train` with one sub-command per model, each with its own options."""
+    parser = subparsers.add_parser("train", help="train a model into a run directory", epilog=EXAMPLES,
+                                   formatter_class=HelpFormatter, description="Train a model into a run directory.")
+    models = parser.add_subparsers(dest="model", metavar="MODEL", required=True)
+    for name in model_names():
+        spec = get_spec(name)
+        sub = models.add_parser(name, help=spec.summary, epilog=EXAMPLES, formatter_class=HelpFormatter,
+                                description=f"Train {name}: {spec.summary}.")
+        add_common_flags(sub)
+        add_dataclass_options(sub, spec.options, f"{name} options")
+        sub.set_defaults(handler=run)
+
+
+def add_common_flags(parser: argparse.ArgumentParser) -> None:
+    """Data, training and run-directory flags shared by every model."""
+    data = parser.add_argument_group("data")
+    data.add_argument("--dataset", help="mnist, fashion-mnist, digits, a folder of class sub-folders, a .csv or .npz "
+                      "(default: mnist when available, else the bundled digits)")
+    data.add_argument("--data-dir", help="folder holding the dataset's files (IDX .gz or Keras .npz)")
+    data.add_argument("--image-size", type=image_size, help="size images of a folder are converted to, e.g. 28 or 32x24")
+    data.add_argument("--color", choices=("grayscale", "rgb"), help="colour mode for images of a folder")
+    data.add_argument("--test-fraction", type=float, help="test share for data without a test split (default: 0.2)")
+    data.add_argument("--validation-fraction", type=float, help="share of training data held out (default: 0.1)")
+    train = parser.add_argument_group("training")
+    defaults = TrainConfig()
+    train.add_argument("--epochs", type=int, help=f"passes over the training data (default: {defaults.epochs})")
+    train.add_argument("--batch-size", type=int, help=f"examples per step (default: {defaults.batch_size})")
+    train.add_argument("--lr", type=float, help=f"learning rate (default: {defaults.learning_rate})")
+    train.add_argument("--optimizer", choices=OPTIMIZERS, help=f"(default: {defaults.optimizer})")
+    train.add_argument("--seed", type=int, help=f"seed of every random choice (default: {defaults.seed})")
+    train.add_argument("--early-stopping", type=int, metavar="PATIENCE",
+                       help="stop when validation loss has not improved for PATIENCE epochs (default: off)")
+    train.add_argument("--steps-per-execution", type=int, help=f"steps per compiled call (default: {defaults.steps_per_execution})")
+    train.add_argument("--distribute", choices=DISTRIBUTE, help="TensorFlow strategy: mirrored = all local devices, "
+                       "multi-worker = the cluster in TF_CONFIG (default: none)")
+    run = parser.add_argument_group("run directory")
+    run.add_argument("--run-dir", type=Path, help="where the run is written (default: runs/<model>-<dataset>-<time>)")
+    run.add_argument("--resume", action="store_true", help="continue the interrupted run in --run-dir")
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def given(args: argparse.Namespace, names: Any) -> dict[str, Any]:
+    """The flags among `names` that the user set."""
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """A new run's config from the command line."""
+    spec = get_spec(args.model)
+    train = {TRAIN_FLAGS[flag]: value for flag, value in given(args, TRAIN_FLAGS).items()}
+    return RunConfig(model=args.model, model_options=given_options(args, spec.options),
+                     data=DataConfig(**given(args, DATA_FLAGS)), train=TrainConfig(**train))
+
+
+def resumed_config(args: argparse.Namespace, stored: RunConfig) -> RunConfig:
+    """The stored config; only --epochs (and display flags) may change on resume."""
+    if stored.model != args.model:
+        raise UserError(f"{args.run_dir} holds a {stored.model!r} run, not {args.model!r}; "
+                        f"resume it with `classicnets train {stored.model} --run-dir {args.run_dir} --resume`")
+    requested = config_from_args(args)
+    changed = [f"--{flag.replace('_', '-')}" for flag in given(args, DATA_FLAGS)
+               if getattr(requested.data, flag) != getattr(stored.data, flag)]
+    changed += [f"--{flag.replace('_', '-')}" for flag, field in TRAIN_FLAGS.items()
+                if field != "epochs" and getattr(args, flag) is not None
+                and getattr(requested.train, field) != getattr(stored.train, field)]
+    changed += [f"--{name.replace('_', '-')}" for name, value in requested.model_options.items()
+                if stored.model_options.get(name, value) != value]
+    if changed:
+        raise UserError(f"cannot change {', '.join(changed)} when resuming {args.run_dir}: the run keeps the "
+                        "settings it started with (only --epochs may grow). Start a new run to change them.")
+    epochs = args.epochs if args.epochs is not None else stored.train.epochs
+    return dataclasses.replace(stored, train=dataclasses.replace(stored.train, epochs=epochs))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train and evaluate; prints progress and a one-line summary."""
+    from classicnets import runs
+    from classicnets.workflows import train_and_evaluate
+
+    if args.resume:
+        if args.run_dir is None:
+            raise UserError("--resume needs --run-dir: the folder of the run to continue")
+        config = resumed_config(args, runs.read_config(runs.open_run(args.run_dir)))
+    else:
+        config = config_from_args(args)
+    train_and_evaluate(config, args.run_dir, resume=args.resume, verbose=not args.quiet)
+    return 0

@@ -1,0 +1,123 @@
+"""Run configuration: frozen dataclasses, loaded from and saved to JSON; unknown keys are an error."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from classicnets.errors import UserError
+
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
+DISTRIBUTE = ("none", "mirrored", "multi-worker")
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Which data a run trains on and how it is split."""
+
+    dataset: str | None = None  # None: MNIST when it can be had, else the bundled digits
+    data_dir: str | None = None
+    image_size: tuple[int, int] | None = None  # for image folders; None: 28x28
+    color: str | None = None  # 'grayscale' or 'rgb', for image folders
+    test_fraction: float = 0.2  # for datasets without their own test split
+    validation_fraction: float = 0.1
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How a run trains."""
+
+    epochs: int = 5
+    batch_size: int = 128
+    optimizer: str = "adam"
+    learning_rate: float = 1e-3
+    seed: int = 0
+    early_stopping: int = 0  # patience in epochs on validation loss; 0 turns it off
+    steps_per_execution: int = 32  # training steps per compiled call: fewer Python round trips
+    distribute: str = "none"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything needed to rebuild, retrain or use a run, with no flags."""
+
+    model: str
+    model_options: dict[str, Any] = field(default_factory=dict)
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    data_info: dict[str, Any] = field(default_factory=dict)  # facts of the loaded data: shapes, class names
+
+
+def validate_train(train: TrainConfig) -> TrainConfig:
+    """Check training values; raise UserError naming the bad one."""
+    checks = [
+        (train.epochs >= 1, f"epochs must be at least 1. Received: epochs={train.epochs}"),
+        (train.batch_size >= 1, f"batch size must be at least 1. Received: batch_size={train.batch_size}"),
+        (train.learning_rate > 0, f"learning rate must be positive. Received: lr={train.learning_rate}"),
+        (train.optimizer in OPTIMIZERS, f"unknown optimizer {train.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}"),
+        (train.early_stopping >= 0, f"early stopping patience must be >= 0. Received: {train.early_stopping}"),
+        (train.steps_per_execution >= 1, f"steps per execution must be >= 1. Received: {train.steps_per_execution}"),
+        (train.distribute in DISTRIBUTE, f"unknown --distribute {train.distribute!r}; choose one of {', '.join(DISTRIBUTE)}"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise UserError(message)
+    return train
+
+
+def validate_data(data: DataConfig) -> DataConfig:
+    """Check data values; raise UserError naming the bad one."""
+    for name in ("test_fraction", "validation_fraction"):
+        value = getattr(data, name)
+        if not 0 <= value < 1:
+            raise UserError(f"{name.replace('_', ' ')} must be in [0, 1). Received: {name}={value}")
+    return data
+
+
+def _build(cls: type, values: dict[str, Any], where: str) -> Any:
+    """Make dataclass `cls` from a dict, rejecting keys it does not have."""
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise UserError(
+            f"{where}: unknown key(s) {', '.join(unknown)}. Known keys: {', '.join(sorted(known))}. "
+            "Remove or rename them."
+        )
+    if "image_size" in values and values["image_size"] is not None:
+        values = {**values, "image_size": tuple(values["image_size"])}
+    return cls(**values)
+
+
+def config_from_dict(values: dict[str, Any], where: str = "config") -> RunConfig:
+    """Rebuild a RunConfig from its JSON form."""
+    values = dict(values)
+    if "model" not in values:
+        raise UserError(f"{where}: the key 'model' is missing")
+    data = _build(DataConfig, values.pop("data", {}), f"{where} [data]")
+    train = _build(TrainConfig, values.pop("train", {}), f"{where} [train]")
+    return _build(RunConfig, {**values, "data": data, "train": train}, where)
+
+
+def save_config(config: RunConfig, path: Path) -> None:
+    """Write the config as readable JSON."""
+    Path(path).write_text(json.dumps(dataclasses.asdict(config), indent=2) + "\n")
+
+
+def load_config(path: Path) -> RunConfig:
+    """Read a config written by save_config."""
+    try:
+        values = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise UserError(f"{path} does not exist: this is not a classicnets run directory") from None
+    except json.JSONDecodeError as error:
+        raise UserError(f"{path} is not valid JSON ({error}); restore it or train a new run") from None
+    return config_from_dict(values, where=str(path))
+
+
+def with_overrides(config: RunConfig, train: dict[str, Any] | None = None, **top: Any) -> RunConfig:
+    """Return a copy with some training values (and top-level fields) replaced."""
+    new_train = dataclasses.replace(config.train, **(train or {}))
+    return dataclasses.replace(config, train=new_train, **top)

@@ -1,0 +1,83 @@
+"""Helpers shared by the plots: saving a figure and turning image arrays into something imshow draws.
+
+Figures are built with matplotlib.figure.Figure, never pyplot: no window opens, no global figure
+registry fills up, and the host program's backend choice is left alone (PNG files render with Agg).
+"""
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+DPI = 100
+# Float images are expected in [0, 1]; small overshoot (e.g. a linear decoder) is clipped,
+# anything further out is almost surely another scale ([-1, 1] or [0, 255]) and is refused.
+FLOAT_SLACK = 0.5
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """Return a figure (inches) with constrained layout, not registered with pyplot."""
+    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+
+
+def save_figure(figure: Figure, path: str | Path) -> Path:
+    """Write `figure` as a PNG at `path`, creating parent folders, and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="png", dpi=DPI)
+    figure.clear()
+    return path
+
+
+def as_image_batch(images: np.ndarray, name: str = "images") -> np.ndarray:
+    """Return images as (N, H, W, C) with C 1 or 3; accepts (N, H, W) grayscale."""
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., np.newaxis]
+    if images.ndim != 4 or images.shape[-1] not in (1, 3):
+        raise ValueError(
+            f"{name} must have shape (N, H, W), (N, H, W, 1) or (N, H, W, 3). Received shape: {images.shape}"
+        )
+    return images
+
+
+def displayable(image: np.ndarray) -> np.ndarray:
+    """Return one (H, W, C) image as float in [0, 1]: (H, W) for grayscale, (H, W, 3) for colour."""
+    image = np.asarray(image)
+    if np.issubdtype(image.dtype, np.floating):
+        low, high = float(np.nanmin(image)), float(np.nanmax(image))
+        if low < -FLOAT_SLACK or high > 1 + FLOAT_SLACK:
+            raise ValueError(
+                f"float images must lie in [0, 1]. Received values from {low:.3g} to {high:.3g}; "
+                "rescale them first (e.g. (x + 1) / 2 for [-1, 1], x / 255 for [0, 255])."
+            )
+        image = np.clip(image, 0.0, 1.0)
+    elif image.min() >= 0 and image.max() <= 255:
+        image = image.astype(np.float64) / 255.0
+    else:
+        raise ValueError(f"integer images must lie in [0, 255]. Received dtype {image.dtype} with "
+                         f"values from {image.min()} to {image.max()}")
+    return image[..., 0] if image.shape[-1] == 1 else image
+
+
+def draw_image(axes: Axes, image: np.ndarray) -> None:
+    """Draw one (H, W, C) image on `axes` with no ticks; grayscale uses a gray colour map."""
+    pixels = displayable(image)
+    axes.imshow(pixels, cmap="gray" if pixels.ndim == 2 else None, vmin=0.0, vmax=1.0,
+                interpolation="nearest")
+    hide_ticks(axes)
+
+
+def hide_ticks(axes: Axes) -> None:
+    """Remove ticks and frame from `axes` but keep its labels usable."""
+    axes.set_xticks([])
+    axes.set_yticks([])
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+
+
+def grid_shape(count: int) -> tuple[int, int]:
+    """Return (rows, columns) of a near-square grid holding `count` panels."""
+    columns = int(np.ceil(np.sqrt(count)))
+    return int(np.ceil(count / columns)), columns

@@ -1,0 +1,175 @@
+"""Plots of training history, confusion matrices and image grids, each written as one PNG file."""
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
+
+from classicnets.evaluation._figures import (
+    as_image_batch,
+    draw_image,
+    grid_shape,
+    new_figure,
+    save_figure,
+)
+from classicnets.evaluation.metrics import check_labels, confusion_counts
+
+# History keys that describe the run rather than a metric to plot.
+NOT_METRICS = {"epoch", "seconds", "lr", "learning_rate"}
+MARKERS_UP_TO_EPOCHS = 30
+ANNOTATE_UP_TO_CLASSES = 20
+RIGHT_COLOR, WRONG_COLOR = "tab:green", "tab:red"
+PANEL_INCHES = 1.8
+ONE_LINE_TITLE_CHARACTERS = 22  # about what fits over a PANEL_INCHES-wide image at font size 9
+
+
+def metric_families(history: dict[str, list[float]]) -> dict[str, list[str]]:
+    """Group history keys by metric: {"loss": ["loss", "val_loss"], ...}, loss first."""
+    families: dict[str, list[str]] = {}
+    for key in history:
+        if key not in NOT_METRICS:
+            families.setdefault(key.removeprefix("val_"), []).append(key)
+    if not families:
+        raise ValueError(f"history has no metrics to plot. Received keys: {sorted(history)}")
+    return dict(sorted(families.items(), key=lambda item: item[0] != "loss"))
+
+
+def plot_metric_family(axes: Axes, family: str, history: dict[str, list[float]], keys: list[str]) -> None:
+    """Draw the train and validation curves of one metric against epoch."""
+    for key in sorted(keys, key=lambda key: key.startswith("val_")):
+        values = np.asarray(history[key], dtype=np.float64)
+        epochs = np.asarray(history.get("epoch", np.arange(1, len(values) + 1)))
+        if len(epochs) != len(values):
+            raise ValueError(f"history[{key!r}] has {len(values)} values but there are {len(epochs)} epochs")
+        marker = "o" if len(values) <= MARKERS_UP_TO_EPOCHS else None
+        label = "validation" if key.startswith("val_") else "train"
+        axes.plot(epochs, values, marker=marker, label=label)
+    if len(epochs) == 1:  # widen the axis so the integer tick locator has room for whole epochs
+        axes.set_xlim(epochs[0] - 1, epochs[0] + 1)
+    axes.set_title(family.replace("_", " ").capitalize())
+    axes.set_xlabel("epoch")
+    axes.set_ylabel(family.replace("_", " "))
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(alpha=0.3)
+    axes.legend()
+
+
+def plot_history(history: dict[str, list[float]], path: str | Path) -> Path:
+    """Plot each metric's train and validation curves per epoch, one panel per metric."""
+    families = metric_families(history)
+    figure = new_figure(4.5 * len(families), 3.6)
+    for axes, (family, keys) in zip(np.atleast_1d(figure.subplots(1, len(families))), families.items()):
+        plot_metric_family(axes, family, history, keys)
+    figure.suptitle("Training history")
+    return save_figure(figure, path)
+
+
+def annotate_cells(axes: Axes, matrix: np.ndarray, normalize: bool) -> None:
+    """Write each cell's value in it, white on dark cells and black on light ones."""
+    threshold = matrix.max() / 2
+    fontsize = 10 if len(matrix) <= 10 else 7
+    for (row, column), value in np.ndenumerate(matrix):
+        text = f"{value:.2f}" if normalize else f"{int(value)}"
+        color = "white" if value > threshold else "black"
+        axes.text(column, row, text, ha="center", va="center", color=color, fontsize=fontsize)
+
+
+def plot_confusion_matrix(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    class_names: list[str],
+    path: str | Path,
+    normalize: bool = True,
+) -> Path:
+    """Plot the confusion matrix as a heatmap (rows = true class), titled with the accuracy."""
+    counts = confusion_counts(y_true, y_pred, len(class_names))
+    accuracy = np.trace(counts) / max(counts.sum(), 1)
+    examples_per_class = counts.sum(axis=1, keepdims=True)
+    matrix = counts / np.maximum(examples_per_class, 1) if normalize else counts
+    side = max(5.0, 0.45 * len(class_names) + 3.0)
+    figure = new_figure(side + 1.0, side)
+    axes = figure.subplots()
+    image = axes.imshow(matrix, cmap="Blues", vmin=0, vmax=1 if normalize else None)
+    figure.colorbar(image, ax=axes, label="fraction of true class" if normalize else "count", shrink=0.8)
+    ticks = np.arange(len(class_names))
+    long_names = max(len(name) for name in class_names) > 3
+    axes.set_xticks(ticks, class_names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
+    axes.set_yticks(ticks, class_names)
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("true class")
+    if len(class_names) <= ANNOTATE_UP_TO_CLASSES:
+        annotate_cells(axes, matrix, normalize)
+    kind = "normalised by true class" if normalize else "counts"
+    axes.set_title(f"Confusion matrix ({kind})\naccuracy {accuracy:.1%} on {counts.sum()} examples")
+    return save_figure(figure, path)
+
+
+def prediction_title(predicted: str, true: str, probability: float | None) -> str:
+    """Return "pred: X / true: Y", on two lines when it would not fit over a small image."""
+    confidence = "" if probability is None else f" ({probability:.0%})"
+    prediction, truth = f"pred: {predicted}{confidence}", f"true: {true}"
+    separator = " / " if len(prediction) + len(truth) <= ONE_LINE_TITLE_CHARACTERS else "\n"
+    return prediction + separator + truth
+
+
+def plot_prediction_grid(
+    images: np.ndarray,
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    class_names: list[str],
+    path: str | Path,
+    n: int = 16,
+    probabilities: np.ndarray | None = None,
+) -> Path:
+    """Show the first n images titled with predicted and true class, green when right, red when wrong."""
+    images = as_image_batch(images)
+    count = min(n, len(images))
+    if count < 1 or len(y_true) < count or len(y_pred) < count:
+        raise ValueError(f"need at least one image and a true and predicted label for each of the first {count}. "
+                         f"Received: n={n}, {len(images)} images, {len(y_true)} y_true, {len(y_pred)} y_pred")
+    y_true = check_labels(np.asarray(y_true)[:count], len(class_names), "y_true")
+    y_pred = check_labels(np.asarray(y_pred)[:count], len(class_names), "y_pred")
+    rows, columns = grid_shape(count)
+    figure = new_figure(PANEL_INCHES * columns, (PANEL_INCHES + 0.35) * rows + 0.4)
+    all_axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
+    for index, axes in enumerate(all_axes):
+        if index >= count:
+            axes.set_axis_off()
+            continue
+        predicted, true = int(y_pred[index]), int(y_true[index])
+        probability = None if probabilities is None else float(probabilities[index][predicted])
+        draw_image(axes, images[index])
+        title = prediction_title(class_names[predicted], class_names[true], probability)
+        axes.set_title(title, color=RIGHT_COLOR if predicted == true else WRONG_COLOR, fontsize=9)
+    correct = int(np.sum(y_pred == y_true))
+    figure.suptitle(f"Predictions on the first {count} images ({correct}/{count} right)")
+    return save_figure(figure, path)
+
+
+def plot_image_grid(
+    rows: list[np.ndarray],
+    path: str | Path,
+    row_titles: list[str] | None = None,
+    title: str | None = None,
+) -> Path:
+    """Draw each image batch in `rows` as one row of a grid, e.g. originals above reconstructions."""
+    batches = [as_image_batch(batch, name=f"rows[{i}]") for i, batch in enumerate(rows)]
+    if not batches or max(len(batch) for batch in batches) == 0:
+        raise ValueError("rows must hold at least one non-empty image batch")
+    if row_titles is not None and len(row_titles) != len(batches):
+        raise ValueError(f"row_titles must name each of the {len(batches)} rows. Received {len(row_titles)} titles")
+    columns = max(len(batch) for batch in batches)
+    figure = new_figure(1.2 * columns + (1.0 if row_titles else 0.2), 1.2 * len(batches) + (0.5 if title else 0.1))
+    all_axes = figure.subplots(len(batches), columns, squeeze=False)  # (rows, columns)
+    for row, batch in enumerate(batches):
+        for column, axes in enumerate(all_axes[row]):
+            if column < len(batch):
+                draw_image(axes, batch[column])
+            else:
+                axes.set_axis_off()
+        if row_titles is not None:
+            all_axes[row, 0].set_ylabel(row_titles[row], rotation=0, ha="right", va="center")
+    if title:
+        figure.suptitle(title)
+    return save_figure(figure, path)

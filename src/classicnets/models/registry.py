@@ -1,0 +1,70 @@
+"""The model registry: each family registers a name, its options dataclass and a builder."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from classicnets.errors import UserError
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model family: how to build it and which options it takes."""
+
+    name: str
+    summary: str
+    options: type  # a frozen dataclass; field metadata["help"] documents each option
+    build: Callable[..., Any]  # build(options, input_shape, num_classes) -> keras.Model
+    task: str = "classifier"  # which training recipe trains it
+
+
+_REGISTRY: dict[str, ModelSpec] = {}
+
+
+def register(spec: ModelSpec) -> ModelSpec:
+    """Add a model family to the registry."""
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def model_names() -> list[str]:
+    """Names of all registered models, in registration order."""
+    return list(_REGISTRY)
+
+
+def get_spec(name: str) -> ModelSpec:
+    """Find a model family by name, or say which names exist."""
+    if name not in _REGISTRY:
+        raise UserError(f"unknown model {name!r}; choose one of: {', '.join(_REGISTRY)}")
+    return _REGISTRY[name]
+
+
+def make_options(spec: ModelSpec, values: dict[str, Any]) -> Any:
+    """Build the options dataclass from a dict; unknown keys are an error."""
+    known = {f.name for f in dataclasses.fields(spec.options)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise UserError(
+            f"model {spec.name!r} has no option(s) {', '.join(unknown)}; its options are: "
+            f"{', '.join(sorted(known)) or 'none'}"
+        )
+    options = spec.options(**values)
+    check = getattr(options, "check", None)
+    if check:
+        check()
+    return options
+
+
+def describe_options(spec: ModelSpec) -> list[dict[str, Any]]:
+    """Each option's name, default and help text, for listings and the CLI."""
+    rows = []
+    for f in dataclasses.fields(spec.options):
+        rows.append({"name": f.name, "default": f.default, "type": f.type, "help": f.metadata.get("help", "")})
+    return rows
+
+
+def option(default: Any, help: str, choices: tuple[str, ...] | None = None) -> Any:
+    """A dataclass field with help text (and allowed values) for the CLI and `classicnets models`."""
+    return dataclasses.field(default=default, metadata={"help": help, "choices": choices})

@@ -1,0 +1,46 @@
+"""Recurrent classifier: image rows are time steps (feature vectors: one feature per step)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+
+from classicnets.models.layers import check_choice, check_positive, check_rate, classifier_head
+from classicnets.models.registry import ModelSpec, option, register
+
+CELLS = {"simple": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+
+
+@dataclass(frozen=True)
+class RNNOptions:
+    cell: str = option("lstm", "recurrent cell", tuple(CELLS))
+    units: int = option(128, "hidden size of each recurrent layer")
+    layers: int = option(1, "number of stacked recurrent layers")
+    dropout: float = option(0.0, "dropout rate before the output layer")
+
+    def check(self) -> None:
+        check_choice("cell", self.cell, tuple(CELLS))
+        check_positive("units", self.units)
+        check_positive("layers", self.layers)
+        check_rate("dropout", self.dropout)
+
+
+def build_rnn(options: RNNOptions, input_shape: tuple[int, ...], num_classes: int) -> keras.Model:
+    """Read the image row by row; classify from the last hidden state."""
+    if len(input_shape) == 3:
+        height, width, channels = input_shape
+        steps = keras.layers.Reshape((height, width * channels))  # (B, H, W*C): one row per step
+    else:
+        steps = keras.layers.Reshape((input_shape[0], 1))  # (B, F, 1): one feature per step
+    layers: list[keras.layers.Layer] = [keras.Input(input_shape), steps]
+    for index in range(options.layers):
+        last = index == options.layers - 1
+        layers.append(CELLS[options.cell](options.units, return_sequences=not last))
+    if options.dropout:
+        layers.append(keras.layers.Dropout(options.dropout))
+    layers.append(classifier_head(num_classes))
+    return keras.Sequential(layers, name=f"rnn_{options.cell}")
+
+
+register(ModelSpec("rnn", "recurrent network reading image rows as time steps (simple/lstm/gru)", RNNOptions, build_rnn))

@@ -1,0 +1,1 @@
+"""Training: recipes (tasks), the trainer, checkpoints, distribution strategies."""

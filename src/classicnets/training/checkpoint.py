@@ -1,0 +1,55 @@
+"""Checkpoints: every variable (weights, optimizer slots, dropout RNG state) plus the trainer's state, in one
+.npz written atomically (temp file + rename). Loading never unpickles."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classicnets.errors import UserError
+
+
+def save_checkpoint(path: Path, variables: dict[str, list], state: dict[str, Any]) -> None:
+    """Write variable groups and a JSON-able state to `path` atomically."""
+    arrays = {f"{group}/{index:05d}": np.asarray(v.numpy()) for group, vs in variables.items() for index, v in enumerate(vs)}
+    arrays["__state__"] = np.array(json.dumps(state))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as temp_file:
+            np.savez(temp_file, **arrays)
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def load_checkpoint(path: Path, variables: dict[str, list]) -> dict[str, Any]:
+    """Assign saved values to `variables` (same groups, same order) and return the saved state."""
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            stored = {name: saved[name] for name in saved.files}
+    except FileNotFoundError:
+        raise UserError(f"no checkpoint at {path}: nothing to resume; train without --resume") from None
+    except (ValueError, OSError) as error:
+        raise UserError(f"checkpoint {path} cannot be read ({error}); it may be damaged") from None
+    for group, vs in variables.items():
+        names = sorted(n for n in stored if n.startswith(group + "/"))
+        if len(names) != len(vs):
+            raise UserError(
+                f"checkpoint {path} holds {len(names)} {group} variables but the model has {len(vs)}: "
+                "it was written for a different model or options"
+            )
+        for name, variable in zip(names, vs):
+            if tuple(stored[name].shape) != tuple(variable.shape):
+                raise UserError(f"checkpoint {path}: {name} has shape {stored[name].shape}, model expects {variable.shape}")
+            variable.assign(stored[name])
+    return json.loads(str(stored["__state__"]))

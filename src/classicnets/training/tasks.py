@@ -1,0 +1,64 @@
+"""Training recipes: what one step computes for a family of models. The trainer runs any of them, on one
+device or many. A step returns per-replica SUMS (with a 'count'), so the trainer can add them across
+replicas and batches and divide once; losses use tf.nn.compute_average_loss, which divides by the global
+batch size, so gradients are the same on 1 or N replicas."""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+from classicnets.errors import UserError
+
+OPTIMIZERS = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD, "rmsprop": keras.optimizers.RMSprop}
+
+
+def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+    """An optimizer by name, with the given learning rate."""
+    if name not in OPTIMIZERS:
+        raise UserError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    return OPTIMIZERS[name](learning_rate=learning_rate)
+
+
+class ClassifierTask:
+    """Sparse categorical cross-entropy on a model that outputs class probabilities."""
+
+    sum_names = ("loss", "accuracy", "count")  # loss and accuracy are summed over examples
+
+    def __init__(self, model: keras.Model, optimizer: keras.optimizers.Optimizer) -> None:
+        self.model = model
+        self.optimizer = optimizer
+        optimizer.build(model.trainable_variables)  # slots exist now, so checkpoints can restore into them
+
+    def _sums(self, y: tf.Tensor, probabilities: tf.Tensor, per_example_loss: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        predicted = tf.argmax(probabilities, axis=-1, output_type=tf.int32)
+        # The loss clips probabilities, which hides NaN outputs: report NaN for them so training stops.
+        finite = tf.reduce_all(tf.math.is_finite(probabilities), axis=-1)
+        per_example_loss = tf.where(finite, per_example_loss, tf.fill(tf.shape(per_example_loss), float("nan")))
+        correct = tf.reduce_sum(tf.cast(tf.equal(predicted, y), tf.float32))
+        count = tf.cast(tf.shape(y)[0], tf.float32)
+        return tf.reduce_sum(per_example_loss), correct, count
+
+    def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        """One optimizer step on a (replica's share of a) batch."""
+        with tf.GradientTape() as tape:
+            probabilities = self.model(x, training=True)  # (B, K)
+            per_example_loss = keras.losses.sparse_categorical_crossentropy(y, probabilities)  # (B,)
+            loss = tf.nn.compute_average_loss(per_example_loss)
+            if self.model.losses:
+                loss += tf.nn.scale_regularization_loss(tf.add_n(self.model.losses))
+        gradients = tape.gradient(loss, self.model.trainable_variables)
+        self.optimizer.apply_gradients(zip(gradients, self.model.trainable_variables))
+        return self._sums(y, probabilities, per_example_loss)
+
+    def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        """Loss and accuracy sums on a batch, without training."""
+        probabilities = self.model(x, training=False)
+        return self._sums(y, probabilities, keras.losses.sparse_categorical_crossentropy(y, probabilities))
+
+    def variables(self) -> dict[str, list]:
+        """Everything a checkpoint must hold to resume exactly."""
+        return {"model": list(self.model.variables), "optimizer": list(self.optimizer.variables)}
+
+
+TASKS = {"classifier": ClassifierTask}

@@ -1,0 +1,148 @@
+"""The one trainer every model trains through: a compiled multi-step loop over tf.data, on any
+tf.distribute strategy, with per-epoch atomic checkpoints, exact resume, early stopping and NaN checks."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from classicnets.config import TrainConfig
+from classicnets.data.pipeline import ArraySplit, batches, epoch_order, steps_per_epoch
+from classicnets.errors import UserError
+from classicnets.training.checkpoint import load_checkpoint, save_checkpoint
+
+
+class TrainingDiverged(UserError):
+    """The loss became NaN or infinite."""
+
+
+@dataclass
+class TrainingResult:
+    """What fit() did: one history row per epoch (resumed epochs included)."""
+
+    history: list[dict[str, float]] = field(default_factory=list)
+    stopped_early: bool = False
+    resumed_from_epoch: int = 0
+
+
+def metrics_from_sums(names: tuple[str, ...], totals: list[float], prefix: str = "") -> dict[str, float]:
+    """Sums over examples -> means; the 'count' entry divides the others."""
+    sums = dict(zip(names, totals))
+    count = max(sums.pop("count"), 1.0)
+    return {prefix + name: value / count for name, value in sums.items()}
+
+
+class Trainer:
+    """Runs a task's train_step/test_step over epochs of seeded batches on a distribution strategy."""
+
+    def __init__(self, task: Any, strategy: tf.distribute.Strategy, config: TrainConfig,
+                 checkpoint_path: Path, callbacks: list[keras.callbacks.Callback] | None = None,
+                 on_epoch_end: Callable[[list[dict]], None] | None = None, verbose: bool = True) -> None:
+        self.task, self.strategy, self.config = task, strategy, config
+        self.checkpoint_path = Path(checkpoint_path)
+        self.callbacks = keras.callbacks.CallbackList(callbacks or [], model=task.model)
+        self.on_epoch_end = on_epoch_end
+        self.verbose = verbose
+        self._train_chunk = self._compile(task.train_step)
+        self._test_chunk = self._compile(task.test_step)
+
+    def _compile(self, step: Callable) -> Callable:
+        """A tf.function that runs `steps` steps of `step` and returns the summed results."""
+        strategy, size = self.strategy, len(self.task.sum_names)
+
+        @tf.function
+        def run_steps(iterator: Any, steps: tf.Tensor) -> list[tf.Tensor]:
+            totals = [tf.zeros((), tf.float32) for _ in range(size)]
+            for _ in tf.range(steps):
+                per_replica = strategy.run(step, args=next(iterator))
+                totals = [total + strategy.reduce("SUM", value, axis=None)
+                          for total, value in zip(totals, per_replica)]
+            return totals
+
+        return run_steps
+
+    def _run_epoch_pass(self, split: ArraySplit, chunk: Callable, order: np.ndarray | None,
+                        progress: keras.utils.Progbar | None) -> list[float]:
+        """One pass over `split`; returns the summed step results."""
+        batch_size = self.config.batch_size
+        dataset = self.strategy.experimental_distribute_dataset(batches(split, batch_size, order))
+        iterator, remaining = iter(dataset), steps_per_epoch(len(split), batch_size)
+        totals = np.zeros(len(self.task.sum_names))
+        done = 0
+        while remaining > 0:
+            steps = min(self.config.steps_per_execution, remaining)
+            totals += [float(t) for t in chunk(iterator, tf.constant(steps, tf.int64))]
+            remaining, done = remaining - steps, done + steps
+            running = metrics_from_sums(self.task.sum_names, list(totals))
+            self._check_finite(running, done)
+            if progress is not None:
+                progress.update(done, list(running.items()))
+        return list(totals)
+
+    def _check_finite(self, metrics: dict[str, float], step: int) -> None:
+        """Stop with a clear message when a loss turned NaN/Inf; the last checkpoint is untouched."""
+        bad = [name for name, value in metrics.items() if not math.isfinite(value)]
+        if bad:
+            raise TrainingDiverged(
+                f"{bad[0]} became {metrics[bad[0]]} at step {step} of epoch {self._epoch + 1}; training stopped. "
+                f"The last good checkpoint (end of epoch {self._epoch}) is kept at {self.checkpoint_path}. "
+                "Lower the learning rate (--lr) or change the initialiser, then train again."
+            )
+
+    def _resume(self) -> list[dict]:
+        """Restore variables and history from the checkpoint."""
+        state = load_checkpoint(self.checkpoint_path, self.task.variables())
+        return state["history"]
+
+    def _should_stop_early(self, history: list[dict]) -> bool:
+        """Patience on validation loss, computed from history alone (so it survives a resume)."""
+        patience = self.config.early_stopping
+        losses = [row["val_loss"] for row in history if "val_loss" in row]
+        if not patience or len(losses) <= patience:
+            return False
+        return min(losses[-patience:]) >= min(losses[:-patience])
+
+    def fit(self, train: ArraySplit, validation: ArraySplit | None, resume: bool = False) -> TrainingResult:
+        """Train for config.epochs epochs (continuing after the checkpoint's epoch when resuming)."""
+        history = self._resume() if resume else []
+        result = TrainingResult(history=history, resumed_from_epoch=len(history))
+        self.callbacks.on_train_begin()
+        for epoch in range(len(history), self.config.epochs):
+            if self._should_stop_early(history):
+                result.stopped_early = True
+                break
+            history.append(self._one_epoch(epoch, train, validation))
+            save_checkpoint(self.checkpoint_path, self.task.variables(), {"history": history})
+            if self.on_epoch_end:
+                self.on_epoch_end(history)
+        self.callbacks.on_train_end()
+        return result
+
+    def _one_epoch(self, epoch: int, train: ArraySplit, validation: ArraySplit | None) -> dict[str, float]:
+        """Train one epoch, validate, report; returns the history row."""
+        self._epoch = epoch
+        self.callbacks.on_epoch_begin(epoch)
+        progress = None
+        if self.verbose:
+            print(f"Epoch {epoch + 1}/{self.config.epochs}")
+            progress = keras.utils.Progbar(steps_per_epoch(len(train), self.config.batch_size),
+                                           stateful_metrics=list(self.task.sum_names))
+        started = time.perf_counter()
+        order = epoch_order(len(train), self.config.seed, epoch)
+        row = metrics_from_sums(self.task.sum_names, self._run_epoch_pass(train, self._train_chunk, order, progress))
+        seconds = time.perf_counter() - started
+        if validation is not None and len(validation):
+            totals = self._run_epoch_pass(validation, self._test_chunk, None, None)
+            row.update(metrics_from_sums(self.task.sum_names, totals, prefix="val_"))
+        logs = {"epoch": epoch + 1, **row, "seconds": seconds}
+        self.callbacks.on_epoch_end(epoch, {k: v for k, v in logs.items() if k not in ("epoch", "seconds")})
+        if self.verbose:
+            print("  " + "  ".join(f"{k}: {v:.4f}" for k, v in row.items()) + f"  ({seconds:.1f}s)")
+        return logs

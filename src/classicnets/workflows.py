@@ -1,0 +1,189 @@
+"""The seams the CLI and the tests call: train_and_evaluate(config, run_dir) and evaluate_run(run_dir)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import keras
+
+from classicnets import runs
+from classicnets.config import RunConfig, validate_data, validate_train
+from classicnets.data import Dataset, load_dataset
+from classicnets.data.pipeline import split_validation
+from classicnets.errors import UserError
+from classicnets.evaluation import classification_metrics, plot_confusion_matrix, plot_history, plot_prediction_grid
+from classicnets.inference import predict_probabilities
+from classicnets.models import build_model, get_spec, make_options
+from classicnets.training.distribute import is_chief, make_strategy
+from classicnets.training.tasks import TASKS, make_optimizer
+from classicnets.training.trainer import Trainer
+
+
+def load_run_data(config: RunConfig, dataset: str | None = None, notice: Callable[[str], None] = print) -> Dataset:
+    """Load the run's dataset (or another one), converted to the run's image size when it is a folder."""
+    data = config.data
+    image_size = data.image_size
+    if image_size is None and config.data_info.get("is_image") and config.data_info.get("input_shape"):
+        image_size = tuple(config.data_info["input_shape"][:2])
+    return load_dataset(dataset or data.dataset, data_dir=data.data_dir, image_size=image_size, color=data.color,
+                        test_fraction=data.test_fraction, seed=config.train.seed, notice=notice)
+
+
+def describe_data(dataset: Dataset) -> dict[str, Any]:
+    """Facts about the data a run needs later (predict converts images to this shape)."""
+    info = {"name": dataset.name, "source": dataset.source, "input_shape": list(dataset.input_shape),
+            "class_names": list(dataset.class_names), "is_image": bool(dataset.is_image),
+            "train_examples": int(len(dataset.y_train)), "test_examples": int(len(dataset.y_test))}
+    if dataset.is_image:
+        info["dark_background"] = bool(dataset.dark_background)
+    return info
+
+
+def _check_same_data(config: RunConfig, info: dict[str, Any]) -> None:
+    """A resumed run must see the data it started with."""
+    stored = config.data_info
+    for key in ("input_shape", "class_names", "train_examples"):
+        if key in stored and stored[key] != info[key]:
+            raise UserError(f"cannot resume: the data changed ({key} was {stored[key]}, now {info[key]}); "
+                            "resume with the data the run started with, or start a new run")
+
+
+def _callbacks(run: runs.RunDir, chief: bool) -> list[keras.callbacks.Callback]:
+    """TensorBoard scalars each epoch and weight histograms (chief only)."""
+    if not chief:
+        return []
+    return [keras.callbacks.TensorBoard(log_dir=str(run.tensorboard), histogram_freq=1, write_graph=False)]
+
+
+@dataclass
+class RunResult:
+    """What a training run produced."""
+
+    run_dir: Path
+    metrics: dict[str, Any]
+    model: Any
+
+
+def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: bool = False, verbose: bool = True,
+                       notice: Callable[[str], None] = print) -> RunResult:
+    """Train `config` into `run_dir` (default runs/<model>-<dataset>-<time>) or continue it, then evaluate."""
+    validate_train(config.train)
+    validate_data(config.data)
+    spec = get_spec(config.model)
+    make_options(spec, config.model_options)  # bad options fail before any data is loaded
+    strategy = make_strategy(config.train.distribute)  # first: multi-worker must start before other TF work
+    keras.utils.set_random_seed(config.train.seed)
+    dataset = load_run_data(config, notice=notice)
+    info = describe_data(dataset)
+    if resume:
+        _check_same_data(config, info)
+    config = dataclasses.replace(config, data=dataclasses.replace(config.data, dataset=dataset.name), data_info=info)
+    chief = is_chief(strategy)
+    if run_dir is None:
+        run_dir = runs.default_run_dir(config.model, dataset.name)
+    run = _open_run_dir(Path(run_dir), resume, chief)
+    try:
+        return _train_in(run, config, dataset, strategy, spec, resume, verbose, chief)
+    finally:
+        if not chief:
+            shutil.rmtree(run.root, ignore_errors=True)
+
+
+def _open_run_dir(root: Path, resume: bool, chief: bool) -> runs.RunDir:
+    """The chief writes the real run directory; other workers write a throwaway copy."""
+    if not chief:
+        return runs.RunDir(Path(tempfile.mkdtemp(prefix="classicnets-worker-")))
+    if resume:
+        run = runs.open_run(root)
+        if not run.checkpoint.exists():
+            raise UserError(f"{run.checkpoint} does not exist: nothing to resume; start a new run without --resume")
+        return run
+    return runs.prepare_new_run(root)
+
+
+def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: Any, spec: Any,
+              resume: bool, verbose: bool, chief: bool) -> RunResult:
+    """Build, train, save and evaluate inside an opened run directory."""
+    runs.write_config(run, config)
+    train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
+    with strategy.scope():
+        model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes)
+        task = TASKS[spec.task](model, make_optimizer(config.train.optimizer, config.train.learning_rate))
+    trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=_callbacks(run, chief),
+                      on_epoch_end=lambda history: runs.write_history(run, history), verbose=verbose)
+    started = time.perf_counter()
+    result = trainer.fit(train, validation if len(validation) else None, resume=resume)
+    model.save(run.model)
+    metrics = evaluate_model(model, config, dataset, run.plots, history=result.history)
+    metrics.update(training_facts(config, model, result, time.perf_counter() - started))
+    runs.write_metrics(run, metrics)
+    if verbose:
+        print(summary_line(config, metrics, run.root))
+    return RunResult(run.root, metrics, model)
+
+
+def training_facts(config: RunConfig, model: Any, result: Any, seconds: float) -> dict[str, Any]:
+    """Model, data and timing facts stored beside the test metrics."""
+    history = result.history
+    train_seconds = sum(row["seconds"] for row in history)
+    examples = config.data_info["train_examples"] * (1 - config.data.validation_fraction)
+    return {"model": config.model, "dataset": config.data.dataset, "parameters": int(model.count_params()),
+            "epochs": len(history), "stopped_early": result.stopped_early,
+            "train_seconds": train_seconds, "seconds_per_epoch": train_seconds / max(len(history), 1),
+            "samples_per_second": examples * len(history) / max(train_seconds, 1e-9),
+            "wall_seconds_this_session": seconds, "resumed_from_epoch": result.resumed_from_epoch,
+            "final_train": {k: v for k, v in history[-1].items() if k != "epoch"} if history else {}}
+
+
+def evaluate_model(model: Any, config: RunConfig, dataset: Dataset, plots: Path,
+                   history: list[dict] | None = None) -> dict[str, Any]:
+    """Test-split metrics, plus loss curves, confusion matrix and a prediction grid as PNGs."""
+    probabilities = predict_probabilities(model, dataset.x_test)
+    metrics = {"test": classification_metrics(dataset.y_test, probabilities, list(dataset.class_names))}
+    predicted = probabilities.argmax(axis=1)
+    plot_confusion_matrix(dataset.y_test, predicted, list(dataset.class_names), plots / "confusion_matrix.png")
+    if dataset.is_image:
+        plot_prediction_grid(dataset.x_test, dataset.y_test, predicted, list(dataset.class_names),
+                             plots / "predictions.png", n=16, probabilities=probabilities)
+    if history:
+        columns = {key: [row[key] for row in history if key in row] for key in history[-1]}
+        plot_history(columns, plots / "history.png")
+    return metrics
+
+
+def summary_line(config: RunConfig, metrics: dict[str, Any], root: Path) -> str:
+    """One line that says how the run went and where it is."""
+    test = metrics["test"]
+    return (f"{config.model} on {config.data.dataset}: test accuracy {test['accuracy']:.4f}, loss {test['loss']:.4f} "
+            f"after {metrics['epochs']} epochs ({metrics['train_seconds']:.1f}s, "
+            f"{metrics['samples_per_second']:.0f} samples/s) -> {root}")
+
+
+def evaluate_run(run_dir: Path, dataset: str | None = None, notice: Callable[[str], None] = print) -> dict[str, Any]:
+    """Metrics of a finished run on its test split or on another dataset (plots go to RUN/plots/<dataset>)."""
+    run = runs.open_run(Path(run_dir))
+    config = runs.read_config(run)
+    model = runs.load_model(run)
+    data = load_run_data(config, dataset, notice=notice)
+    expected = tuple(config.data_info["input_shape"])
+    if tuple(data.input_shape) != expected:
+        raise UserError(f"dataset {data.name!r} has samples of shape {tuple(data.input_shape)}, but the run was "
+                        f"trained on shape {expected}; evaluate it on data of the same shape")
+    if len(data.class_names) != len(config.data_info["class_names"]):
+        raise UserError(f"dataset {data.name!r} has {len(data.class_names)} classes, the run knows "
+                        f"{len(config.data_info['class_names'])}; evaluate it on data with the same classes")
+    plots = run.plots if dataset is None else run.plots / _slug(data.name)
+    metrics = evaluate_model(model, config, data, plots)
+    return {"dataset": data.name, "source": data.source, **metrics}
+
+
+def _slug(name: str) -> str:
+    """A folder-safe name for a dataset."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(name).name or name)
+

@@ -1,0 +1,115 @@
+"""The trainer: learns, checkpoints every epoch, resumes exactly, stops on NaN, early-stops."""
+
+import dataclasses
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from classicnets.config import TrainConfig
+from classicnets.data.pipeline import ArraySplit
+from classicnets.models import build_model
+from classicnets.training.checkpoint import load_checkpoint
+from classicnets.training.tasks import ClassifierTask, make_optimizer
+from classicnets.training.trainer import Trainer, TrainingDiverged
+
+
+def blobs(count: int, seed: int = 0) -> ArraySplit:
+    """Three separable classes of 6x6 uint8 images: class k lights up band k."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, count)
+    x = rng.integers(0, 60, (count, 6, 6, 1)).astype(np.uint8)
+    for k in range(3):
+        x[y == k, 2 * k:2 * k + 2] += 180
+    return ArraySplit(x, y.astype(np.int64))
+
+
+def make_trainer(tmp_path, epochs=2, model="mlp", options=None, **train):
+    keras.utils.set_random_seed(7)
+    config = TrainConfig(epochs=epochs, batch_size=16, seed=7, steps_per_execution=3, **train)
+    network = build_model(model, {"hidden": (16,), "dropout": 0.3} if options is None else options, (6, 6, 1), 3)
+    task = ClassifierTask(network, make_optimizer(config.optimizer, config.learning_rate))
+    return Trainer(task, tf.distribute.get_strategy(), config, tmp_path / "checkpoint.npz", verbose=False)
+
+
+def weights(trainer):
+    return [v.numpy().copy() for v in trainer.task.model.variables]
+
+
+def test_learns_separable_data(tmp_path):
+    trainer = make_trainer(tmp_path, epochs=4, learning_rate=0.01)
+    result = trainer.fit(blobs(200), blobs(50, seed=1))
+    assert len(result.history) == 4
+    assert result.history[-1]["loss"] < result.history[0]["loss"]
+    assert result.history[-1]["val_accuracy"] > 0.9
+    assert set(result.history[0]) >= {"epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"}
+
+
+def test_resume_equals_uninterrupted(tmp_path):
+    straight = make_trainer(tmp_path / "a", epochs=3)
+    straight.fit(blobs(100), blobs(20, 1))
+    first = make_trainer(tmp_path / "b", epochs=1)
+    first.fit(blobs(100), blobs(20, 1))
+    # a fresh process-like start: new model with a different init, then resume from the checkpoint
+    keras.utils.set_random_seed(99)
+    resumed = make_trainer(tmp_path / "b", epochs=3)
+    for variable in resumed.task.model.trainable_variables:
+        variable.assign(tf.zeros_like(variable))
+    result = resumed.fit(blobs(100), blobs(20, 1), resume=True)
+    assert result.resumed_from_epoch == 1 and len(result.history) == 3
+    for a, b in zip(weights(straight), weights(resumed)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_same_seed_same_result(tmp_path):
+    runs = [make_trainer(tmp_path / str(i), epochs=2).fit(blobs(80), None).history for i in range(2)]
+    assert [r["loss"] for r in runs[0]] == [r["loss"] for r in runs[1]]
+
+
+def test_checkpoint_holds_weights_optimizer_and_history(tmp_path):
+    trainer = make_trainer(tmp_path, epochs=2)
+    trainer.fit(blobs(64), None)
+    other = make_trainer(tmp_path / "other", epochs=2)
+    state = load_checkpoint(tmp_path / "checkpoint.npz", other.task.variables())
+    assert [row["epoch"] for row in state["history"]] == [1, 2]
+    assert int(other.task.optimizer.iterations.numpy()) == 2 * 4  # 64 examples / 16 per batch, 2 epochs
+    for a, b in zip(weights(trainer), weights(other)):
+        np.testing.assert_array_equal(a, b)
+    assert not list(tmp_path.glob("*.tmp"))  # the temp file was renamed, not left behind
+
+
+def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path):
+    trainer = make_trainer(tmp_path, epochs=1, model="softmax", options={}, optimizer="sgd")
+    trainer.fit(blobs(32), None)
+    saved = (tmp_path / "checkpoint.npz").read_bytes()
+    # inputs this large overflow the logits to inf, and softmax(inf) is NaN
+    huge = ArraySplit(np.full((32, 6, 6, 1), 3e38, np.float32), np.zeros(32, np.int64))
+    again = make_trainer(tmp_path, epochs=3, model="softmax", options={}, optimizer="sgd")
+    with pytest.raises(TrainingDiverged, match="became nan .*last good checkpoint \\(end of epoch 1\\)"):
+        again.fit(huge, None, resume=True)
+    assert (tmp_path / "checkpoint.npz").read_bytes() == saved
+
+
+def test_early_stopping_on_validation_loss(tmp_path):
+    trainer = make_trainer(tmp_path, epochs=30, early_stopping=1, learning_rate=0.5, optimizer="sgd",
+                           options={"hidden": (8,), "dropout": 0.0})
+    noise = ArraySplit(blobs(40).x, np.random.default_rng(3).integers(0, 3, 40))
+    result = trainer.fit(noise, ArraySplit(blobs(40, 5).x, np.random.default_rng(4).integers(0, 3, 40)))
+    assert result.stopped_early and len(result.history) < 30
+
+
+def test_mirrored_strategy_trains_like_default(tmp_path):
+    keras.utils.set_random_seed(7)
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    config = TrainConfig(epochs=2, batch_size=16, seed=7)
+    with strategy.scope():
+        network = build_model("mlp", {"hidden": (16,), "dropout": 0.0}, (6, 6, 1), 3)
+        task = ClassifierTask(network, make_optimizer("adam", 1e-3))
+    mirrored = Trainer(task, strategy, config, tmp_path / "m.npz", verbose=False)
+    mirrored.fit(blobs(64), None)
+    plain = make_trainer(tmp_path, epochs=2, options={"hidden": (16,), "dropout": 0.0})
+    plain.config = dataclasses.replace(plain.config, steps_per_execution=config.steps_per_execution)
+    plain.fit(blobs(64), None)
+    for a, b in zip(weights(mirrored), weights(plain)):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
