@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -50,6 +51,9 @@ def make_options(spec: ModelSpec, values: dict[str, Any]) -> Any:
             f"model {spec.name!r} has no option(s) {', '.join(unknown)}; its options are: "
             f"{', '.join(sorted(known)) or 'none'}"
         )
+    hints = typing.get_type_hints(spec.options)
+    values = {name: tuple(value) if isinstance(value, list) and typing.get_origin(hints[name]) is tuple else value
+              for name, value in values.items()}  # JSON gives lists back for tuples
     options = spec.options(**values)
     check = getattr(options, "check", None)
     if check:

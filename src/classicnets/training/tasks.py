@@ -28,6 +28,8 @@ class ClassifierTask:
     def __init__(self, model: keras.Model, optimizer: keras.optimizers.Optimizer) -> None:
         self.model = model
         self.optimizer = optimizer
+        # Compiled so the saved .keras file can be loaded and trained further with plain Keras fit().
+        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         optimizer.build(model.trainable_variables)  # slots exist now, so checkpoints can restore into them
 
     def _sums(self, y: tf.Tensor, probabilities: tf.Tensor, per_example_loss: tf.Tensor) -> tuple[tf.Tensor, ...]:
