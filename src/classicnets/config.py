@@ -11,6 +11,7 @@ from typing import Any
 from classicnets.errors import UserError
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
+SCHEDULES = ("constant", "cosine")
 DISTRIBUTE = ("none", "mirrored", "multi-worker")
 
 
@@ -34,6 +35,7 @@ class TrainConfig:
     batch_size: int = 128
     optimizer: str = "adam"
     learning_rate: float = 1e-3
+    schedule: str = "cosine"  # learning rate: constant, or cosine decay to 0 over all epochs
     seed: int = 0
     early_stopping: int = 0  # patience in epochs on validation loss; 0 turns it off
     steps_per_execution: int = 32  # training steps per compiled call: fewer Python round trips
@@ -58,6 +60,7 @@ def validate_train(train: TrainConfig) -> TrainConfig:
         (train.batch_size >= 1, f"batch size must be at least 1. Received: batch_size={train.batch_size}"),
         (train.learning_rate > 0, f"learning rate must be positive. Received: lr={train.learning_rate}"),
         (train.optimizer in OPTIMIZERS, f"unknown optimizer {train.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}"),
+        (train.schedule in SCHEDULES, f"unknown schedule {train.schedule!r}; choose one of {', '.join(SCHEDULES)}"),
         (train.early_stopping >= 0, f"early stopping patience must be >= 0. Received: {train.early_stopping}"),
         (train.steps_per_execution >= 1, f"steps per execution must be >= 1. Received: {train.steps_per_execution}"),
         (train.distribute in DISTRIBUTE, f"unknown --distribute {train.distribute!r}; choose one of {', '.join(DISTRIBUTE)}"),

@@ -15,7 +15,7 @@ import keras
 from classicnets import runs
 from classicnets.config import RunConfig, validate_data, validate_train
 from classicnets.data import Dataset, load_dataset
-from classicnets.data.pipeline import split_validation
+from classicnets.data.pipeline import split_validation, steps_per_epoch
 from classicnets.errors import UserError
 from classicnets.evaluation import classification_metrics, plot_confusion_matrix, plot_history, plot_prediction_grid
 from classicnets.inference import predict_probabilities
@@ -42,6 +42,9 @@ def describe_data(dataset: Dataset) -> dict[str, Any]:
             "train_examples": int(len(dataset.y_train)), "test_examples": int(len(dataset.y_test))}
     if dataset.is_image:
         info["dark_background"] = bool(dataset.dark_background)
+    if dataset.feature_min is not None:  # feature CSVs: the scaling new inputs must get
+        info["feature_min"] = [float(v) for v in dataset.feature_min]
+        info["feature_max"] = [float(v) for v in dataset.feature_max]
     return info
 
 
@@ -112,9 +115,11 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     """Build, train, save and evaluate inside an opened run directory."""
     runs.write_config(run, config)
     train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
+    total_steps = config.train.epochs * steps_per_epoch(len(train), config.train.batch_size)
     with strategy.scope():
         model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes)
-        task = TASKS[spec.task](model, make_optimizer(config.train.optimizer, config.train.learning_rate))
+        optimizer = make_optimizer(config.train.optimizer, config.train.learning_rate, config.train.schedule, total_steps)
+        task = TASKS[spec.task](model, optimizer)
     trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=_callbacks(run, chief),
                       on_epoch_end=lambda history: runs.write_history(run, history), verbose=verbose)
     started = time.perf_counter()

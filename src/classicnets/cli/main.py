@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-from classicnets import __version__
-from classicnets.cli import datasets, evaluate, models, predict, train
-from classicnets.cli.common import HelpFormatter
-from classicnets.errors import UserError
+from classicnets.cli.quiet import import_tensorflow_quietly
+
+import_tensorflow_quietly()  # before any module below loads TensorFlow
+
+from classicnets import __version__  # noqa: E402
+from classicnets.cli import datasets, evaluate, models, predict, train  # noqa: E402
+from classicnets.cli.common import HelpFormatter  # noqa: E402
+from classicnets.errors import UserError  # noqa: E402
 
 EXAMPLES = """examples:
   classicnets datasets                       # what data is here
@@ -33,7 +36,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 on success, 2 on bad input or usage, 130 when interrupted."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from classicnets.cli.common import HelpFormatter, add_dataclass_options, given_options, image_size
-from classicnets.config import DISTRIBUTE, OPTIMIZERS, DataConfig, RunConfig, TrainConfig
+from classicnets.config import DISTRIBUTE, OPTIMIZERS, SCHEDULES, DataConfig, RunConfig, TrainConfig
 from classicnets.errors import UserError
 from classicnets.models import get_spec, model_names
 
@@ -23,7 +23,7 @@ EXAMPLES = """examples:
 
 TRAIN_FLAGS = {  # flag -> TrainConfig field
     "epochs": "epochs", "batch_size": "batch_size", "lr": "learning_rate", "optimizer": "optimizer",
-    "seed": "seed", "early_stopping": "early_stopping", "steps_per_execution": "steps_per_execution",
+    "schedule": "schedule", "seed": "seed", "early_stopping": "early_stopping", "steps_per_execution": "steps_per_execution",
     "distribute": "distribute",
 }
 DATA_FLAGS = ("dataset", "data_dir", "image_size", "color", "test_fraction", "validation_fraction")
@@ -59,6 +59,8 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     train.add_argument("--batch-size", type=int, help=f"examples per step (default: {defaults.batch_size})")
     train.add_argument("--lr", type=float, help=f"learning rate (default: {defaults.learning_rate})")
     train.add_argument("--optimizer", choices=OPTIMIZERS, help=f"(default: {defaults.optimizer})")
+    train.add_argument("--schedule", choices=SCHEDULES, help="learning rate: constant, or cosine decay to 0 "
+                       f"over the epochs (default: {defaults.schedule}; the notes use constant)")
     train.add_argument("--seed", type=int, help=f"seed of every random choice (default: {defaults.seed})")
     train.add_argument("--early-stopping", type=int, metavar="PATIENCE",
                        help="stop when validation loss has not improved for PATIENCE epochs (default: off)")

@@ -13,11 +13,15 @@ from classicnets.errors import UserError
 OPTIMIZERS = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD, "rmsprop": keras.optimizers.RMSprop}
 
 
-def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
-    """An optimizer by name, with the given learning rate."""
+def make_optimizer(name: str, learning_rate: float, schedule: str = "constant",
+                   total_steps: int = 1) -> keras.optimizers.Optimizer:
+    """An optimizer by name; schedule 'cosine' decays the learning rate to 0 over `total_steps`."""
     if name not in OPTIMIZERS:
         raise UserError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
-    return OPTIMIZERS[name](learning_rate=learning_rate)
+    rate: float | keras.optimizers.schedules.LearningRateSchedule = learning_rate
+    if schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(total_steps, 1))
+    return OPTIMIZERS[name](learning_rate=rate)
 
 
 class ClassifierTask:

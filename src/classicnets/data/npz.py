@@ -1,0 +1,58 @@
+"""Keras-style .npz files holding x_train, y_train, x_test, y_test."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from classicnets.errors import UserError
+
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+Split = tuple[np.ndarray, np.ndarray]
+
+
+def _open_npz(path: Path) -> np.lib.npyio.NpzFile:
+    """np.load without pickles; UserError for a missing, damaged or incomplete file."""
+    if not path.is_file():
+        raise UserError(f"npz file {path} does not exist. Check the path.")
+    try:
+        arrays = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise UserError(f"cannot read {path} as an .npz file ({error}). Save it again with numpy.savez.") from error
+    if not isinstance(arrays, np.lib.npyio.NpzFile) or not set(NPZ_KEYS) <= set(arrays.files):
+        found = ", ".join(arrays.files) if isinstance(arrays, np.lib.npyio.NpzFile) else "a single array"
+        raise UserError(
+            f"{path} must hold the arrays {', '.join(NPZ_KEYS)}; found {found or 'no arrays'}. Save it with "
+            f"numpy.savez(path, x_train=..., y_train=..., x_test=..., y_test=...)."
+        )
+    return arrays
+
+
+def read_npz(path: str | Path) -> tuple[Split, Split]:
+    """((x_train, y_train), (x_test, y_test)) from an .npz file."""
+    path = Path(path).expanduser()
+    with _open_npz(path) as arrays:
+        try:
+            x_train, y_train, x_test, y_test = (arrays[key] for key in NPZ_KEYS)
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            raise UserError(
+                f"{path} is damaged or holds Python objects ({error}). Save plain arrays with numpy.savez."
+            ) from error
+    return (x_train, y_train), (x_test, y_test)
+
+
+def read_npz_shapes(path: str | Path) -> dict[str, tuple[int, ...]]:
+    """Shape of each split array, read from the .npy headers only (for listings)."""
+    path = Path(path).expanduser()
+    shapes = {}
+    with _open_npz(path), zipfile.ZipFile(path) as archive:
+        for key in NPZ_KEYS:
+            with archive.open(f"{key}.npy") as member:
+                version = np.lib.format.read_magic(member)
+                if version == (1, 0):
+                    shapes[key] = np.lib.format.read_array_header_1_0(member)[0]
+                else:
+                    shapes[key] = np.lib.format.read_array_header_2_0(member)[0]
+    return shapes

@@ -1,0 +1,106 @@
+"""CSV files, Kaggle style: a `label` column plus numeric columns (pixels of square images, or features)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from classicnets.data.arrays import split_dataset
+from classicnets.data.dataset import Dataset
+from classicnets.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+LABEL_COLUMN = "label"
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """The CSV as a DataFrame with at least one row; UserError for a missing, empty or broken file."""
+    import pandas as pd  # imported here: pandas is slow to import and only CSV files need it
+
+    if not path.is_file():
+        raise UserError(f"CSV file {path} does not exist. Check the path.")
+    try:
+        table = pd.read_csv(path)
+    except pd.errors.EmptyDataError as error:
+        raise UserError(
+            f"CSV file {path} is empty. It needs a header row (with a 'label' column) and then data rows."
+        ) from error
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise UserError(
+            f"cannot parse CSV file {path} ({error}). Check that it is a comma-separated text file."
+        ) from error
+    if len(table) == 0:
+        raise UserError(f"CSV file {path} has a header but no data rows. Add one row per sample.")
+    return table
+
+
+def _label_column(table: pd.DataFrame, path: Path) -> str:
+    """The column named 'label' (any letter case); UserError listing the columns when there is none."""
+    for column in table.columns:
+        if str(column).strip().lower() == LABEL_COLUMN:
+            return column
+    shown = ", ".join(map(str, table.columns[:20])) + (", ..." if len(table.columns) > 20 else "")
+    raise UserError(
+        f"CSV file {path} has no 'label' column; the columns found are: {shown}. Name the column that "
+        f"holds each row's class 'label' (the other columns must be numbers)."
+    )
+
+
+def _numeric_features(table: pd.DataFrame, path: Path) -> np.ndarray:
+    """Feature columns as numbers (N, F); UserError naming the row and column of a non-numeric or empty cell."""
+    import pandas as pd
+
+    for column in table.columns:
+        values = table[column]
+        is_numeric = pd.api.types.is_numeric_dtype(values)
+        numbers = values if is_numeric else pd.to_numeric(values, errors="coerce")
+        bad = np.flatnonzero(numbers.isna().to_numpy())
+        if len(bad):
+            row = bad[0]
+            cell = values.iloc[row]
+            problem = "is empty" if pd.isna(cell) else f"holds {str(cell)!r}, which is not a number"
+            raise UserError(
+                f"CSV file {path}: data row {row + 1} (line {row + 2} counting the header), column {column!r} "
+                f"{problem}. Every column except 'label' must hold numbers; fix or remove that row."
+            )
+        if not is_numeric:
+            table[column] = numbers
+    values = table.to_numpy()  # int64 when every column holds whole numbers, else float64 (object for bools)
+    return values.astype(np.float64) if values.dtype == object else values
+
+
+def _as_square_images(features: np.ndarray) -> np.ndarray | None:
+    """(N, s*s) whole numbers 0..255 -> uint8 (N, s, s); None when the columns are not square-image pixels."""
+    side = math.isqrt(features.shape[1])
+    is_square = side >= 2 and side * side == features.shape[1]
+    if not is_square or features.min() < 0 or features.max() > 255:
+        return None
+    if features.dtype.kind == "f" and not np.array_equal(np.rint(features), features):
+        return None
+    return features.astype(np.uint8).reshape(len(features), side, side)
+
+
+def load_csv(name: str, path: Path, test_fraction: float, seed: int) -> Dataset:
+    """A labelled CSV as square grayscale images (N, s, s, 1) or min-max scaled features (N, F), split stratified."""
+    table = _read_table(path)
+    label_column = _label_column(table, path)
+    labels = table[label_column]
+    missing = np.flatnonzero(labels.isna().to_numpy())
+    if len(missing):
+        raise UserError(
+            f"CSV file {path}: data row {missing[0] + 1} (line {missing[0] + 2} counting the header) has no "
+            f"label. Give every row a label, or remove the rows without one."
+        )
+    feature_table = table.drop(columns=[label_column])
+    if feature_table.shape[1] == 0:
+        raise UserError(f"CSV file {path} has only a 'label' column; add the feature (or pixel) columns.")
+    features = _numeric_features(feature_table, path)
+    images = _as_square_images(features)
+    x = features if images is None else images
+    kind = "features" if images is None else "square images"
+    return split_dataset(name, f"{path} (CSV, {kind})", x, labels.to_numpy(), test_fraction, seed)
