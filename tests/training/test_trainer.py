@@ -113,3 +113,15 @@ def test_mirrored_strategy_trains_like_default(tmp_path):
     plain.fit(blobs(64), None)
     for a, b in zip(weights(mirrored), weights(plain)):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("model,options", [
+    ("softmax", {}), ("mlp", {"hidden": (16,)}), ("cnn", {"filters": (4, 8), "dense": 16}),
+    ("rnn", {"cell": "simple", "units": 8}), ("rnn", {"cell": "lstm", "units": 8}), ("rnn", {"cell": "gru", "units": 8}),
+])
+def test_every_model_trains_and_its_loss_falls(tmp_path, model, options):
+    trainer = make_trainer(tmp_path, epochs=3, model=model, options=options, learning_rate=0.01)
+    before = [v.numpy().copy() for v in trainer.task.model.trainable_variables]
+    history = trainer.fit(blobs(96), None).history
+    assert history[-1]["loss"] < history[0]["loss"]
+    assert all(not np.array_equal(a, b.numpy()) for a, b in zip(before, trainer.task.model.trainable_variables))
