@@ -17,16 +17,20 @@ from classicnets.config import RunConfig, validate_data, validate_train
 from classicnets.data import Dataset, load_dataset
 from classicnets.data.pipeline import split_validation, steps_per_epoch
 from classicnets.errors import UserError
-from classicnets.evaluation import classification_metrics, plot_confusion_matrix, plot_history, plot_prediction_grid
-from classicnets.inference import predict_probabilities
+from classicnets.evaluators import get_evaluator
 from classicnets.models import build_model, get_spec, make_options
 from classicnets.training.distribute import is_chief, make_strategy
-from classicnets.training.tasks import TASKS, make_optimizer
+from classicnets.training.tasks import get_task
 from classicnets.training.trainer import Trainer
 
 
 def load_run_data(config: RunConfig, dataset: str | None = None, notice: Callable[[str], None] = print) -> Dataset:
     """Load the run's dataset (or another one), converted to the run's image size when it is a folder."""
+    spec = get_spec(config.model)
+    if spec.load_data is not None:
+        if dataset is not None:
+            config = dataclasses.replace(config, data=dataclasses.replace(config.data, dataset=dataset))
+        return spec.load_data(config, notice)
     data = config.data
     image_size = data.image_size
     if image_size is None and config.data_info.get("is_image") and config.data_info.get("input_shape"):
@@ -45,6 +49,8 @@ def describe_data(dataset: Dataset) -> dict[str, Any]:
     if dataset.feature_min is not None:  # feature CSVs: the scaling new inputs must get
         info["feature_min"] = [float(v) for v in dataset.feature_min]
         info["feature_max"] = [float(v) for v in dataset.feature_max]
+    if dataset.extra:
+        info["extra"] = dataset.extra
     return info
 
 
@@ -117,20 +123,20 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
     total_steps = config.train.epochs * steps_per_epoch(len(train), config.train.batch_size)
     with strategy.scope():
-        model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes)
-        optimizer = make_optimizer(config.train.optimizer, config.train.learning_rate, config.train.schedule, total_steps)
-        task = TASKS[spec.task](model, optimizer)
+        model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
+        task = get_task(spec.task).create(model, config.train, total_steps)
     trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=_callbacks(run, chief),
                       on_epoch_end=lambda history: runs.write_history(run, history), verbose=verbose)
     started = time.perf_counter()
     result = trainer.fit(train, validation if len(validation) else None, resume=resume)
-    model.save(run.model)
-    metrics = evaluate_model(model, config, dataset, run.plots, history=result.history)
-    metrics.update(training_facts(config, model, result, time.perf_counter() - started))
+    task.model.save(run.model)
+    evaluator = get_evaluator(spec.task)
+    metrics = evaluator.evaluate(task.model, config, dataset, run.plots, history=result.history)
+    metrics.update(training_facts(config, task.model, result, time.perf_counter() - started))
     runs.write_metrics(run, metrics)
     if verbose:
         print(summary_line(config, metrics, run.root))
-    return RunResult(run.root, metrics, model)
+    return RunResult(run.root, metrics, task.model)
 
 
 def training_facts(config: RunConfig, model: Any, result: Any, seconds: float) -> dict[str, Any]:
@@ -146,32 +152,17 @@ def training_facts(config: RunConfig, model: Any, result: Any, seconds: float) -
             "final_train": {k: v for k, v in history[-1].items() if k != "epoch"} if history else {}}
 
 
-def evaluate_model(model: Any, config: RunConfig, dataset: Dataset, plots: Path,
-                   history: list[dict] | None = None) -> dict[str, Any]:
-    """Test-split metrics, plus loss curves, confusion matrix and a prediction grid as PNGs."""
-    probabilities = predict_probabilities(model, dataset.x_test)
-    metrics = {"test": classification_metrics(dataset.y_test, probabilities, list(dataset.class_names))}
-    predicted = probabilities.argmax(axis=1)
-    plot_confusion_matrix(dataset.y_test, predicted, list(dataset.class_names), plots / "confusion_matrix.png")
-    if dataset.is_image:
-        plot_prediction_grid(dataset.x_test, dataset.y_test, predicted, list(dataset.class_names),
-                             plots / "predictions.png", n=16, probabilities=probabilities)
-    if history:
-        columns = {key: [row[key] for row in history if key in row] for key in history[-1]}
-        plot_history(columns, plots / "history.png")
-    return metrics
-
-
 def summary_line(config: RunConfig, metrics: dict[str, Any], root: Path) -> str:
     """One line that says how the run went and where it is."""
-    test = metrics["test"]
-    return (f"{config.model} on {config.data.dataset}: test accuracy {test['accuracy']:.4f}, loss {test['loss']:.4f} "
+    outcome = get_evaluator(get_spec(config.model).task).summarize(metrics)
+    return (f"{config.model} on {config.data.dataset}: {outcome} "
             f"after {metrics['epochs']} epochs ({metrics['train_seconds']:.1f}s, "
             f"{metrics['samples_per_second']:.0f} samples/s) -> {root}")
 
 
 def evaluate_run(run_dir: Path, dataset: str | None = None, notice: Callable[[str], None] = print) -> dict[str, Any]:
-    """Metrics of a finished run on its test split or on another dataset (plots go to RUN/plots/<dataset>)."""
+    """Metrics of a finished run on its test split or on another dataset (plots go to RUN/plots/<dataset>);
+    "summary" holds the evaluator's one-line summary."""
     run = runs.open_run(Path(run_dir))
     config = runs.read_config(run)
     model = runs.load_model(run)
@@ -180,12 +171,10 @@ def evaluate_run(run_dir: Path, dataset: str | None = None, notice: Callable[[st
     if tuple(data.input_shape) != expected:
         raise UserError(f"dataset {data.name!r} has samples of shape {tuple(data.input_shape)}, but the run was "
                         f"trained on shape {expected}; evaluate it on data of the same shape")
-    if len(data.class_names) != len(config.data_info["class_names"]):
-        raise UserError(f"dataset {data.name!r} has {len(data.class_names)} classes, the run knows "
-                        f"{len(config.data_info['class_names'])}; evaluate it on data with the same classes")
+    evaluator = get_evaluator(get_spec(config.model).task)
     plots = run.plots if dataset is None else run.plots / _slug(data.name)
-    metrics = evaluate_model(model, config, data, plots)
-    return {"dataset": data.name, "source": data.source, **metrics}
+    metrics = evaluator.evaluate(model, config, data, plots)
+    return {"dataset": data.name, "source": data.source, "summary": evaluator.summarize(metrics), **metrics}
 
 
 def _slug(name: str) -> str:

@@ -27,7 +27,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print accuracy, loss and per-class accuracy."""
+    """Print the run's test metrics (for classifiers: accuracy, loss and per-class accuracy)."""
     from classicnets.workflows import evaluate_run
 
     result = evaluate_run(args.run_dir, args.dataset)
@@ -35,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
         return 0
     test = result["test"]
-    print(f"{result['dataset']} ({result['source']}): {test['num_examples']} test examples")
-    print(f"accuracy {test['accuracy']:.4f}  loss {test['loss']:.4f}")
-    for name, accuracy in test["per_class_accuracy"].items():
+    print(f"{result['dataset']} ({result['source']}): {test.get('num_examples', '?')} test examples")
+    print(result["summary"])
+    for name, accuracy in test.get("per_class_accuracy", {}).items():
         print(f"  {name:>20}: {accuracy:.4f}")
     return 0

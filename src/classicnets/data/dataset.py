@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -13,7 +14,8 @@ class Dataset:
 
     Images are uint8 (N, H, W, C) with C = 1 or 3 and values 0..255. Feature tables are
     float32 (N, F) min-max scaled with `feature_min` / `feature_max` taken from the train split.
-    Labels are int64 class indices into `class_names`.
+    Labels are int64 class indices into `class_names`. Models with their own data (ModelSpec.load_data)
+    may store int token sequences as x and y, or float targets as y.
     """
 
     name: str
@@ -25,6 +27,7 @@ class Dataset:
     class_names: list[str]
     feature_min: np.ndarray | None = None
     feature_max: np.ndarray | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # JSON-able facts a model needs (vocabularies...)
 
     @property
     def input_shape(self) -> tuple[int, ...]:

@@ -55,12 +55,10 @@ def _load_default(
     mnist = KNOWN_DATASETS["mnist"]
     try:
         return load_known(mnist, data_dir, test_fraction, seed, download_ok)
-    except DatasetNotFound as error:
-        reason = str(error.__cause__) if download_ok else "downloading is turned off"
-        notice(
-            f"MNIST was not found locally and {reason}; using scikit-learn's bundled 8x8 digits instead. "
-            f"To use MNIST, {mnist.how_to_get}."
-        )
+    except DatasetNotFound:
+        reason = "could not be downloaded" if download_ok else "downloading is off"
+        notice(f"note: MNIST was not found locally and {reason}; using the bundled 8x8 digits "
+               "(`classicnets datasets` says how to get MNIST).")
         return load_digits_dataset(test_fraction, seed)
 
 

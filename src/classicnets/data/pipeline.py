@@ -29,10 +29,21 @@ def split_validation(x: np.ndarray, y: np.ndarray, fraction: float, seed: int) -
 
 
 def to_unit_range(x: tf.Tensor) -> tf.Tensor:
-    """uint8 pixels -> float32 in [0, 1]; float features are already scaled."""
+    """uint8 pixels -> float32 in [0, 1]; float features are already scaled; integer tokens stay integers."""
     if x.dtype == tf.uint8:
         return tf.cast(x, tf.float32) / 255.0
+    if x.dtype.is_integer:
+        return tf.cast(x, tf.int32)
     return tf.cast(x, tf.float32)
+
+
+def as_tensor(values: np.ndarray) -> tf.Tensor:
+    """Labels/targets as a constant: integers as int32, floats as float32, uint8 images kept as they are."""
+    if values.dtype == np.uint8:
+        return tf.constant(values)
+    if np.issubdtype(values.dtype, np.integer):
+        return tf.constant(values.astype(np.int32))
+    return tf.constant(values.astype(np.float32))
 
 
 def epoch_order(size: int, seed: int, epoch: int) -> np.ndarray:
@@ -41,8 +52,8 @@ def epoch_order(size: int, seed: int, epoch: int) -> np.ndarray:
 
 
 def batches(split: ArraySplit, batch_size: int, order: np.ndarray | None = None) -> tf.data.Dataset:
-    """Batches of (x in [0,1], y) in `order` (default: as stored), gathered in one vectorised op per batch."""
-    x, y = tf.constant(split.x), tf.constant(split.y.astype(np.int32))
+    """Batches of (x in [0,1] or int tokens, y) in `order` (default: as stored), gathered in one vectorised op per batch."""
+    x, y = as_tensor(split.x), as_tensor(split.y)
     indices = np.arange(len(split)) if order is None else order
     dataset = tf.data.Dataset.from_tensor_slices(indices.astype(np.int64)).batch(batch_size)
     dataset = dataset.map(lambda idx: (to_unit_range(tf.gather(x, idx)), tf.gather(y, idx)),

@@ -17,8 +17,12 @@ class ModelSpec:
     name: str
     summary: str
     options: type  # a frozen dataclass; field metadata["help"] documents each option
-    build: Callable[..., Any]  # build(options, input_shape, num_classes) -> keras.Model
-    task: str = "classifier"  # which training recipe trains it
+    build: Callable[..., Any]  # build(options, input_shape, num_classes[, extra]) -> keras.Model
+    task: str = "classifier"  # which training recipe (classicnets.training.tasks) trains it
+    # load_data(config: RunConfig, notice) -> Dataset, for models with their own kind of data (word lists,
+    # regression tables); None: the image/CSV datasets of classicnets.data.load_dataset.
+    load_data: Callable[..., Any] | None = None
+    uses_extra: bool = False  # build() also gets extra=Dataset.extra (e.g. vocabularies)
 
 
 _REGISTRY: dict[str, ModelSpec] = {}

@@ -1,13 +1,28 @@
-"""Training recipes: what one step computes for a family of models. The trainer runs any of them, on one
-device or many. A step returns per-replica SUMS (with a 'count'), so the trainer can add them across
-replicas and batches and divide once; losses use tf.nn.compute_average_loss, which divides by the global
-batch size, so gradients are the same on 1 or N replicas."""
+"""Training recipes (tasks): what one step computes for a family of models. The trainer runs any of them,
+on one device or many.
+
+A task class has:
+  sum_names                 names of what a step returns; must include "count" (examples in the step) and
+                            "loss" (validation loss drives early stopping). Others are divided by count.
+  create(model, train, total_steps)   classmethod: make the optimizer(s) from a TrainConfig and return the task
+  model                     the keras.Model saved as model.keras and shown to callbacks (TensorBoard)
+  train_step(x, y)          one optimizer step; returns per-replica SUMS in sum_names order
+  test_step(x, y)           the same sums without training
+  variables()               dict of variable lists a checkpoint must hold to resume exactly
+
+Steps return per-replica sums so the trainer can add them across replicas and batches and divide once;
+losses use tf.nn.compute_average_loss, which divides by the global batch size, so gradients are the same
+on 1 or N replicas. Register a task with @register_task("name") and name it in ModelSpec.task.
+"""
 
 from __future__ import annotations
+
+from typing import Callable
 
 import keras
 import tensorflow as tf
 
+from classicnets.config import TrainConfig
 from classicnets.errors import UserError
 
 OPTIMIZERS = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD, "rmsprop": keras.optimizers.RMSprop}
@@ -24,6 +39,31 @@ def make_optimizer(name: str, learning_rate: float, schedule: str = "constant",
     return OPTIMIZERS[name](learning_rate=rate)
 
 
+TASKS: dict[str, type] = {}
+
+
+def register_task(name: str) -> Callable[[type], type]:
+    """Class decorator: make a task available to ModelSpec.task = name."""
+    def add(cls: type) -> type:
+        TASKS[name] = cls
+        return cls
+    return add
+
+
+def get_task(name: str) -> type:
+    """The task class registered as `name`."""
+    if name not in TASKS:
+        raise UserError(f"unknown training task {name!r}; known: {', '.join(TASKS)}")
+    return TASKS[name]
+
+
+def optimizer_from_config(train: TrainConfig, total_steps: int,
+                          learning_rate: float | None = None) -> keras.optimizers.Optimizer:
+    """The optimizer a TrainConfig asks for (a task with two networks calls this twice)."""
+    return make_optimizer(train.optimizer, learning_rate or train.learning_rate, train.schedule, total_steps)
+
+
+@register_task("classifier")
 class ClassifierTask:
     """Sparse categorical cross-entropy on a model that outputs class probabilities."""
 
@@ -35,6 +75,11 @@ class ClassifierTask:
         # Compiled so the saved .keras file can be loaded and trained further with plain Keras fit().
         model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         optimizer.build(model.trainable_variables)  # slots exist now, so checkpoints can restore into them
+
+    @classmethod
+    def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "ClassifierTask":
+        """The task with the optimizer the config asks for."""
+        return cls(model, optimizer_from_config(train, total_steps))
 
     def _sums(self, y: tf.Tensor, probabilities: tf.Tensor, per_example_loss: tf.Tensor) -> tuple[tf.Tensor, ...]:
         predicted = tf.argmax(probabilities, axis=-1, output_type=tf.int32)
@@ -66,5 +111,3 @@ class ClassifierTask:
         """Everything a checkpoint must hold to resume exactly."""
         return {"model": list(self.model.variables), "optimizer": list(self.optimizer.variables)}
 
-
-TASKS = {"classifier": ClassifierTask}

@@ -1,0 +1,6 @@
+"""Per-task judging of trained models; importing this package registers every evaluator."""
+
+from classicnets.evaluators import classifier  # noqa: F401
+from classicnets.evaluators.registry import EVALUATORS, Evaluator, get_evaluator, register_evaluator
+
+__all__ = ["EVALUATORS", "Evaluator", "get_evaluator", "register_evaluator"]

@@ -1,0 +1,56 @@
+"""Classifiers: accuracy, loss, per-class accuracy, confusion matrix, prediction grid, loss curves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from classicnets.config import RunConfig
+from classicnets.data import Dataset
+from classicnets.errors import UserError
+from classicnets.evaluation import classification_metrics, plot_confusion_matrix, plot_history, plot_prediction_grid
+from classicnets.evaluators.registry import Evaluator, register_evaluator
+from classicnets.inference import predict_probabilities
+
+
+def check_same_classes(config: RunConfig, dataset: Dataset) -> None:
+    """A classifier can only be judged on data with the classes it was trained on."""
+    known = config.data_info.get("class_names", [])
+    if len(dataset.class_names) != len(known):
+        raise UserError(f"dataset {dataset.name!r} has {len(dataset.class_names)} classes, the run knows "
+                        f"{len(known)}; evaluate it on data with the same classes")
+
+
+def plot_history_rows(history: list[dict] | None, path: Path) -> None:
+    """Loss/metric curves from the trainer's per-epoch rows."""
+    if history:
+        columns = {key: [row[key] for row in history if key in row] for key in history[-1]}
+        plot_history(columns, path)
+
+
+def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,
+             history: list[dict] | None = None) -> dict[str, Any]:
+    """Test-split metrics, plus loss curves, confusion matrix and a prediction grid as PNGs."""
+    check_same_classes(config, dataset)
+    probabilities = predict_probabilities(model, dataset.x_test)
+    metrics = {"test": classification_metrics(dataset.y_test, probabilities, list(dataset.class_names))}
+    predicted = probabilities.argmax(axis=1)
+    plot_confusion_matrix(dataset.y_test, predicted, list(dataset.class_names), plots / "confusion_matrix.png")
+    if dataset.is_image:
+        plot_prediction_grid(dataset.x_test, dataset.y_test, predicted, list(dataset.class_names),
+                             plots / "predictions.png", n=16, probabilities=probabilities)
+    plot_history_rows(history, plots / "history.png")
+    return metrics
+
+
+def summarize(metrics: dict[str, Any]) -> str:
+    """'test accuracy 0.9123, loss 0.3011'."""
+    return f"test accuracy {metrics['test']['accuracy']:.4f}, loss {metrics['test']['loss']:.4f}"
+
+
+def headline(metrics: dict[str, Any]) -> tuple[str, float]:
+    """Test accuracy is what a classifier is compared by."""
+    return "accuracy", float(metrics["test"]["accuracy"])
+
+
+register_evaluator("classifier", Evaluator(evaluate, summarize, headline))

@@ -1,0 +1,42 @@
+"""How each training task's runs are judged: test metrics + plots, and a one-line summary of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from classicnets.errors import UserError
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """Judges trained models of one task.
+
+    evaluate(model, config, dataset, plots, history) -> metrics: computed on the dataset's test split; writes
+        PNGs into `plots`; metrics["test"] holds the test numbers. Raises UserError when the dataset does not
+        fit the run (other shape, other classes). `history` (list of per-epoch dicts) is None in
+        `classicnets evaluate`.
+    summarize(metrics) -> str: e.g. "test accuracy 0.9123, loss 0.3011".
+    headline(metrics) -> (name, value): the one number a comparison table shows, e.g. ("accuracy", 0.91).
+    """
+
+    evaluate: Callable[..., dict[str, Any]]
+    summarize: Callable[[dict[str, Any]], str]
+    headline: Callable[[dict[str, Any]], tuple[str, float]]
+
+
+EVALUATORS: dict[str, Evaluator] = {}
+
+
+def register_evaluator(task: str, evaluator: Evaluator) -> Evaluator:
+    """Judge runs of training task `task` with `evaluator`."""
+    EVALUATORS[task] = evaluator
+    return evaluator
+
+
+def get_evaluator(task: str) -> Evaluator:
+    """The evaluator of a training task."""
+    if task not in EVALUATORS:
+        raise UserError(f"no evaluator for task {task!r}; known: {', '.join(EVALUATORS)}")
+    return EVALUATORS[task]
+
