@@ -10,11 +10,12 @@ from classicnets.cli.quiet import import_tensorflow_quietly
 import_tensorflow_quietly()  # before any module below loads TensorFlow
 
 from classicnets import __version__  # noqa: E402
-from classicnets.cli import datasets, evaluate, models, predict, train  # noqa: E402
+from classicnets.cli import datasets, evaluate, models, predict, run, train  # noqa: E402
 from classicnets.cli.common import HelpFormatter  # noqa: E402
 from classicnets.errors import UserError  # noqa: E402
 
 EXAMPLES = """examples:
+  classicnets run                            # train the whole zoo, write report.html (the main job)
   classicnets datasets                       # what data is here
   classicnets models                         # what can be trained, with options
   classicnets train mlp --epochs 5           # train; writes runs/mlp-<dataset>-<time>/
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog=EXAMPLES, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"classicnets {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (train, evaluate, predict, datasets, models):
+    for module in (run, train, evaluate, predict, datasets, models):
         module.add_parser(subparsers)
     return parser
 

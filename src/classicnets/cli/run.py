@@ -1,0 +1,60 @@
+"""`classicnets run`: train the whole zoo on one dataset and write one report (the main job)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from classicnets.cli.common import HelpFormatter
+
+EXAMPLES = """examples:
+  classicnets run                                  # MNIST when available, else the bundled digits
+  classicnets run --dataset fashion-mnist --out zoo-fashion
+  classicnets run --quick                          # bundled digits, under 2 minutes
+  classicnets run --models softmax,mlp,cnn --epochs-scale 0.5
+  classicnets run --out zoo-fashion --resume       # finish an interrupted run
+"""
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register `run`."""
+    parser = subparsers.add_parser("run", help="train every model on one dataset and write report.html",
+                                   epilog=EXAMPLES, formatter_class=HelpFormatter,
+                                   description="Train the zoo of classic networks one after another on one dataset, "
+                                               "then write DIR/report.html, DIR/summary.md and DIR/summary.json.")
+    parser.add_argument("--dataset", help="any dataset `classicnets train` takes (default: mnist when available, "
+                        "else the bundled digits; --quick: digits)")
+    parser.add_argument("--models", help="comma-separated subset, e.g. softmax,mlp (default: all)")
+    parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every model's epochs (default: 1)")
+    parser.add_argument("--quick", action="store_true", help="the bundled 8x8 digits with short training")
+    parser.add_argument("--out", type=Path, help="folder for the report and the runs (default: runs/zoo-<dataset>-<time>)")
+    parser.add_argument("--resume", action="store_true", help="finish the interrupted run in --out")
+    parser.add_argument("--quiet", action="store_true", help="no per-epoch progress bars")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, report; exit 1 when any model failed (the others' results are kept)."""
+    from classicnets import runs, zoo
+    from classicnets.errors import UserError
+
+    if args.resume:
+        if args.out is None:
+            raise UserError("--resume needs --out: the folder of the run to finish")
+        dataset, steps = zoo.reopen_zoo(args.out)
+        out = args.out
+    else:
+        steps = zoo.choose_steps(args.models.split(",") if args.models else None, args.quick, args.epochs_scale)
+        requested = "digits" if args.quick and args.dataset is None else args.dataset
+        out = args.out or runs.default_run_dir("zoo", requested or "default")
+        dataset = zoo.start_zoo(out, requested, steps, notice=print)["dataset"]
+    outcomes = zoo.run_zoo(out, dataset, steps, verbose=not args.quiet)
+    rows = zoo.write_report(out, outcomes, dataset)
+    print(zoo.markdown_table(rows))
+    print(f"report: {out / 'report.html'}")
+    failed = [outcome.model for outcome in outcomes if outcome.status == "failed"]
+    if failed:
+        print(f"failed: {', '.join(failed)} (the others finished; see their rows)")
+        return 1
+    return 0

@@ -1,0 +1,7 @@
+"""`classicnets run`: the whole zoo of models on one dataset, compared in one report."""
+
+from classicnets.zoo.plan import STEPS, Step, choose_steps
+from classicnets.zoo.report import markdown_table, write_report
+from classicnets.zoo.runner import Outcome, reopen_zoo, run_zoo, start_zoo
+
+__all__ = ["STEPS", "Outcome", "Step", "choose_steps", "markdown_table", "reopen_zoo", "run_zoo", "start_zoo", "write_report"]

@@ -1,0 +1,53 @@
+"""What `classicnets run` trains: the notes' models in teaching order, with epochs sized for 2 CPU cores."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from classicnets.errors import UserError
+from classicnets.models import model_names
+
+
+@dataclass(frozen=True)
+class Step:
+    """One model of the zoo run.
+
+    epochs: for MNIST/Fashion-MNIST; quick_epochs and quick_train: for `--quick` on the bundled digits
+    (1,438 training images: smaller batches so each epoch has enough steps).
+    cost: rough seconds per epoch on Fashion-MNIST with 2 cores (measured), for the time estimate.
+    """
+
+    model: str
+    epochs: int
+    quick_epochs: int
+    cost: float
+    options: dict[str, Any] = field(default_factory=dict)
+    train: dict[str, Any] = field(default_factory=dict)
+    quick_train: dict[str, Any] = field(default_factory=lambda: {"batch_size": 32})
+    notes: str = ""  # what the study notes report for this model
+
+
+STEPS = (
+    Step("softmax", 10, 10, 0.5, quick_train={"batch_size": 32, "learning_rate": 0.01}, notes="~91% on MNIST"),
+    Step("mlp", 20, 20, 2.3, notes="~94% on MNIST (the notes' 'ANN')"),
+    Step("cnn", 5, 10, 15.0),
+    Step("rnn", 5, 10, 12.5),
+)
+
+
+def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_scale: float = 1.0) -> list[Step]:
+    """The steps to run: all registered zoo models, or those named, in teaching order, epochs scaled."""
+    if epochs_scale <= 0:
+        raise UserError(f"--epochs-scale must be positive. Received: {epochs_scale}")
+    available = [step for step in STEPS if step.model in model_names()]
+    known = [step.model for step in available]
+    unknown = [name for name in models or [] if name not in known]
+    if unknown:
+        raise UserError(f"--models: {', '.join(unknown)} not in the zoo; choose from {', '.join(known)}")
+    chosen = [step for step in available if not models or step.model in models]
+    if quick:  # digits are ~40x smaller than MNIST; each model also has a fixed cost (compile, plots)
+        return [dataclasses.replace(step, epochs=max(1, round(step.quick_epochs * epochs_scale)),
+                                    train={**step.train, **step.quick_train}, cost=step.cost / 40) for step in chosen]
+    return [dataclasses.replace(step, epochs=max(1, round(step.epochs * epochs_scale))) for step in chosen]

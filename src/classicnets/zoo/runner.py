@@ -1,0 +1,114 @@
+"""`classicnets run`: train every model of the zoo on one dataset into DIR/<model>, one after another,
+surviving a failed model and continuing after an interruption (--resume)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from classicnets import runs
+from classicnets.config import DataConfig, RunConfig, TrainConfig
+from classicnets.data import load_dataset
+from classicnets.errors import UserError
+from classicnets.workflows import train_and_evaluate
+from classicnets.zoo.plan import Step
+
+PLAN_FILE = "zoo.json"
+MODEL_OVERHEAD = 5.0  # seconds each model costs besides its epochs: building, compiling, evaluating, plotting
+
+
+@dataclass
+class Outcome:
+    """How one model of the zoo run went."""
+
+    model: str
+    status: str  # "trained", "done before" (found finished on --resume) or "failed"
+    run_dir: Path
+    metrics: dict[str, Any] | None = None
+    error: str | None = None
+    notes: str = ""
+
+
+def start_zoo(out: Path, dataset: str | None, steps: list[Step], notice: Callable[[str], None]) -> dict[str, Any]:
+    """Create DIR and record the plan (dataset resolved once, so every model trains on the same data)."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UserError(f"{out} already exists and is not empty; nothing was changed. Finish it with "
+                        f"`classicnets run --out {out} --resume`, or choose another --out.")
+    name = load_dataset(dataset, notice=notice).name if dataset is None else dataset
+    out.mkdir(parents=True, exist_ok=True)
+    zoo = {"dataset": name, "steps": [dataclasses.asdict(step) for step in steps]}
+    (out / PLAN_FILE).write_text(json.dumps(zoo, indent=2) + "\n")
+    return zoo
+
+
+def reopen_zoo(out: Path) -> tuple[str, list[Step]]:
+    """The dataset and steps an interrupted zoo run was started with."""
+    path = out / PLAN_FILE
+    if not path.exists():
+        raise UserError(f"{path} does not exist: {out} is not a `classicnets run` folder; "
+                        "start one with `classicnets run --out DIR`")
+    zoo = json.loads(path.read_text())
+    return zoo["dataset"], [Step(**step) for step in zoo["steps"]]
+
+
+def step_config(step: Step, dataset: str, out: Path) -> RunConfig:
+    """The run config of one step; string options may name other runs of the zoo as {out}/<model>."""
+    options = {key: value.format(out=out) if isinstance(value, str) else value for key, value in step.options.items()}
+    return RunConfig(model=step.model, model_options=options, data=DataConfig(dataset=dataset),
+                     train=TrainConfig(**{**step.train, "epochs": step.epochs}))
+
+
+def run_step(step: Step, dataset: str, out: Path, verbose: bool) -> Outcome:
+    """Train one model (or continue it, or find it finished); failures are caught and described."""
+    run_dir = out / step.model
+    run = runs.RunDir(run_dir)
+    if run.metrics.exists():
+        return Outcome(step.model, "done before", run_dir, runs.read_metrics(run), notes=step.notes)
+    resume = run.checkpoint.exists()
+    if run_dir.exists() and not resume:
+        shutil.rmtree(run_dir)  # interrupted in its first epoch: nothing worth keeping
+    config = runs.read_config(run) if resume else step_config(step, dataset, out)
+    try:
+        result = train_and_evaluate(config, run_dir, resume=resume, verbose=verbose, notice=lambda _: None)
+    except UserError as error:
+        return Outcome(step.model, "failed", run_dir, error=str(error), notes=step.notes)
+    except Exception as error:  # a bug in one model must not cost the others; the traceback is kept
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / "error.txt").write_text(traceback.format_exc())
+        return Outcome(step.model, "failed", run_dir, error=f"{type(error).__name__}: {error} (see {run_dir}/error.txt)",
+                       notes=step.notes)
+    return Outcome(step.model, "trained", run_dir, result.metrics, notes=step.notes)
+
+
+def format_seconds(seconds: float) -> str:
+    """65 -> '1m05s'."""
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes}m{rest:02d}s" if minutes else f"{rest}s"
+
+
+def progress_line(index: int, steps: list[Step], elapsed: float) -> str:
+    """'[3/8] cnn, 5 epochs  |  elapsed 1m10s, about 4m20s left' (estimated from the work done so far)."""
+    weights = [step.cost * step.epochs + MODEL_OVERHEAD for step in steps]
+    done, left = sum(weights[:index]), sum(weights[index:])
+    estimate = f"about {format_seconds(elapsed / done * left)} left" if done and elapsed > 0 else "estimating time left"
+    step = steps[index]
+    return f"[{index + 1}/{len(steps)}] {step.model}, {step.epochs} epochs  |  elapsed {format_seconds(elapsed)}, {estimate}"
+
+
+def run_zoo(out: Path, dataset: str, steps: list[Step], verbose: bool = True,
+            say: Callable[[str], None] = print) -> list[Outcome]:
+    """Every step in order; returns one outcome per model."""
+    outcomes, started = [], time.perf_counter()
+    for index, step in enumerate(steps):
+        say(progress_line(index, steps, time.perf_counter() - started))
+        outcome = run_step(step, dataset, out, verbose)
+        if outcome.status == "failed":
+            say(f"  {step.model} failed: {outcome.error}")
+        outcomes.append(outcome)
+    return outcomes

@@ -1,0 +1,109 @@
+"""`classicnets run`: the zoo end to end on the bundled digits, a failing model, resume, bad input."""
+
+import dataclasses
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from classicnets.cli.main import main
+from classicnets.zoo import plan as zoo_plan
+from classicnets.zoo.plan import choose_steps
+from classicnets.zoo.runner import progress_line
+
+
+def run_cli(capsys, *argv):
+    status = main(list(argv))
+    return status, capsys.readouterr().out
+
+
+class ReportParser(HTMLParser):
+    """Collects table rows and embedded images of report.html."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.images, self._cells = [], 0, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self._cells = []
+        if tag == "img" and dict(attrs).get("src", "").startswith("data:image/png;base64,"):
+            self.images += 1
+
+    def handle_data(self, data):
+        if self._cells is not None:
+            self._cells.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "tr":
+            self.rows.append(self._cells)
+            self._cells = None
+
+
+@pytest.fixture(scope="module")
+def zoo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("zoo") / "out"
+    status = main(["run", "--quick", "--models", "softmax,mlp", "--epochs-scale", "0.2", "--out", str(out), "--quiet"])
+    return status, out
+
+
+def test_quick_run_writes_report_with_a_row_and_plots_per_model(zoo_run):
+    status, out = zoo_run
+    assert status == 0
+    parser = ReportParser()
+    parser.feed((out / "report.html").read_text())
+    models = [row[0] for row in parser.rows[1:]]
+    assert models == ["softmax", "mlp"]
+    assert parser.images >= 4  # loss curves, confusion matrix, predictions for each model
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["dataset"] == "digits"
+    for row in summary["models"]:
+        assert row["status"] == "trained" and row["metric"] == "accuracy" and 0.1 < row["value"] <= 1
+        assert (out / row["model"] / "model.keras").exists()
+    assert "| softmax | trained |" in (out / "summary.md").read_text()
+
+
+def test_resume_skips_finished_models_and_finishes_the_rest(zoo_run, capsys):
+    _, out = zoo_run
+    finished = (out / "softmax" / "model.keras").stat().st_mtime_ns
+    (out / "mlp" / "metrics.json").unlink()  # as if killed while evaluating mlp
+    status, printed = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet")
+    assert status == 0
+    assert (out / "softmax" / "model.keras").stat().st_mtime_ns == finished
+    statuses = {row["model"]: row["status"] for row in json.loads((out / "summary.json").read_text())["models"]}
+    assert statuses == {"softmax": "done before", "mlp": "trained"}
+    assert (out / "mlp" / "metrics.json").exists()
+
+
+def test_a_failing_model_keeps_the_others(tmp_path, capsys, monkeypatch):
+    broken = [dataclasses.replace(step, options={"hidden": (0,)}) if step.model == "mlp" else step
+              for step in zoo_plan.STEPS]
+    monkeypatch.setattr(zoo_plan, "STEPS", tuple(broken))
+    out = tmp_path / "out"
+    status, printed = run_cli(capsys, "run", "--quick", "--models", "softmax,mlp", "--epochs-scale", "0.1",
+                              "--out", str(out), "--quiet")
+    assert status == 1
+    rows = {row["model"]: row for row in json.loads((out / "summary.json").read_text())["models"]}
+    assert rows["softmax"]["status"] == "trained"
+    assert rows["mlp"]["status"] == "failed" and "hidden" in rows["mlp"]["error"]
+    assert "failed: mlp" in printed
+
+
+def test_bad_input_exits_2_and_keeps_existing_folders(tmp_path, capsys):
+    assert main(["run", "--models", "softmax,nosuch", "--out", str(tmp_path / "a")]) == 2
+    assert "nosuch" in capsys.readouterr().err
+    keep = tmp_path / "mine"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("mine")
+    assert main(["run", "--quick", "--out", str(keep)]) == 2
+    assert (keep / "notes.txt").read_text() == "mine" and len(list(keep.iterdir())) == 1
+    assert main(["run", "--out", str(keep), "--resume"]) == 2
+    assert main(["run", "--epochs-scale", "0", "--quick", "--out", str(tmp_path / "b")]) == 2
+
+
+def test_plan_scales_epochs_and_estimates_time_left():
+    steps = choose_steps(["softmax", "mlp"], quick=False, epochs_scale=0.5)
+    assert [(s.model, s.epochs) for s in steps] == [("softmax", 5), ("mlp", 10)]
+    assert "estimating" in progress_line(0, steps, 0.0)
+    line = progress_line(1, steps, 10.0)
+    assert line.startswith("[2/2] mlp, 10 epochs") and "left" in line
