@@ -13,6 +13,7 @@ from classicnets.errors import UserError
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 SCHEDULES = ("constant", "cosine")
 DISTRIBUTE = ("none", "mirrored", "multi-worker")
+JIT_COMPILE = ("auto", "on", "off")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class TrainConfig:
     early_stopping: int = 0  # patience in epochs on validation loss; 0 turns it off
     steps_per_execution: int = 32  # training steps per compiled call: fewer Python round trips
     distribute: str = "none"
+    # XLA-compile each step on one device: 'auto' does it for models without convolution or recurrent
+    # layers (2-3x faster for dense networks on CPU; XLA's CPU convolutions and loops are slower)
+    jit_compile: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ def validate_train(train: TrainConfig) -> TrainConfig:
         (train.early_stopping >= 0, f"early stopping patience must be >= 0. Received: {train.early_stopping}"),
         (train.steps_per_execution >= 1, f"steps per execution must be >= 1. Received: {train.steps_per_execution}"),
         (train.distribute in DISTRIBUTE, f"unknown --distribute {train.distribute!r}; choose one of {', '.join(DISTRIBUTE)}"),
+        (train.jit_compile in JIT_COMPILE, f"unknown --jit-compile {train.jit_compile!r}; choose one of {', '.join(JIT_COMPILE)}"),
     ]
     for ok, message in checks:
         if not ok:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from classicnets.cli.common import HelpFormatter, add_dataclass_options, given_options, image_size
-from classicnets.config import DISTRIBUTE, OPTIMIZERS, SCHEDULES, DataConfig, RunConfig, TrainConfig
+from classicnets.config import DISTRIBUTE, JIT_COMPILE, OPTIMIZERS, SCHEDULES, DataConfig, RunConfig, TrainConfig
 from classicnets.errors import UserError
 from classicnets.models import get_spec, model_names
 
@@ -24,7 +24,7 @@ EXAMPLES = """examples:
 TRAIN_FLAGS = {  # flag -> TrainConfig field
     "epochs": "epochs", "batch_size": "batch_size", "lr": "learning_rate", "optimizer": "optimizer",
     "schedule": "schedule", "seed": "seed", "early_stopping": "early_stopping", "steps_per_execution": "steps_per_execution",
-    "distribute": "distribute",
+    "distribute": "distribute", "jit_compile": "jit_compile",
 }
 DATA_FLAGS = ("dataset", "data_dir", "image_size", "color", "test_fraction", "validation_fraction")
 
@@ -67,6 +67,8 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     train.add_argument("--steps-per-execution", type=int, help=f"steps per compiled call (default: {defaults.steps_per_execution})")
     train.add_argument("--distribute", choices=DISTRIBUTE, help="TensorFlow strategy: mirrored = all local devices, "
                        "multi-worker = the cluster in TF_CONFIG (default: none)")
+    train.add_argument("--jit-compile", choices=JIT_COMPILE, help="XLA-compile each step on one device; auto: for "
+                       "models without convolution/recurrent layers (default: auto)")
     run = parser.add_argument_group("run directory")
     run.add_argument("--run-dir", type=Path, help="where the run is written (default: runs/<model>-<dataset>-<time>)")
     run.add_argument("--resume", action="store_true", help="continue the interrupted run in --run-dir")

@@ -14,9 +14,10 @@ import numpy as np
 import tensorflow as tf
 
 from classicnets.config import TrainConfig
-from classicnets.data.pipeline import ArraySplit, batches, epoch_order, steps_per_epoch
+from classicnets.data.pipeline import ArraySplit, as_tensor, batches, epoch_order, steps_per_epoch
 from classicnets.errors import UserError
 from classicnets.training.checkpoint import load_checkpoint, save_checkpoint
+from classicnets.training.loops import distributed_loop, local_loop, use_xla
 
 
 class TrainingDiverged(UserError):
@@ -50,41 +51,50 @@ class Trainer:
         self.callbacks = keras.callbacks.CallbackList(callbacks or [], model=task.model)
         self.on_epoch_end = on_epoch_end
         self.verbose = verbose
+        self._local = config.distribute == "none"  # one device: batches are gathered inside the graph
+        self._tensors: dict[int, tuple[ArraySplit, tf.Tensor, tf.Tensor]] = {}  # the split is kept: ids stay unique
         self._train_chunk = self._compile(task.train_step)
         self._test_chunk = self._compile(task.test_step)
 
     def _compile(self, step: Callable) -> Callable:
-        """A tf.function that runs `steps` steps of `step` and returns the summed results."""
-        strategy, size = self.strategy, len(self.task.sum_names)
-
-        @tf.function
-        def run_steps(iterator: Any, steps: tf.Tensor) -> list[tf.Tensor]:
-            totals = [tf.zeros((), tf.float32) for _ in range(size)]
-            for _ in tf.range(steps):
-                per_replica = strategy.run(step, args=next(iterator))
-                totals = [total + strategy.reduce("SUM", value, axis=None)
-                          for total, value in zip(totals, per_replica)]
-            return totals
-
-        return run_steps
+        """The compiled multi-step loop of `step` (XLA-compiled step where that is faster)."""
+        size = len(self.task.sum_names)
+        if use_xla(self.config.jit_compile, self.config.distribute, self.task.model):
+            step = tf.function(step, jit_compile=True)  # one fused program per step
+        if self._local:
+            return local_loop(step, size, self.config.batch_size)
+        return distributed_loop(step, self.strategy, size)
 
     def _run_epoch_pass(self, split: ArraySplit, chunk: Callable, order: np.ndarray | None,
                         progress: keras.utils.Progbar | None) -> list[float]:
         """One pass over `split`; returns the summed step results."""
-        batch_size = self.config.batch_size
-        dataset = self.strategy.experimental_distribute_dataset(batches(split, batch_size, order))
-        iterator, remaining = iter(dataset), steps_per_epoch(len(split), batch_size)
+        run_steps = self._local_pass(split, chunk, order) if self._local else self._distributed_pass(split, chunk, order)
+        remaining = steps_per_epoch(len(split), self.config.batch_size)
         totals = np.zeros(len(self.task.sum_names))
         done = 0
         while remaining > 0:
             steps = min(self.config.steps_per_execution, remaining)
-            totals += [float(t) for t in chunk(iterator, tf.constant(steps, tf.int64))]
+            totals += [float(t) for t in run_steps(done, steps)]
             remaining, done = remaining - steps, done + steps
             running = metrics_from_sums(self.task.sum_names, list(totals))
             self._check_finite(running, done)
             if progress is not None:
                 progress.update(done, list(running.items()))
         return list(totals)
+
+    def _local_pass(self, split: ArraySplit, chunk: Callable, order: np.ndarray | None) -> Callable:
+        """run_steps(done, steps) on one device: the split is uploaded once, batches are gathered in the graph."""
+        if id(split) not in self._tensors:
+            self._tensors[id(split)] = (split, as_tensor(split.x), as_tensor(split.y))
+        _, x, y = self._tensors[id(split)]
+        order_tensor = tf.constant(np.arange(len(split)) if order is None else order, tf.int64)
+        return lambda done, steps: chunk(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(steps, tf.int64))
+
+    def _distributed_pass(self, split: ArraySplit, chunk: Callable, order: np.ndarray | None) -> Callable:
+        """run_steps(done, steps) on a strategy: batches come from a distributed tf.data pipeline."""
+        dataset = self.strategy.experimental_distribute_dataset(batches(split, self.config.batch_size, order))
+        iterator = iter(dataset)
+        return lambda done, steps: chunk(iterator, tf.constant(steps, tf.int64))
 
     def _check_finite(self, metrics: dict[str, float], step: int) -> None:
         """Stop with a clear message when a loss turned NaN/Inf; the last checkpoint is untouched."""

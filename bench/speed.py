@@ -1,0 +1,133 @@
+"""Training speed on Fashion-MNIST: classicnets vs the notes' TF2 code vs PyTorch, for the same network,
+data, epochs, optimiser (Adam 1e-3, constant) and batch size (128), in one run; plus the MLP's FLOP/s as a
+fraction of this machine's measured float32 matmul peak.
+
+    pip install torch==2.13.0      # the PyTorch CPU wheel, for the third column
+    python bench/speed.py [--networks mlp,cnn,autoencoder] [--epochs-scale 1] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from classicnets.cli.quiet import import_tensorflow_quietly
+
+import_tensorflow_quietly()
+
+import tensorflow as tf  # noqa: E402
+
+from classicnets.config import TrainConfig  # noqa: E402
+from classicnets.data import load_dataset  # noqa: E402
+from classicnets.data.pipeline import ArraySplit  # noqa: E402
+from classicnets.models import build_model, get_spec  # noqa: E402
+from classicnets.training.tasks import get_task  # noqa: E402
+from classicnets.training.trainer import Trainer  # noqa: E402
+
+import torch_reference  # noqa: E402  (bench/torch_reference.py)
+from notes_reference import train_notes_style  # noqa: E402  (bench/notes_reference.py)
+
+BATCH, LEARNING_RATE = 128, 1e-3
+NETWORKS = {  # classicnets model + options that give the network every implementation trains, and epochs
+    "mlp": ("mlp", {"hidden": (256, 256), "dropout": 0.0, "initializer": "glorot_uniform"}, 5),
+    "cnn": ("cnn", {"filters": (32, 64), "dense": 256, "dropout": 0.5}, 2),
+    "autoencoder": ("autoencoder", {"kind": "dense"}, 5),
+}
+MLP_FLOPS_PER_SAMPLE = 6 * (784 * 256 + 256 * 256 + 256 * 10)  # forward 2*MACs, backward 4*MACs: ~1.6 MFLOP
+
+
+def matmul_peak(size: int = 2048, repeats: int = 20) -> float:
+    """Best float32 FLOP/s of a size x size matmul chain in TensorFlow on this machine."""
+    a = tf.random.normal((size, size))
+
+    @tf.function
+    def chain(x: tf.Tensor) -> tf.Tensor:
+        for _ in range(repeats):
+            x = tf.matmul(x, a) * 1e-3
+        return x
+
+    chain(a).numpy()
+    best = min(_timed(lambda: chain(a).numpy()) for _ in range(3))
+    return 2 * size**3 * repeats / best
+
+
+def _timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def is_autoencoder(model_name: str) -> bool:
+    return get_spec(model_name).task != "classifier"
+
+
+def train_classicnets(model_name: str, options: dict, data, epochs: int) -> dict:
+    """The package's own trainer (compiled multi-step loop); returns samples/s and the test metric."""
+    tf.keras.utils.set_random_seed(0)
+    model = build_model(model_name, options, data.input_shape, data.num_classes)
+    config = TrainConfig(epochs=epochs, batch_size=BATCH, learning_rate=LEARNING_RATE, schedule="constant")
+    task = get_task(get_spec(model_name).task).create(model, config, 1)
+    with tempfile.TemporaryDirectory() as folder:
+        trainer = Trainer(task, tf.distribute.get_strategy(), config, Path(folder) / "checkpoint.npz", verbose=False)
+        seconds = _timed(lambda: trainer.fit(ArraySplit(data.x_train, data.y_train), None))
+    x_test = data.x_test.astype(np.float32) / 255
+    output = model.predict(x_test, batch_size=1024, verbose=0)
+    return {"samples_per_second": len(data.y_train) * epochs / seconds, "seconds": seconds,
+            **test_metric(model_name, output, x_test, data.y_test)}
+
+
+def test_metric(model_name: str, output: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict:
+    """Test accuracy for classifiers, per-pixel MSE for autoencoders."""
+    if is_autoencoder(model_name):
+        return {"test_mse": float(np.mean((output.reshape(x_test.shape) - x_test) ** 2))}
+    return {"test_accuracy": float(np.mean(output.argmax(axis=1) == y_test))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--networks", default="mlp,cnn,autoencoder")
+    parser.add_argument("--epochs-scale", type=float, default=1.0)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    data = load_dataset("fashion-mnist")
+    peak = matmul_peak()
+    print(f"float32 matmul peak (TensorFlow, 2048x2048): {peak / 1e9:.1f} GFLOP/s")
+    results = {"matmul_peak_gflops": peak / 1e9, "networks": {}}
+    for name in args.networks.split(","):
+        model_name, options, epochs = NETWORKS[name]
+        epochs = max(1, round(epochs * args.epochs_scale))
+        row = {"epochs": epochs,
+               "classicnets": train_classicnets(model_name, options, data, epochs),
+               "notes": train_notes_style(model_name, options, data, epochs, BATCH, LEARNING_RATE, test_metric),
+               "pytorch": torch_reference.train(name, data, epochs, BATCH, LEARNING_RATE)}
+        results["networks"][name] = row
+        print(format_row(name, row))
+    mlp = results["networks"].get("mlp")
+    if mlp:
+        achieved = mlp["classicnets"]["samples_per_second"] * MLP_FLOPS_PER_SAMPLE
+        results["mlp_fraction_of_peak"] = achieved / peak
+        print(f"MLP training: {achieved / 1e9:.1f} GFLOP/s = {achieved / peak:.0%} of the matmul peak")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+def format_row(name: str, row: dict) -> str:
+    """One network's samples/s, test metric and ratios."""
+    ours = row["classicnets"]["samples_per_second"]
+    parts = [f"{name} ({row['epochs']} epochs):"]
+    for way in ("classicnets", "notes", "pytorch"):
+        result = row[way]
+        metric = ", ".join(f"{k} {v:.4f}" for k, v in result.items() if k.startswith("test_"))
+        parts.append(f"  {way:<12} {result['samples_per_second']:>9.0f} samples/s  {result['seconds']:>7.1f} s  {metric}")
+    parts.append(f"  classicnets / notes = {ours / row['notes']['samples_per_second']:.2f}x, "
+                 f"classicnets / pytorch = {ours / row['pytorch']['samples_per_second']:.2f}x")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    main()

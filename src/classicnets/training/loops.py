@@ -1,0 +1,67 @@
+"""The compiled inner loops the trainer calls: each runs `steps` training (or test) steps inside one
+tf.function and returns the summed step results, so Python is visited once per chunk, not per step.
+
+On one device the whole split lives in the graph as a tensor and each batch is gathered from it inside the
+loop (no tf.data round trip per step; measured in bench/README.md). Across replicas the batches come from a
+distributed tf.data pipeline, which shards them between replicas and workers."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import keras
+import tensorflow as tf
+
+from classicnets.data.pipeline import to_unit_range
+
+SLOW_UNDER_XLA = ("Conv", "RNN")  # layer classes whose XLA CPU kernels are slower than TensorFlow's own
+
+
+def _layers(layer: Any) -> list[Any]:
+    """All layers inside a model, nested ones included."""
+    found = []
+    for child in getattr(layer, "layers", None) or []:
+        found += [child, *_layers(child)]
+    return found
+
+
+def use_xla(mode: str, distribute: str, model: keras.Model) -> bool:
+    """Whether to XLA-compile the step: only without a distribution strategy (a replica's gradient all-reduce
+    cannot be compiled into it); 'auto' only for models without convolutions or recurrent layers (measured
+    slower under XLA on CPU: bench/README.md)."""
+    if mode == "off" or distribute != "none":
+        return False
+    if mode == "on":
+        return True
+    names = {cls.__name__ for layer in _layers(model) for cls in type(layer).__mro__}
+    return not any(marker in name for name in names for marker in SLOW_UNDER_XLA)
+
+
+def local_loop(step: Callable, size: int, batch_size: int) -> Callable:
+    """run(x, y, order, start, steps): steps of `step` on batches gathered from x[order[start...]]."""
+
+    @tf.function
+    def run(x: tf.Tensor, y: tf.Tensor, order: tf.Tensor, start: tf.Tensor, steps: tf.Tensor) -> list[tf.Tensor]:
+        totals = [tf.zeros((), tf.float32) for _ in range(size)]
+        for index in tf.range(steps):
+            first = (start + index) * batch_size
+            picked = order[first:first + batch_size]  # the last batch may be partial
+            values = step(to_unit_range(tf.gather(x, picked)), tf.gather(y, picked))
+            totals = [total + value for total, value in zip(totals, values)]
+        return totals
+
+    return run
+
+
+def distributed_loop(step: Callable, strategy: tf.distribute.Strategy, size: int) -> Callable:
+    """run(iterator, steps): steps of `step` on every replica, results summed across replicas."""
+
+    @tf.function
+    def run(iterator: Any, steps: tf.Tensor) -> list[tf.Tensor]:
+        totals = [tf.zeros((), tf.float32) for _ in range(size)]
+        for _ in tf.range(steps):
+            per_replica = strategy.run(step, args=next(iterator))
+            totals = [total + strategy.reduce("SUM", value, axis=None) for total, value in zip(totals, per_replica)]
+        return totals
+
+    return run
