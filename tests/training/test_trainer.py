@@ -12,6 +12,7 @@ from classicnets.data.pipeline import ArraySplit
 from classicnets.models import build_model
 from classicnets.training.checkpoint import load_checkpoint
 from classicnets.training.tasks import ClassifierTask, make_optimizer
+from classicnets.training.loops import use_xla
 from classicnets.training.trainer import Trainer, TrainingDiverged
 
 
@@ -102,7 +103,7 @@ def test_early_stopping_on_validation_loss(tmp_path):
 def test_mirrored_strategy_trains_like_default(tmp_path):
     keras.utils.set_random_seed(7)
     strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
-    config = TrainConfig(epochs=2, batch_size=16, seed=7)
+    config = TrainConfig(epochs=2, batch_size=16, seed=7, distribute="mirrored")  # batches via distributed tf.data
     with strategy.scope():
         network = build_model("mlp", {"hidden": (16,), "dropout": 0.0}, (6, 6, 1), 3)
         task = ClassifierTask(network, make_optimizer("adam", 1e-3))
@@ -125,3 +126,19 @@ def test_every_model_trains_and_its_loss_falls(tmp_path, model, options):
     history = trainer.fit(blobs(96), None).history
     assert history[-1]["loss"] < history[0]["loss"]
     assert all(not np.array_equal(a, b.numpy()) for a, b in zip(before, trainer.task.model.trainable_variables))
+
+
+def test_xla_only_for_dense_models_on_one_device():
+    dense, conv = build_model("mlp", {}, (6, 6, 1), 3), build_model("cnn", {}, (6, 6, 1), 3)
+    rnn = build_model("rnn", {"cell": "lstm", "units": 4}, (6, 6, 1), 3)
+    assert use_xla("auto", "none", dense) and not use_xla("auto", "none", conv) and not use_xla("auto", "none", rnn)
+    assert use_xla("on", "none", conv) and not use_xla("off", "none", dense)
+    assert not use_xla("on", "mirrored", dense)
+
+
+def test_xla_and_plain_steps_learn_the_same(tmp_path):
+    losses = []
+    for mode in ("on", "off"):
+        trainer = make_trainer(tmp_path / mode, epochs=2, options={"hidden": (16,), "dropout": 0.0}, jit_compile=mode)
+        losses.append([row["loss"] for row in trainer.fit(blobs(64), None).history])
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-4)
