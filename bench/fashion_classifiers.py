@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-EPOCHS = {"softmax": 10, "mlp": 20, "cnn": 10, "rnn": 10}
+EPOCHS = {"softmax": 20, "mlp": 20, "cnn": 15, "rnn": 15}
 TARGETS = {"softmax": 0.84, "mlp": 0.89, "cnn": 0.92, "rnn": 0.88}
 
 
