@@ -1,7 +1,9 @@
-"""Using a trained classifier: probabilities for arrays and for the user's own image files."""
+"""Using a trained run: probabilities for arrays and image files; values, labels or scores for rows of features
+(--values 1,0 or a CSV)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,10 +14,15 @@ from classicnets.errors import UserError
 from classicnets.evaluation import top_k
 
 
-def predict_probabilities(model: Any, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
-    """Class probabilities (N, K) for stored inputs (uint8 pixels or [0,1] features)."""
+def predict_outputs(model: Any, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
+    """The model's outputs for stored inputs (uint8 pixels or scaled features): probabilities, scores, values."""
     inputs = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
     return np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0))
+
+
+def predict_probabilities(model: Any, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
+    """Class probabilities (N, K) for stored inputs (uint8 pixels or [0,1] features)."""
+    return predict_outputs(model, x, batch_size)
 
 
 def match_background(images: np.ndarray, dark_background: bool) -> np.ndarray:
@@ -49,5 +56,65 @@ def raise_not_image(config: RunConfig) -> None:
     """Predicting on image files needs a run trained on images."""
     raise UserError(
         f"this run was trained on feature vectors from {config.data.dataset!r}, not images, so it cannot "
-        "classify image files; train on an image dataset (mnist, fashion-mnist, digits, a folder of images)"
+        "classify image files; give it rows of features instead (--values 1,0 or --csv FILE), or train on an "
+        "image dataset (mnist, fashion-mnist, digits, a folder of images)"
     )
+
+
+def parse_values(text: str, count: int) -> np.ndarray:
+    """'1,0' -> one row of `count` numbers; UserError for a wrong count or a value that is not a number."""
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        row = [float(part) for part in parts]
+    except ValueError:
+        raise UserError(f"--values {text!r}: every value must be a number, e.g. --values 1,0") from None
+    if len(row) != count:
+        raise UserError(f"--values {text!r} has {len(row)} value(s), but the run was trained on {count} feature(s)"
+                        f"; give {count} comma-separated numbers")
+    return np.array([row], dtype=np.float64)
+
+
+def feature_rows(config: RunConfig, values: list[str] | None = None, csv: str | None = None) -> np.ndarray:
+    """The rows to predict (N, F) in the data's own units, from --values strings or a CSV file."""
+    from classicnets.data.columns import read_feature_rows
+
+    info = config.data_info
+    shape = info.get("input_shape", [])
+    if info.get("is_image", True) or len(shape) != 1:
+        raise UserError(f"this run was trained on images from {config.data.dataset!r}, not a table of features, "
+                        "so --values/--csv do not apply; give image files instead")
+    extra = info.get("extra", {})
+    if csv is not None:
+        rows = read_feature_rows(Path(csv), extra.get("feature_names"), extra.get("target", "label"))
+        if rows.shape[1] != shape[0]:
+            raise UserError(f"CSV file {csv} has {rows.shape[1]} feature column(s), the run was trained on {shape[0]}")
+        return rows
+    return np.concatenate([parse_values(text, shape[0]) for text in values or []])
+
+
+def predict_rows(model: Any, config: RunConfig, rows: np.ndarray, k: int = 3) -> list[dict[str, Any]]:
+    """One result per feature row: a value (regression), or a label with its score or probabilities."""
+    from classicnets.data.arrays import scale_features
+    from classicnets.models import get_spec
+    from classicnets.models.linear import classes_from_scores
+
+    task, info = get_spec(config.model).task, config.data_info
+    if task not in ("regression", "linear-classifier", "classifier"):
+        raise UserError(f"{config.model} runs do not predict from feature values; see `classicnets --help`")
+    x = rows.astype(np.float32)
+    if "feature_min" in info:
+        x = scale_features(rows, np.asarray(info["feature_min"]), np.asarray(info["feature_max"]))
+    outputs = predict_outputs(model, x)
+    names = info.get("class_names", [])
+    results = []
+    for row, output in zip(rows.tolist(), outputs):
+        result: dict[str, Any] = {"inputs": row}
+        if task == "regression":
+            result["value"] = float(output[0])
+        elif task == "linear-classifier":
+            result.update(label=names[int(classes_from_scores(output[None])[0])], scores=[float(v) for v in output])
+        else:
+            best = top_k(output, names, k)
+            result.update(label=best[0]["label"], confidence=best[0]["probability"], top_k=best)
+        results.append(result)
+    return results

@@ -125,7 +125,10 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     with strategy.scope():
         model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
         task = get_task(spec.task).create(model, config.train, total_steps)
-    trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=_callbacks(run, chief),
+    callbacks = _callbacks(run, chief)
+    if chief and hasattr(task, "callbacks"):  # a task's own monitoring, e.g. a GAN's sample grids
+        callbacks += task.callbacks(run.root)
+    trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=callbacks,
                       on_epoch_end=lambda history: runs.write_history(run, history), verbose=verbose)
     started = time.perf_counter()
     result = trainer.fit(train, validation if len(validation) else None, resume=resume)

@@ -11,6 +11,9 @@ import_tensorflow_quietly()  # before any module below loads TensorFlow
 
 from classicnets import __version__  # noqa: E402
 from classicnets.cli import datasets, evaluate, models, predict, run, train  # noqa: E402
+from classicnets.cli import generate  # noqa: E402,I001
+from classicnets.cli import complete, translate  # noqa: E402,I001
+from classicnets.cli import compare, encode, reconstruct, sample  # noqa: E402,I001
 from classicnets.cli.common import HelpFormatter  # noqa: E402
 from classicnets.errors import UserError  # noqa: E402
 
@@ -21,6 +24,11 @@ EXAMPLES = """examples:
   classicnets train mlp --epochs 5           # train; writes runs/mlp-<dataset>-<time>/
   classicnets evaluate runs/<run>            # test metrics again
   classicnets predict runs/<run> digit.png   # classify your own images
+  classicnets generate runs/<cgan run> --label 7 --out sevens.png   # draw images with a GAN
+  classicnets complete runs/<autocomplete run> wor   # complete a word
+  classicnets translate runs/<seq2seq run> love      # translate a word
+  classicnets reconstruct runs/<autoencoder run>     # test images above their reconstructions
+  classicnets compare runs/<run> runs/<run>          # one table of several runs
 """
 
 
@@ -30,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog=EXAMPLES, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"classicnets {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (run, train, evaluate, predict, datasets, models):
+    for module in (run, train, evaluate, predict, generate, datasets, models, complete, translate,
+                   reconstruct, encode, sample, compare):
         module.add_parser(subparsers)
     return parser
 

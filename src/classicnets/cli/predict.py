@@ -1,4 +1,4 @@
-"""`classicnets predict RUN_DIR IMAGE...`: the predicted class of each image file."""
+"""`classicnets predict RUN_DIR IMAGE...` (or `--values 1,0` / `--csv FILE` for runs on tables of features)."""
 
 from __future__ import annotations
 
@@ -13,37 +13,61 @@ EXAMPLES = """examples:
   classicnets predict runs/cnn-mnist my_digit.png
   classicnets predict runs/cnn-mnist photos/*.jpg --top 5
   classicnets predict runs/cnn-mnist a.png b.png --json
+  classicnets predict runs/linear-regression --values 3.5 --values 5     # one row per --values
+  classicnets predict runs/tabular --values 1,0                          # fur=1, wings=0 -> mammal
+  classicnets predict runs/tabular --csv animals.csv                     # every row of a CSV
 """
 
 
 def add_parser(subparsers: Any) -> None:
     """Register `predict`."""
-    parser = subparsers.add_parser("predict", help="classify image files with a trained run", epilog=EXAMPLES,
-                                   formatter_class=HelpFormatter,
-                                   description="Classify image files (any size or mode; converted to the run's input).")
+    parser = subparsers.add_parser("predict", help="use a trained run on image files or feature values",
+                                   epilog=EXAMPLES, formatter_class=HelpFormatter,
+                                   description="Classify image files (any size or mode; converted to the run's "
+                                   "input), or predict from feature values of a run trained on a table.")
     parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    parser.add_argument("images", nargs="+", metavar="IMAGE")
-    parser.add_argument("--top", type=int, default=3, help="how many classes to list per image (default: 3)")
+    parser.add_argument("images", nargs="*", metavar="IMAGE")
+    parser.add_argument("--values", action="append", metavar="V,V",
+                        help="one row of comma-separated feature values, in the training CSV's column order "
+                        "(repeat for more rows)")
+    parser.add_argument("--csv", metavar="FILE", help="predict every row of a CSV with the training data's feature "
+                        "columns (a target column in it is ignored)")
+    parser.add_argument("--top", type=int, default=3, help="how many classes to list per input (default: 3)")
     parser.add_argument("--json", action="store_true",
-                        help='print a JSON list of {"file", "label", "confidence", "top_k"}')
+                        help='print a JSON list: {"file", "label", "confidence", "top_k"} per image; '
+                        '{"inputs", "value" or "label", ...} per row')
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one line per image (or JSON)."""
+    """Print one line per image or row (or JSON)."""
     from classicnets import runs
     from classicnets.errors import UserError
-    from classicnets.inference import predict_files
+    from classicnets.inference import feature_rows, predict_files, predict_rows
 
     if args.top < 1:
         raise UserError(f"--top must be at least 1. Received: --top {args.top}")
+    given = [name for name, value in (("IMAGE", args.images), ("--values", args.values), ("--csv", args.csv)) if value]
+    if len(given) != 1:
+        raise UserError("give image files, --values or --csv (exactly one of them); "
+                        f"received {' and '.join(given) or 'none'}")
     run_dir = runs.open_run(args.run_dir)
     config = runs.read_config(run_dir)
-    results = predict_files(runs.load_model(run_dir), config, args.images, k=args.top)
-    if args.json:
-        print(json.dumps(results, indent=2))
-        return 0
-    for result in results:
-        others = ", ".join(f"{t['label']} {t['probability']:.1%}" for t in result["top_k"][1:])
-        print(f"{result['file']}: {result['label']} ({result['confidence']:.1%})" + (f"  [then {others}]" if others else ""))
+    if args.images:
+        results = predict_files(runs.load_model(run_dir), config, args.images, k=args.top)
+    else:
+        rows = feature_rows(config, args.values, args.csv)
+        results = predict_rows(runs.load_model(run_dir), config, rows, k=args.top)
+    print(json.dumps(results, indent=2) if args.json else "\n".join(describe(result) for result in results))
     return 0
+
+
+def describe(result: dict[str, Any]) -> str:
+    """One line for one prediction."""
+    name = result["file"] if "file" in result else ",".join(f"{v:g}" for v in result["inputs"])
+    if "value" in result:
+        return f"{name}: {result['value']:.4f}"
+    if "scores" in result:
+        return f"{name}: {result['label']} (score {', '.join(f'{s:.3f}' for s in result['scores'])})"
+    others = ", ".join(f"{t['label']} {t['probability']:.1%}" for t in result["top_k"][1:])
+    return f"{name}: {result['label']} ({result['confidence']:.1%})" + (f"  [then {others}]" if others else "")

@@ -83,7 +83,7 @@ def given(args: argparse.Namespace, names: Any) -> dict[str, Any]:
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """A new run's config from the command line."""
     spec = get_spec(args.model)
-    train = {TRAIN_FLAGS[flag]: value for flag, value in given(args, TRAIN_FLAGS).items()}
+    train = {**spec.train_defaults, **{TRAIN_FLAGS[flag]: value for flag, value in given(args, TRAIN_FLAGS).items()}}
     return RunConfig(model=args.model, model_options=given_options(args, spec.options),
                      data=DataConfig(**given(args, DATA_FLAGS)), train=TrainConfig(**train))
 

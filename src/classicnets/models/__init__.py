@@ -2,6 +2,11 @@
 
 # Registration order is the listing order: the order the notes teach them.
 from classicnets.models import softmax, mlp, cnn, rnn  # noqa: F401,I001
+from classicnets.models import linear, tabular  # noqa: F401,I001
+from classicnets.models import autoencoder  # noqa: F401,I001
+from classicnets.models import ae_classifier  # noqa: F401,I001
+from classicnets.models import autocomplete, seq2seq  # noqa: F401,I001
+from classicnets.models import gan  # noqa: F401,I001
 from classicnets.models.registry import ModelSpec, describe_options, get_spec, make_options, model_names
 
 __all__ = ["ModelSpec", "describe_options", "get_spec", "make_options", "model_names", "build_model"]

@@ -23,6 +23,8 @@ class ModelSpec:
     # regression tables); None: the image/CSV datasets of classicnets.data.load_dataset.
     load_data: Callable[..., Any] | None = None
     uses_extra: bool = False  # build() also gets extra=Dataset.extra (e.g. vocabularies)
+    # TrainConfig values this family trains with unless flags say otherwise (tiny tables need many epochs)
+    train_defaults: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 _REGISTRY: dict[str, ModelSpec] = {}

@@ -34,6 +34,9 @@ STEPS = (
     Step("mlp", 20, 20, 2.3, notes="~94% on MNIST (the notes' 'ANN')"),
     Step("cnn", 5, 10, 15.0),
     Step("rnn", 5, 10, 12.5),
+    Step("gan", 5, 30, 25.0, notes="the notes' GAN; judged by a CNN (Frechet distance, class spread)"),
+    Step("cgan", 5, 30, 25.0,
+         notes="the notes gave up on it; judge agreement = share drawn as the class asked for"),
 )
 
 

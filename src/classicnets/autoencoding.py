@@ -1,0 +1,91 @@
+"""Using a trained autoencoder: codes, reconstructions and (for a VAE) new samples, for arrays, image files
+and run directories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from classicnets import runs
+from classicnets.config import RunConfig
+from classicnets.data import Dataset, load_image_files
+from classicnets.errors import UserError
+from classicnets.inference import match_background
+
+BATCH = 1000
+
+
+def unit_range(x: np.ndarray) -> np.ndarray:
+    """Stored inputs (uint8 pixels or [0, 1] features) as float32 in [0, 1]."""
+    return x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+
+
+def in_batches(function: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
+    """function(batch) over [0, 1] inputs, BATCH examples at a time, joined into one array."""
+    if len(x) == 0:
+        raise UserError("there are no examples to run the autoencoder on")
+    return np.concatenate([np.asarray(function(x[start:start + BATCH])) for start in range(0, len(x), BATCH)])
+
+
+def encode(model: Any, x: np.ndarray) -> np.ndarray:
+    """Codes (N, code_size) of stored inputs (the mean code for a VAE)."""
+    return in_batches(lambda batch: model.encode(batch, training=False), unit_range(x))
+
+
+def reconstruct(model: Any, x: np.ndarray) -> np.ndarray:
+    """Reconstructions in [0, 1] (clipped), shaped like the inputs, of stored inputs or [0, 1] floats."""
+    return np.clip(in_batches(lambda batch: model(batch, training=False), unit_range(x)), 0.0, 1.0)
+
+
+def add_noise(x: np.ndarray, noise: float, seed: int = 0) -> np.ndarray:
+    """[0, 1] float copies of the inputs with Gaussian noise of std `noise`, clipped to [0, 1] (fixed seed)."""
+    clean = unit_range(x)
+    noisy = clean + noise * np.random.default_rng(seed).standard_normal(clean.shape, dtype=np.float32)
+    return np.clip(noisy, 0.0, 1.0)
+
+
+def mean_squared_error(x: np.ndarray, reconstruction: np.ndarray) -> np.ndarray:
+    """Per-example mean squared error over pixels (N,), inputs scaled to [0, 1] first."""
+    difference = unit_range(x).reshape(len(x), -1) - reconstruction.reshape(len(x), -1)
+    return np.mean(np.square(difference, dtype=np.float64), axis=1)
+
+
+def open_autoencoder_run(run_dir: Path, command: str) -> tuple[Any, RunConfig]:
+    """The model and config of an autoencoder run; a clear error for any other kind of run."""
+    run = runs.open_run(Path(run_dir))
+    config = runs.read_config(run)
+    if config.model != "autoencoder":
+        raise UserError(f"{run_dir} holds a {config.model!r} run, but `classicnets {command}` needs an autoencoder "
+                        "run; train one with `classicnets train autoencoder`")
+    return runs.load_model(run), config
+
+
+def check_same_shape(config: RunConfig, dataset: Dataset) -> None:
+    """The data must have the shape the run was trained on."""
+    expected = tuple(config.data_info["input_shape"])
+    if tuple(dataset.input_shape) != expected:
+        raise UserError(f"dataset {dataset.name!r} has samples of shape {tuple(dataset.input_shape)}, but the run "
+                        f"was trained on shape {expected}; use data of that size (e.g. --image-size for a folder)")
+
+
+def image_files_as_inputs(config: RunConfig, paths: list[str]) -> np.ndarray:
+    """Image files converted to the run's input shape (uint8), with the training data's background."""
+    info = config.data_info
+    if not info.get("is_image", True):
+        raise UserError(f"this run was trained on feature vectors from {config.data.dataset!r}, not images; "
+                        "reconstruct its test split instead (leave out the image files)")
+    height, width, channels = info["input_shape"]
+    images = load_image_files(paths, (height, width), channels)
+    return match_background(images, info.get("dark_background", True))
+
+
+def sample_images(model: Any, count: int, seed: int = 0) -> np.ndarray:
+    """`count` new images in [0, 1] drawn by a VAE from its prior."""
+    if not hasattr(model, "generate"):
+        raise UserError("this autoencoder is not variational, so it cannot draw new samples; train one with "
+                        "`classicnets train autoencoder --kind variational` and sample from that run")
+    if count < 1:
+        raise UserError(f"--n must be at least 1. Received: --n {count}")
+    return np.clip(np.asarray(model.generate(count, seed=seed)), 0.0, 1.0)

@@ -1,0 +1,71 @@
+"""Drawing images from a trained gan/cgan run: any count, any class, reproducible by seed."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classicnets import runs
+from classicnets.errors import UserError
+from classicnets.evaluation import plot_image_grid
+from classicnets.models import get_spec
+
+GAN_TASKS = ("gan", "cgan")
+
+
+def load_generator_run(run_dir: Path) -> tuple[Any, list[str], str]:
+    """The trained AdversarialPair of a GAN run, its class names and its model name."""
+    run = runs.open_run(Path(run_dir))
+    config = runs.read_config(run)
+    if get_spec(config.model).task not in GAN_TASKS:
+        raise UserError(f"{run_dir} holds a {config.model!r} run, which does not generate images; give the run "
+                        f"directory of a gan or cgan run (`classicnets train cgan ...`)")
+    return runs.load_model(run), list(config.data_info.get("class_names", [])), config.model
+
+
+def parse_label(text: str, class_names: list[str]) -> int | None:
+    """A class name or index -> its index; 'all' -> None. UserError for anything the run does not know."""
+    if text == "all":
+        return None
+    lowered = [name.lower() for name in class_names]
+    if text.lower() in lowered:
+        return lowered.index(text.lower())
+    if text.isdigit() and int(text) < len(class_names):
+        return int(text)
+    raise UserError(f"--label {text!r} is not a class of this run; use 'all', an index 0..{len(class_names) - 1} "
+                    f"or one of: {', '.join(class_names)}")
+
+
+def generated_rows(model: Any, class_names: list[str], label: str | None, n: int,
+                   seed: int) -> tuple[list[np.ndarray], list[str] | None, str]:
+    """Image rows for a grid, their row titles and a title: one row per class for --label all."""
+    if n < 1:
+        raise UserError(f"--n must be at least 1. Received: --n {n}")
+    if not model.conditional:
+        if label is not None:
+            raise UserError(f"--label {label!r}: this run is an unconditional gan and cannot draw a chosen class; "
+                            "train a cgan for that, or leave out --label")
+        return _square(model.sample(n, seed=seed)), None, f"{n} samples (seed {seed})"
+    index = parse_label(label or "all", class_names)
+    if index is None:
+        return [model.sample(n, k, seed=seed) for k in range(len(class_names))], list(class_names), \
+            f"{n} samples of each class (seed {seed})"
+    return _square(model.sample(n, index, seed=seed)), None, f"{n} samples of {class_names[index]} (seed {seed})"
+
+
+def _square(images: np.ndarray) -> list[np.ndarray]:
+    """Images split into the rows of a near-square grid."""
+    columns = math.ceil(math.sqrt(len(images)))
+    return [images[start:start + columns] for start in range(0, len(images), columns)]
+
+
+def generate_to_file(run_dir: Path, out: Path, label: str | None = None, n: int = 16, seed: int = 0) -> Path:
+    """Write a PNG grid of generated images; returns its path."""
+    if Path(out).suffix.lower() != ".png":
+        raise UserError(f"--out {out} must be a .png file")
+    model, class_names, name = load_generator_run(run_dir)
+    rows, titles, title = generated_rows(model, class_names, label, n, seed)
+    return plot_image_grid(rows, out, row_titles=titles, title=f"{name}: {title}")

@@ -1,0 +1,147 @@
+"""The pretrained classifier of the notes: an autoencoder's encoder with a softmax head on its code.
+
+With --encoder RUN_DIR the encoder of a trained autoencoder run is loaded; without it the run pretrains an
+autoencoder for --pretrain-epochs of its --epochs (reconstruction MSE, labels unused), then fine-tunes
+encoder + head on the labels (or only the head, with --freeze-encoder). The training task is
+classicnets.training.finetune."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from classicnets.config import load_config
+from classicnets.errors import UserError
+from classicnets.models.autoencoder import AutoencoderOptions, build_autoencoder, is_variational
+from classicnets.models.layers import check_rate, classifier_head
+from classicnets.models.registry import ModelSpec, option, register
+
+PRETRAIN_KINDS = ("dense", "conv", "denoising")
+
+
+@dataclass(frozen=True)
+class AEClassifierOptions:
+    encoder: str = option("", "run directory of a trained autoencoder whose encoder to use ('': pretrain one "
+                          "in this run first)")
+    freeze_encoder: bool = option(False, "train only the softmax head; the encoder's weights stay as pretrained")
+    pretrain_epochs: int = option(-1, "without --encoder: epochs of autoencoder pretraining, counted in --epochs "
+                                  "(-1: half of them)")
+    kind: str = option("dense", "without --encoder: the autoencoder to pretrain", PRETRAIN_KINDS)
+    hidden: tuple[int, ...] = option((256,), "without --encoder: encoder layer sizes before the code")
+    code_size: int = option(128, "without --encoder: size of the code the head classifies")
+    filters: tuple[int, ...] = option((16, 32, 64), "without --encoder, --kind conv: filters of each conv layer")
+    noise: float = option(0.4, "without --encoder, --kind denoising: std of the training noise")
+    dropout: float = option(0.2, "dropout rate on the code before the softmax head")
+
+    def check(self) -> None:
+        check_rate("dropout", self.dropout)
+        if self.encoder and self.pretrain_epochs > 0:
+            raise UserError(f"--pretrain-epochs {self.pretrain_epochs} has no effect with --encoder {self.encoder}: "
+                            "that run is the pretraining; leave one of them out")
+        if self.pretrain_epochs < -1:
+            raise UserError(f"pretrain epochs must be >= 0 (or -1 for half of --epochs). "
+                            f"Received: pretrain_epochs={self.pretrain_epochs}")
+        self.autoencoder_options().check()
+
+    def autoencoder_options(self) -> AutoencoderOptions:
+        """Options of the autoencoder pretrained in this run."""
+        return AutoencoderOptions(kind=self.kind, hidden=self.hidden, code_size=self.code_size,
+                                  filters=self.filters, noise=self.noise)
+
+
+def resolve_pretrain_epochs(requested: int, epochs: int, has_decoder: bool) -> int:
+    """How many of `epochs` pretrain the autoencoder: none with a loaded encoder, -1 means half."""
+    if not has_decoder:
+        return 0
+    pretrain = epochs // 2 if requested < 0 else requested
+    if pretrain >= epochs:
+        raise UserError(f"--pretrain-epochs {pretrain} leaves no epoch of --epochs {epochs} for fine-tuning; "
+                        "raise --epochs or lower --pretrain-epochs")
+    return pretrain
+
+
+@keras.saving.register_keras_serializable(package="classicnets")
+class AEClassifier(keras.Model):
+    """Softmax head on an encoder's code. `decoder` is kept when the run pretrains the autoencoder itself."""
+
+    def __init__(self, encoder: keras.Model, head: keras.Model, decoder: keras.Model | None = None,
+                 noise: float = 0.0, variational: bool = False, freeze_encoder: bool = False,
+                 pretrain_epochs: int = -1, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.encoder, self.head, self.decoder = encoder, head, decoder
+        self.noise, self.variational = float(noise), bool(variational)
+        self.freeze_encoder, self.pretrain_epochs = bool(freeze_encoder), int(pretrain_epochs)
+        self.noise_seed = keras.random.SeedGenerator(0)
+        self.built = True
+
+    def code(self, x: Any, training: bool = False) -> Any:
+        """The encoder's code of inputs in [0, 1] (a VAE encoder's mean)."""
+        code = self.encoder(x, training=training)
+        return keras.ops.split(code, 2, axis=-1)[0] if self.variational else code
+
+    def call(self, x: Any, training: bool = False) -> Any:
+        """Class probabilities (B, K)."""
+        return self.head(self.code(x, training=training), training=training)
+
+    def corrupt(self, x: Any) -> Any:
+        """Noisy inputs for pretraining a denoising autoencoder, clipped to [0, 1]."""
+        noisy = x + self.noise * keras.random.normal(keras.ops.shape(x), seed=self.noise_seed)
+        return keras.ops.clip(noisy, 0.0, 1.0)
+
+    def get_config(self) -> dict[str, Any]:
+        parts = {name: keras.saving.serialize_keras_object(getattr(self, name)) for name in ("encoder", "head")}
+        if self.decoder is not None:
+            parts["decoder"] = keras.saving.serialize_keras_object(self.decoder)
+        return {**super().get_config(), **parts, "noise": self.noise, "variational": self.variational,
+                "freeze_encoder": self.freeze_encoder, "pretrain_epochs": self.pretrain_epochs}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "AEClassifier":
+        parts = {name: keras.saving.deserialize_keras_object(config.pop(name))
+                 for name in ("encoder", "head", "decoder") if name in config}
+        return cls(**parts, **config)
+
+
+def load_encoder_run(run_dir: str, input_shape: tuple[int, ...]) -> keras.Model:
+    """The trained autoencoder of `run_dir`, checked to be one and to take inputs of `input_shape`."""
+    folder = Path(run_dir)
+    if not (folder / "config.json").is_file():
+        raise UserError(f"--encoder {run_dir} is not a classicnets run directory (no config.json in it); "
+                        "give the folder of a `classicnets train autoencoder` run")
+    config = load_config(folder / "config.json")
+    if config.model != "autoencoder":
+        raise UserError(f"--encoder {run_dir} holds a {config.model!r} run, not an autoencoder; train one with "
+                        "`classicnets train autoencoder` and pass its run directory")
+    trained_shape = tuple(config.data_info.get("input_shape", ()))
+    if trained_shape != tuple(input_shape):
+        raise UserError(f"the autoencoder in {run_dir} was trained on samples of shape {trained_shape}, but this "
+                        f"dataset's are {tuple(input_shape)}; use data of the same size (e.g. --image-size)")
+    if not (folder / "model.keras").is_file():
+        raise UserError(f"{folder / 'model.keras'} does not exist: the autoencoder run did not finish; "
+                        f"finish it with `classicnets train autoencoder --run-dir {run_dir} --resume`")
+    return keras.saving.load_model(folder / "model.keras", safe_mode=True, compile=False)
+
+
+def build_ae_classifier(options: AEClassifierOptions, input_shape: tuple[int, ...], num_classes: int) -> AEClassifier:
+    """Encoder (loaded or new, with its decoder for pretraining) and a dropout + softmax head on its code."""
+    if options.encoder:
+        autoencoder, decoder = load_encoder_run(options.encoder, input_shape), None
+        autoencoder.encoder.trainable = not options.freeze_encoder
+    else:
+        autoencoder = build_autoencoder(options.autoencoder_options(), input_shape)
+        decoder = autoencoder.decoder
+    layers = [keras.Input((autoencoder.code_size,))]
+    if options.dropout:
+        layers.append(keras.layers.Dropout(options.dropout))
+    head = keras.Sequential([*layers, classifier_head(num_classes)], name="head")
+    noise = autoencoder.noise if decoder is not None else 0.0  # only pretraining in this run adds noise
+    return AEClassifier(autoencoder.encoder, head, decoder, noise=noise,
+                        variational=is_variational(autoencoder), freeze_encoder=options.freeze_encoder,
+                        pretrain_epochs=options.pretrain_epochs, name="ae_classifier")
+
+
+register(ModelSpec("ae-classifier", "softmax on an autoencoder's code: pretrain (or --encoder RUN_DIR), then "
+                   "fine-tune on the labels", AEClassifierOptions, build_ae_classifier, task="ae-classifier"))

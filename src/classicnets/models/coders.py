@@ -1,0 +1,110 @@
+"""Encoder and decoder networks shared by the autoencoder family, and the Autoencoder model that joins them."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import keras
+
+from classicnets.models.layers import initializer
+
+
+def dense_encoder(input_shape: tuple[int, ...], hidden: tuple[int, ...], code_outputs: int, activation: str,
+                  code_activation: str, init: tuple[str, float]) -> keras.Model:
+    """Flatten, dense hidden layers, then the code layer: (B, *input_shape) -> (B, code_outputs)."""
+    layers: list[keras.layers.Layer] = [keras.Input(input_shape), keras.layers.Flatten()]
+    for size in hidden:
+        layers.append(keras.layers.Dense(size, activation=activation, kernel_initializer=initializer(*init)))
+    layers.append(keras.layers.Dense(code_outputs, activation=code_activation, kernel_initializer=initializer(*init),
+                                     name="code"))
+    return keras.Sequential(layers, name="encoder")
+
+
+def dense_decoder(code_size: int, hidden: tuple[int, ...], output_shape: tuple[int, ...], activation: str,
+                  output_activation: str, init: tuple[str, float]) -> keras.Model:
+    """The encoder's mirror: dense layers from the code back to the input's shape."""
+    layers: list[keras.layers.Layer] = [keras.Input((code_size,))]
+    for size in reversed(hidden):
+        layers.append(keras.layers.Dense(size, activation=activation, kernel_initializer=initializer(*init)))
+    layers.append(keras.layers.Dense(math.prod(output_shape), activation=output_activation,
+                                     kernel_initializer=initializer(*init), dtype="float32"))
+    layers.append(keras.layers.Reshape(output_shape))
+    return keras.Sequential(layers, name="decoder")
+
+
+def conv_encoder(input_shape: tuple[int, ...], filters: tuple[int, ...], code_outputs: int, activation: str,
+                 code_activation: str) -> keras.Model:
+    """Stride-2 3x3 convolutions (each halves height and width, rounding up), then a dense code layer."""
+    layers: list[keras.layers.Layer] = [keras.Input(input_shape)]
+    for count in filters:
+        layers.append(keras.layers.Conv2D(count, 3, strides=2, padding="same", activation=activation))
+    layers += [keras.layers.Flatten(), keras.layers.Dense(code_outputs, activation=code_activation, name="code")]
+    return keras.Sequential(layers, name="encoder")
+
+
+def conv_decoder(code_size: int, filters: tuple[int, ...], output_shape: tuple[int, ...], activation: str,
+                 output_activation: str) -> keras.Model:
+    """The conv encoder's mirror: dense to its last feature map, then stride-2 transposed convolutions, each
+    cropped to the size the encoder had there (7 -> 4 -> 8 is cropped back to 7); the last one draws the image."""
+    sizes = [tuple(output_shape[:2])]  # (height, width) at each encoder level: 28, 14, 7, 4
+    for _ in filters:
+        sizes.append((math.ceil(sizes[-1][0] / 2), math.ceil(sizes[-1][1] / 2)))
+    height, width = sizes[-1]
+    layers: list[keras.layers.Layer] = [
+        keras.Input((code_size,)),
+        keras.layers.Dense(height * width * filters[-1], activation=activation),
+        keras.layers.Reshape((height, width, filters[-1])),  # (B, h, w, F) as the encoder left it
+    ]
+    channels = (*reversed(filters[:-1]), output_shape[2])  # each level gets the encoder's channels back
+    for level, count in enumerate(channels):
+        last = level == len(channels) - 1
+        layers.append(keras.layers.Conv2DTranspose(count, 3, strides=2, padding="same", dtype="float32" if last else None,
+                                                   activation=output_activation if last else activation))
+        target = sizes[-2 - level]
+        extra_height, extra_width = 2 * height - target[0], 2 * width - target[1]
+        if extra_height or extra_width:
+            layers.append(keras.layers.Cropping2D(((0, extra_height), (0, extra_width))))
+        height, width = target
+    return keras.Sequential(layers, name="decoder")
+
+
+@keras.saving.register_keras_serializable(package="classicnets")
+class Autoencoder(keras.Model):
+    """An encoder and a decoder; the code is the encoder's output. With noise > 0 the training step corrupts
+    inputs with Gaussian noise of that standard deviation (a denoising autoencoder)."""
+
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, noise: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.encoder, self.decoder, self.noise = encoder, decoder, float(noise)
+        self.noise_seed = keras.random.SeedGenerator(0)  # its state is a variable: checkpoints keep it
+        self.built = True  # both networks are built with their input shapes
+
+    @property
+    def code_size(self) -> int:
+        """Length of one code vector."""
+        return int(self.decoder.inputs[0].shape[-1])
+
+    def encode(self, x: Any, training: bool = False) -> Any:
+        """Codes (B, code_size) of inputs in [0, 1]."""
+        return self.encoder(x, training=training)
+
+    def call(self, x: Any, training: bool = False) -> Any:
+        """Reconstructions of inputs in [0, 1], same shape."""
+        return self.decoder(self.encode(x, training=training), training=training)
+
+    def corrupt(self, x: Any) -> Any:
+        """Inputs plus Gaussian noise of std `noise`, clipped to [0, 1] (what a denoiser trains on)."""
+        noisy = x + self.noise * keras.random.normal(keras.ops.shape(x), seed=self.noise_seed)
+        return keras.ops.clip(noisy, 0.0, 1.0)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "noise": self.noise,
+                "encoder": keras.saving.serialize_keras_object(self.encoder),
+                "decoder": keras.saving.serialize_keras_object(self.decoder)}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "Autoencoder":
+        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
+        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
+        return cls(encoder, decoder, **config)

@@ -1,0 +1,216 @@
+"""Generative adversarial networks: `gan` draws images like the training data, `cgan` draws the class asked for.
+
+The notes' network is reachable by options: one hidden layer of 256 in each network, noise of 128, ReLU,
+Adam 2e-4 (`--generator-hidden 256 --discriminator-hidden 256 --activation relu --dropout 0
+--label-smoothing 1 --beta-1 0.9`). The defaults are what trains stably on 2 CPU cores (README, "GANs").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+import numpy as np
+
+from classicnets.data.dataset import Dataset
+from classicnets.data.loading import load_dataset
+from classicnets.errors import UserError
+from classicnets.models.layers import check_choice, check_positive, check_rate
+from classicnets.models.registry import ModelSpec, option, register
+
+ACTIVATIONS = ("leaky_relu", "relu")
+GENERATOR_LOSSES = ("non-saturating", "minimax")
+
+
+@dataclass(frozen=True)
+class GANOptions:
+    noise_dim: int = option(128, "size of the noise vector the generator draws from")
+    generator_hidden: tuple[int, ...] = option((256, 512), "generator hidden layer sizes (the notes: 256)")
+    discriminator_hidden: tuple[int, ...] = option((512, 256), "discriminator hidden layer sizes (the notes: 256)")
+    activation: str = option("leaky_relu", "hidden activation (LeakyReLU 0.2 keeps gradients flowing)", ACTIVATIONS)
+    dropout: float = option(0.3, "dropout after each discriminator hidden layer (slows the discriminator down)")
+    label_smoothing: float = option(0.9, "target for real images in the discriminator loss (1: none)")
+    generator_loss: str = option("non-saturating", "generator objective: -log D(G(z)), or the minimax "
+                                 "log(1 - D(G(z))) that stalls when the discriminator wins", GENERATOR_LOSSES)
+    generator_lr: float = option(2e-4, "generator learning rate (gan/cgan do not use --lr)")
+    discriminator_lr: float = option(2e-4, "discriminator learning rate")
+    beta_1: float = option(0.5, "Adam's first-moment decay for both networks (Keras default: 0.9)")
+    label_dim: int = option(32, "cgan: size of the learned label embedding")
+    samples_every: int = option(0, "write a grid of samples (fixed noise) and the Frechet distance every N "
+                                "epochs (0: about 10 times a run)")
+
+    def check(self) -> None:
+        check_positive("noise_dim", self.noise_dim)
+        check_positive("generator_hidden", self.generator_hidden)
+        check_positive("discriminator_hidden", self.discriminator_hidden)
+        check_positive("label_dim", self.label_dim)
+        if self.samples_every < 0:
+            raise UserError(f"samples_every must be >= 0 (0: about 10 grids a run). Received: {self.samples_every}")
+        check_choice("activation", self.activation, ACTIVATIONS)
+        check_choice("generator_loss", self.generator_loss, GENERATOR_LOSSES)
+        check_rate("dropout", self.dropout)
+        if not 0.5 < self.label_smoothing <= 1:
+            raise UserError(f"label_smoothing must be in (0.5, 1]. Received: label_smoothing={self.label_smoothing}")
+        for name in ("generator_lr", "discriminator_lr"):
+            if getattr(self, name) <= 0:
+                raise UserError(f"{name} must be positive. Received: {name}={getattr(self, name)}")
+        if not 0 <= self.beta_1 < 1:
+            raise UserError(f"beta_1 must be in [0, 1). Received: beta_1={self.beta_1}")
+        if not self.generator_hidden or not self.discriminator_hidden:
+            raise UserError("generator_hidden and discriminator_hidden need at least one layer each")
+
+
+def _activation(name: str) -> keras.layers.Layer:
+    """LeakyReLU(0.2) or ReLU."""
+    return keras.layers.LeakyReLU(0.2) if name == "leaky_relu" else keras.layers.ReLU()
+
+
+def _label_code(labels: Any, num_classes: int, size: int, name: str) -> Any:
+    """A learned vector per class: (B,) int labels -> (B, size)."""
+    return keras.layers.Flatten()(keras.layers.Embedding(num_classes, size, name=name)(labels))
+
+
+def build_generator(options: GANOptions, image_shape: tuple[int, ...], num_classes: int | None) -> keras.Model:
+    """Noise (and a label) -> an image in [0, 1]: dense layers, tanh, rescaled."""
+    noise = keras.Input((options.noise_dim,), name="noise")
+    inputs, hidden = [noise], noise
+    if num_classes is not None:
+        label = keras.Input((), dtype="int32", name="label")
+        inputs.append(label)
+        hidden = keras.layers.Concatenate()([noise, _label_code(label, num_classes, options.label_dim, "label_code")])
+    for size in options.generator_hidden:
+        hidden = _activation(options.activation)(keras.layers.Dense(size)(hidden))
+    pixels = keras.layers.Dense(int(np.prod(image_shape)), activation="tanh")(hidden)  # (B, H*W*C) in [-1, 1]
+    image = keras.layers.Rescaling(0.5, offset=0.5)(keras.layers.Reshape(image_shape)(pixels))  # [0, 1]
+    return keras.Model(inputs if num_classes is not None else noise, image, name="generator")
+
+
+def build_discriminator(options: GANOptions, image_shape: tuple[int, ...], num_classes: int | None) -> keras.Model:
+    """An image (and a label) -> one logit, high for real. A cgan's label enters at the input and again by
+    projection (Miyato & Koyama 2018), so the discriminator punishes images of the wrong class."""
+    image = keras.Input(image_shape, name="image")
+    inputs, hidden = [image], keras.layers.Flatten()(keras.layers.Rescaling(2.0, offset=-1.0)(image))
+    if num_classes is not None:
+        label = keras.Input((), dtype="int32", name="label")
+        inputs.append(label)
+        hidden = keras.layers.Concatenate()([hidden, _label_code(label, num_classes, options.label_dim, "label_code")])
+    for size in options.discriminator_hidden:
+        hidden = _activation(options.activation)(keras.layers.Dense(size)(hidden))
+        if options.dropout:
+            hidden = keras.layers.Dropout(options.dropout)(hidden)
+    logit = keras.layers.Dense(1, name="realness")(hidden)  # (B, 1)
+    if num_classes is not None:
+        projection = _label_code(label, num_classes, options.discriminator_hidden[-1], "label_projection")
+        logit = keras.layers.Add()([logit, keras.layers.Dot(axes=1)([projection, hidden])])
+    return keras.Model(inputs if num_classes is not None else image, logit, name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="classicnets")
+class AdversarialPair(keras.Model):
+    """A generator and its discriminator, saved together; calling it generates images (noise[, labels]) -> images.
+    It also carries how it trains (learning rates, losses), so a run rebuilds everything from model.keras."""
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, num_classes: int | None = None,
+                 training_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.generator, self.discriminator = generator, discriminator
+        self.num_classes = num_classes  # None: unconditional
+        self.training_options = dict(training_options or {})
+        self.noise_dim = int(generator.inputs[0].shape[-1])
+        self.image_shape = tuple(int(size) for size in generator.outputs[0].shape[1:])
+        self.optimizer = None  # not compiled: the training task holds one optimizer per network
+        self.noise_seeds = keras.random.SeedGenerator()  # seeded by the run seed; its state is a variable
+        self.built = True
+
+    @property
+    def conditional(self) -> bool:
+        """True for a cgan."""
+        return self.num_classes is not None
+
+    def call(self, inputs: Any, training: bool = False) -> Any:
+        """Images in [0, 1] from noise (gan) or [noise, labels] (cgan)."""
+        return self.generator(inputs, training=training)
+
+    def discriminate(self, images: Any, labels: Any, training: bool = False) -> Any:
+        """Realness logits (B, 1) of images (for a cgan: as images of `labels`)."""
+        return self.discriminator([images, labels] if self.conditional else images, training=training)
+
+    def generate(self, noise: Any, labels: Any = None, training: bool = False) -> Any:
+        """Images (B, H, W, C) in [0, 1]; a cgan needs one int label per noise row."""
+        return self.generator([noise, labels] if self.conditional else noise, training=training)
+
+    def sample(self, count: int, labels: Any = None, seed: int = 0, batch_size: int = 1000) -> np.ndarray:
+        """`count` images (N, H, W, C) as float32 in [0, 1] from seeded noise: the same seed, the same images."""
+        noise = np.random.default_rng(seed).standard_normal((count, self.noise_dim)).astype(np.float32)
+        if self.conditional:
+            labels = np.broadcast_to(np.asarray(labels if labels is not None else 0, dtype=np.int32), (count,))
+        batches = [self.generate(noise[start:start + batch_size], None if labels is None else
+                                 labels[start:start + batch_size]) for start in range(0, count, batch_size)]
+        return np.concatenate([np.asarray(batch) for batch in batches]) if batches else \
+            np.zeros((0, *self.image_shape), np.float32)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "num_classes": self.num_classes, "training_options": self.training_options,
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "discriminator": keras.saving.serialize_keras_object(self.discriminator)}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "AdversarialPair":
+        config = dict(config)
+        generator = keras.saving.deserialize_keras_object(config.pop("generator"))
+        discriminator = keras.saving.deserialize_keras_object(config.pop("discriminator"))
+        return cls(generator, discriminator, **config)
+
+
+def training_options(options: GANOptions) -> dict[str, Any]:
+    """The options the task and the sample grids read from the model."""
+    names = ("label_smoothing", "generator_loss", "generator_lr", "discriminator_lr", "beta_1", "samples_every")
+    return {name: getattr(options, name) for name in names}
+
+
+def _check_images(input_shape: tuple[int, ...]) -> None:
+    """GANs here draw images (N, H, W, C)."""
+    if len(input_shape) != 3:
+        raise UserError(f"gan and cgan draw images, but this dataset's samples have shape {input_shape}; "
+                        "train them on an image dataset (mnist, fashion-mnist, digits, a folder of images)")
+
+
+def build_gan(options: GANOptions, input_shape: tuple[int, ...], num_classes: int) -> AdversarialPair:
+    """The unconditional GAN (num_classes only matters to the judge)."""
+    _check_images(input_shape)
+    return AdversarialPair(build_generator(options, input_shape, None), build_discriminator(options, input_shape, None),
+                           None, training_options(options), name="gan")
+
+
+def build_cgan(options: GANOptions, input_shape: tuple[int, ...], num_classes: int) -> AdversarialPair:
+    """The conditional GAN: both networks see the class label."""
+    _check_images(input_shape)
+    if num_classes < 2:
+        raise UserError(f"cgan draws the class asked for, but this dataset has {num_classes} class; "
+                        "give a labelled dataset (class sub-folders, a label column, y arrays)")
+    return AdversarialPair(build_generator(options, input_shape, num_classes),
+                           build_discriminator(options, input_shape, num_classes), num_classes,
+                           training_options(options), name="cgan")
+
+
+def load_labelled_images(config: Any, notice: Any) -> Dataset:
+    """The run's dataset, checked before any run directory is written: images, with at least 2 labels."""
+    data = config.data
+    stored_shape = config.data_info.get("input_shape")  # a resumed or evaluated run keeps its image size
+    size = data.image_size or (tuple(stored_shape[:2]) if stored_shape else None)
+    dataset = load_dataset(data.dataset, data_dir=data.data_dir, image_size=size, color=data.color,
+                           test_fraction=data.test_fraction, seed=config.train.seed, notice=notice)
+    _check_images(dataset.input_shape)
+    present = len(np.unique(dataset.y_train))
+    if config.model == "cgan" and present < 2:
+        raise UserError(f"cgan needs labelled images of at least 2 classes; {dataset.name!r} has {present} "
+                        "label(s) in its training split. Give a dataset with labels (class sub-folders, a label "
+                        "column, y arrays), or train the unconditional gan")
+    return dataset
+
+
+register(ModelSpec("gan", "generative adversarial network: dense generator + discriminator (the notes' GAN)",
+                   GANOptions, build_gan, task="gan", load_data=load_labelled_images))
+register(ModelSpec("cgan", "conditional GAN: draws an image of the class asked for", GANOptions, build_cgan,
+                   task="cgan", load_data=load_labelled_images))

@@ -1,0 +1,84 @@
+"""Seq2seq: the notes' encoder-decoder that translates words letter by letter (English -> Korean).
+
+The encoder reads the source word; its final state starts the decoder, which reads <start> + the
+translation so far and predicts the next letter or <end>. Both halves take one input tensor: the source
+ids (padded to source_length) followed by the decoder's ids, so the one trainer and one saved model
+serve training (teacher forcing) and greedy decoding (classicnets.translation). Dropout is active only
+in training: the notes' version also dropped units while translating, which made outputs random."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+import tensorflow as tf
+
+from classicnets.data.word_datasets import load_pair_list_data
+from classicnets.models.layers import check_choice, check_positive, check_rate, classifier_head
+from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.rnn import CELLS
+
+PAIR_LISTS_HELP = ("word pairs: a UTF-8 .tsv file with 'source<TAB>target' a line, or a bundled list: "
+                   "english-korean (72 pairs), notes (6 pairs)")
+
+
+@dataclass(frozen=True)
+class Seq2SeqOptions:
+    pairs: str = option("english-korean", PAIR_LISTS_HELP)
+    cell: str = option("lstm", "recurrent cell of the encoder and the decoder", tuple(CELLS))
+    units: int = option(128, "hidden size of the encoder and the decoder")
+    embedding_dim: int = option(32, "size of each letter's learned vector (the notes: one-hot)")
+    dropout: float = option(0.0, "dropout rate on the decoder's outputs (training only; the notes: 0.5)")
+
+    def check(self) -> None:
+        check_choice("cell", self.cell, tuple(CELLS))
+        check_positive("units", self.units)
+        check_positive("embedding_dim", self.embedding_dim)
+        check_rate("dropout", self.dropout)
+
+
+@keras.saving.register_keras_serializable(package="classicnets")
+class Seq2Seq(keras.Model):
+    """Encoder-decoder over letter ids; input (B, source_length + T), output (B, T, target vocabulary)."""
+
+    def __init__(self, source_vocabulary_size: int, target_vocabulary_size: int, source_length: int,
+                 cell: str = "lstm", units: int = 128, embedding_dim: int = 32, dropout: float = 0.0,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.settings = {"source_vocabulary_size": source_vocabulary_size, "source_length": source_length,
+                         "target_vocabulary_size": target_vocabulary_size, "cell": cell, "units": units,
+                         "embedding_dim": embedding_dim, "dropout": dropout}
+        self.source_length = source_length
+        self.source_embedding = keras.layers.Embedding(source_vocabulary_size, embedding_dim, name="source_embedding")
+        self.target_embedding = keras.layers.Embedding(target_vocabulary_size, embedding_dim, name="target_embedding")
+        self.encoder = CELLS[cell](units, return_state=True, name="encoder")
+        self.decoder = CELLS[cell](units, return_sequences=True, name="decoder")
+        self.dropout = keras.layers.Dropout(dropout)
+        self.head = classifier_head(target_vocabulary_size)
+
+    def call(self, x: tf.Tensor, training: bool = False) -> tf.Tensor:
+        x = tf.cast(x, tf.int32)
+        source, decoder_in = x[:, :self.source_length], x[:, self.source_length:]  # (B, S), (B, T)
+        _, *state = self.encoder(self.source_embedding(source), mask=tf.not_equal(source, 0), training=training)
+        hidden = self.decoder(self.target_embedding(decoder_in), initial_state=state,
+                              mask=tf.not_equal(decoder_in, 0), training=training)  # (B, T, units)
+        return self.head(self.dropout(hidden, training=training))  # (B, T, target vocabulary)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), **self.settings}
+
+
+def build_seq2seq(options: Seq2SeqOptions, input_shape: tuple[int, ...], num_classes: int,
+                  extra: dict[str, Any]) -> keras.Model:
+    """The encoder-decoder sized by the data's vocabularies and longest source word."""
+    model = Seq2Seq(len(extra["source_vocabulary"]), num_classes, int(extra["source_length"]), cell=options.cell,
+                    units=options.units, embedding_dim=options.embedding_dim, dropout=options.dropout, name="seq2seq")
+    model(tf.ones((1,) + tuple(input_shape), tf.int32))  # create the weights now: the trainer and checkpoints need them
+    return model
+
+
+register(ModelSpec("seq2seq", "encoder-decoder that translates words letter by letter (the notes' English -> "
+                   "Korean)", Seq2SeqOptions, build_seq2seq, task="translation", load_data=load_pair_list_data,
+                   uses_extra=True,  # a few dozen pairs: many short epochs (measured in bench/README.md)
+                   train_defaults={"epochs": 100, "learning_rate": 0.01, "batch_size": 16}))

@@ -1,0 +1,21 @@
+"""An MLP for CSV tables (the notes' fur/wings -> other/mammal/bird network: 2 -> 10 -> 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from classicnets.data.lessons import load_fur_wings
+from classicnets.models.mlp import MLPOptions, build_mlp
+from classicnets.models.registry import ModelSpec, option, register
+
+
+@dataclass(frozen=True)
+class TabularOptions(MLPOptions):
+    hidden: tuple[int, ...] = option((10,), "hidden layer sizes, comma separated ('' for none: the notes' one layer)")
+    dropout: float = option(0.0, "dropout rate after each hidden layer")
+    target: str = option("label", "CSV column holding each row's class (numbers or text)")
+
+
+register(ModelSpec("tabular", "MLP for CSV tables (the notes' fur/wings -> other/mammal/bird)", TabularOptions,
+                   build_mlp, load_data=load_fur_wings,
+                   train_defaults={"epochs": 100, "learning_rate": 0.01, "schedule": "constant"}))

@@ -1,0 +1,76 @@
+"""Each autoencoder kind trains through the project's trainer and its reconstruction loss falls; the VAE samples;
+the ae-classifier's pretraining stops exactly when its stage ends."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from classicnets.config import TrainConfig
+from classicnets.data.pipeline import ArraySplit
+from classicnets.models import build_model
+from classicnets.training.finetune import FineTuneTask, pretrain_optimizer
+from classicnets.training.reconstruction import ReconstructionTask, VariationalTask
+from classicnets.training.tasks import get_task
+from classicnets.training.trainer import Trainer
+
+
+def strokes(count, seed=0):
+    """8x8 uint8 images: one bright bar whose row depends on the label (3 classes)."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, count)
+    x = rng.integers(0, 40, (count, 8, 8, 1)).astype(np.uint8)
+    for index, label in enumerate(y):
+        x[index, 2 * label + 1:2 * label + 3, 1:7] = 230
+    return ArraySplit(x, y.astype(np.int64))
+
+
+def fit(tmp_path, name, options, epochs=1, **train):
+    keras.utils.set_random_seed(3)
+    config = TrainConfig(epochs=epochs, batch_size=16, seed=3, learning_rate=0.005, steps_per_execution=4, **train)
+    model = build_model(name, options, (8, 8, 1), 3)
+    task = get_task("autoencoder" if name == "autoencoder" else name).create(model, config, epochs * 10)
+    trainer = Trainer(task, tf.distribute.get_strategy(), config, tmp_path / "checkpoint.npz", verbose=False)
+    data = strokes(160)
+    before = [float(v) for v in trainer._run_epoch_pass(data, trainer._test_chunk, None, None)]
+    trainer.fit(data, strokes(32, seed=1))
+    after = [float(v) for v in trainer._run_epoch_pass(data, trainer._test_chunk, None, None)]
+    return task, before, after
+
+
+@pytest.mark.parametrize("kind", ["dense", "conv", "denoising", "variational"])
+def test_one_epoch_lowers_the_reconstruction_loss(tmp_path, kind):
+    task, before, after = fit(tmp_path, "autoencoder", {"kind": kind, "code_size": 8, "hidden": (32,),
+                                                        "filters": (8, 8)})
+    assert isinstance(task, VariationalTask if kind == "variational" else ReconstructionTask)
+    assert after[0] < 0.97 * before[0]  # summed loss over the same 160 examples, before and after
+    assert (task.model.noise > 0) == (kind == "denoising")
+
+
+def test_vae_samples_have_the_data_shape_and_range(tmp_path):
+    task, _, _ = fit(tmp_path, "autoencoder", {"kind": "variational", "code_size": 2, "hidden": (16,)})
+    samples = np.asarray(task.model.generate(5, seed=1))
+    assert samples.shape == (5, 8, 8, 1)
+    assert samples.min() >= 0 and samples.max() <= 1 and samples.std() > 0
+
+
+def test_pretraining_learning_rate_drops_to_zero_when_the_stage_ends():
+    for schedule in ("cosine", "constant"):
+        optimizer = pretrain_optimizer(TrainConfig(schedule=schedule, learning_rate=0.01), pretrain_steps=20)
+        rate = optimizer.learning_rate if not callable(optimizer._learning_rate) else optimizer._learning_rate
+        assert float(rate(19)) > 0 and float(rate(20)) == 0.0 and float(rate(500)) == 0.0
+
+
+def test_pretrain_then_frozen_fine_tune_keeps_the_pretrained_encoder(tmp_path):
+    options = {"code_size": 8, "hidden": (32,), "pretrain_epochs": 1, "freeze_encoder": True}
+    task, _, _ = fit(tmp_path / "one", "ae-classifier", options, epochs=2)
+    assert isinstance(task, FineTuneTask) and task.sum_names[2] == "reconstruction_mse"
+    encoder = [v.numpy().copy() for v in task.model.encoder.variables]
+    head = [v.numpy().copy() for v in task.model.head.variables]
+    task.pretrain_steps = 0  # as if pretraining had ended: one more frozen fine-tuning pass
+    trainer = Trainer(task, tf.distribute.get_strategy(), TrainConfig(epochs=1, batch_size=16, seed=3),
+                      tmp_path / "more.npz", verbose=False)
+    trainer.fit(strokes(64), None)
+    for old, variable in zip(encoder, task.model.encoder.variables):
+        np.testing.assert_array_equal(old, variable.numpy())
+    assert any(not np.array_equal(old, v.numpy()) for old, v in zip(head, task.model.head.variables))

@@ -1,0 +1,32 @@
+"""Tiny labelled images for the GAN tests, and a judge that trains in a second."""
+
+import numpy as np
+import pytest
+
+from classicnets.evaluators import judge
+
+
+def stripes(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Three classes of 6x6 uint8 images: class k lights up rows 2k..2k+1."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, count)
+    x = rng.integers(0, 40, (count, 6, 6)).astype(np.uint8)
+    for k in range(3):
+        x[y == k, 2 * k:2 * k + 2] += 200
+    return x, y.astype(np.int64)
+
+
+@pytest.fixture(autouse=True)
+def quick_judge(monkeypatch, tmp_path_factory):
+    """Judges are cached in a temp folder and train for one short epoch."""
+    monkeypatch.setenv(judge.CACHE_VARIABLE, str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setattr(judge, "MAX_JUDGE_EPOCHS", 2)
+
+
+@pytest.fixture(scope="session")
+def stripes_npz(tmp_path_factory):
+    """An .npz dataset of 120 training and 30 test stripe images."""
+    path = tmp_path_factory.mktemp("data") / "stripes.npz"
+    (x_train, y_train), (x_test, y_test) = stripes(120, 0), stripes(30, 1)
+    np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return path

@@ -1,0 +1,66 @@
+"""The gan and cgan models: shapes, value range, the label matters, the notes' sizes, save/load round-trip."""
+
+import keras
+import numpy as np
+import pytest
+
+from classicnets.errors import UserError
+from classicnets.models import build_model
+
+SMALL = {"noise_dim": 8, "generator_hidden": (16,), "discriminator_hidden": (16,), "label_dim": 4}
+
+
+def test_generate_gives_images_in_unit_range():
+    model = build_model("gan", SMALL, (6, 6, 1), 3)
+    images = model.sample(5, seed=1)
+    assert images.shape == (5, 6, 6, 1)
+    assert images.min() >= 0.0 and images.max() <= 1.0
+    np.testing.assert_array_equal(images, model.sample(5, seed=1))  # same seed, same images
+    assert not np.allclose(images, model.sample(5, seed=2))
+
+
+def test_cgan_output_depends_on_the_label():
+    model = build_model("cgan", SMALL, (6, 6, 1), 3)
+    zeros, twos = model.sample(4, 0, seed=3), model.sample(4, 2, seed=3)
+    assert zeros.shape == (4, 6, 6, 1)
+    assert np.abs(zeros - twos).mean() > 1e-3
+
+
+def test_discriminator_gives_one_logit_per_image():
+    model = build_model("cgan", SMALL, (6, 6, 1), 3)
+    logits = model.discriminate(np.zeros((3, 6, 6, 1), np.float32), np.array([0, 1, 2], np.int32))
+    assert tuple(logits.shape) == (3, 1)
+
+
+def test_notes_dense_gan_is_reachable():
+    notes = {"noise_dim": 128, "generator_hidden": (256,), "discriminator_hidden": (256,), "activation": "relu",
+             "dropout": 0.0}
+    model = build_model("gan", notes, (28, 28, 1), 10)
+    assert model.generator.count_params() == 128 * 256 + 256 + 256 * 784 + 784
+    assert model.discriminator.count_params() == 784 * 256 + 256 + 256 + 1
+
+
+def test_save_and_load_round_trip(tmp_path):
+    model = build_model("cgan", SMALL, (6, 6, 1), 3)
+    model.save(tmp_path / "model.keras")
+    loaded = keras.saving.load_model(tmp_path / "model.keras", safe_mode=True, compile=False)
+    np.testing.assert_allclose(loaded.sample(4, 1, seed=5), model.sample(4, 1, seed=5), atol=1e-6)
+    images = np.random.default_rng(0).random((2, 6, 6, 1)).astype(np.float32)
+    labels = np.array([0, 2], np.int32)
+    np.testing.assert_allclose(loaded.discriminate(images, labels), model.discriminate(images, labels), atol=1e-6)
+    assert loaded.training_options == model.training_options and loaded.num_classes == 3
+
+
+@pytest.mark.parametrize("options, message", [({"label_smoothing": 0.3}, "label_smoothing"),
+                                              ({"generator_lr": 0}, "generator_lr"),
+                                              ({"activation": "tanh"}, "activation")])
+def test_bad_options_are_refused(options, message):
+    with pytest.raises(UserError, match=message):
+        build_model("gan", options, (6, 6, 1), 3)
+
+
+def test_cgan_needs_images_and_labels():
+    with pytest.raises(UserError, match="image"):
+        build_model("gan", SMALL, (20,), 3)
+    with pytest.raises(UserError, match="class"):
+        build_model("cgan", SMALL, (6, 6, 1), 1)
