@@ -22,7 +22,7 @@ AUTOENCODERS = {  # step -> (run name, flags)
     "denoising": ("autoencoder-denoising", ["autoencoder", "--kind", "denoising", "--epochs", "10"]),
     "variational": ("autoencoder-variational", ["autoencoder", "--kind", "variational", "--epochs", "10"]),
 }
-CLASSIFIER_EPOCHS = 20  # total epochs of each classifier; the ae-classifier pretrains for half of them
+CLASSIFIER_EPOCHS = 10  # total epochs of each classifier; the ae-classifier pretrains for half of them
 CLASSIFIERS = {
     "softmax": ["softmax"],
     "mlp": ["mlp"],

@@ -22,7 +22,7 @@ TARGETS = {"cgan-fashion": 0.80, "cgan-mnist": 0.90}
 
 def train(name: str, dataset: str, out: Path) -> tuple[dict, float]:
     """`classicnets train gan|cgan` for one run; returns its metrics and the command's wall time."""
-    model, data = name.split("-")
+    model, data = name.split("-")[:2]
     command = [sys.executable, "-m", "classicnets", "train", model, "--dataset", dataset, "--epochs",
                str(EPOCHS[data]), "--samples-every", str(GRID_EVERY[data]), "--run-dir", str(out / name), "--quiet"]
     print("$", " ".join(command[2:]), flush=True)
@@ -34,7 +34,8 @@ def train(name: str, dataset: str, out: Path) -> tuple[dict, float]:
 def describe(name: str, metrics: dict, wall: float) -> list[str]:
     """Markdown lines for one run."""
     test = metrics["test"]
-    agreement = f"{test['judge_agreement']:.4f} (target {TARGETS[name]:.2f})" if "judge_agreement" in test else "-"
+    target = TARGETS["-".join(name.split("-")[:2])] if name.startswith("cgan") else None
+    agreement = f"{test['judge_agreement']:.4f} (target {target:.2f})" if target else "-"
     lines = [f"### {name}", "",
              f"{metrics['epochs']} epochs, {metrics['train_seconds']:.0f} s training ({metrics['seconds_per_epoch']:.1f} "
              f"s/epoch), {wall:.0f} s wall with judge and plots; judge test accuracy {test['judge_test_accuracy']:.4f}",
@@ -56,11 +57,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder for the run directories")
     parser.add_argument("--runs", default="cgan-fashion,cgan-mnist,gan-fashion,gan-mnist")
     parser.add_argument("--mnist", default="/work/shared/data/mnist", help="folder of the MNIST t10k IDX files")
+    parser.add_argument("--report-only", action="store_true", help="only print the numbers of finished runs in --out")
     args = parser.parse_args()
     datasets = {"fashion": "fashion-mnist", "mnist": args.mnist}
     report = []
-    for name in args.runs.split(","):
-        metrics, wall = train(name, datasets[name.split("-")[1]], args.out)
+    for name in args.runs.split(","):  # <model>-<data>[-anything]
+        if args.report_only:
+            metrics, wall = json.loads((args.out / name / "metrics.json").read_text()), float("nan")
+        else:
+            metrics, wall = train(name, datasets[name.split("-")[1]], args.out)
         report += describe(name, metrics, wall)
     print("\n".join(report))
 

@@ -47,7 +47,8 @@ def _extend(beams: list[Beam], log_probabilities: np.ndarray, width: int) -> lis
     options = []
     for (ids, score), row in zip(beams, log_probabilities):
         best = np.argsort(row)[::-1][:width + 1]
-        allowed = [token for token in best if np.isfinite(row[token]) and (ids or token != END)][:width]  # no empty word
+        # a word has at least one letter: <end> cannot come first
+        allowed = [token for token in best if np.isfinite(row[token]) and (ids or token != END)][:width]
         options += [(ids + [int(token)], score + float(row[token])) for token in allowed]
     return sorted(options, key=lambda beam: -beam[1])[:width]
 
@@ -59,7 +60,8 @@ def _settled(finished: list[Beam], alive: list[Beam], top: int) -> bool:
     return len(finished) >= top and max(score for _, score in alive) <= sorted(s for _, s in finished)[-top]
 
 
-def search(model: Any, prefixes: Sequence[Sequence[int]], max_new: int, top: int = 5, width: int = 8) -> list[list[Beam]]:
+def search(model: Any, prefixes: Sequence[Sequence[int]], max_new: int, top: int = 5,
+           width: int = 8) -> list[list[Beam]]:
     """For each prefix (ids after <start>), the `top` most likely continuations ending in <end>, best first."""
     alive: list[list[Beam]] = [[(list(prefix), 0.0)] for prefix in prefixes]
     finished: list[list[Beam]] = [[] for _ in prefixes]

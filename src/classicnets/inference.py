@@ -61,6 +61,21 @@ def raise_not_image(config: RunConfig) -> None:
     )
 
 
+TABLE_TASKS = ("regression", "linear-classifier", "classifier")  # tasks whose runs predict from feature rows
+
+
+def check_table_run(config: RunConfig) -> None:
+    """--values/--csv need a run trained on a table of features; UserError naming the run's data otherwise."""
+    from classicnets.models import get_spec
+
+    info = config.data_info
+    is_table = not info.get("is_image", True) and len(info.get("input_shape", [])) == 1
+    if get_spec(config.model).task not in TABLE_TASKS or not is_table:
+        raise UserError(f"--values/--csv need a run trained on a table of features (a CSV, or the bundled tables of "
+                        f"linear-regression, linear-classifier and tabular); this {config.model} run was trained on "
+                        f"{config.data.dataset!r}. Runs on images take image files: classicnets predict RUN a.png")
+
+
 def parse_values(text: str, count: int) -> np.ndarray:
     """'1,0' -> one row of `count` numbers; UserError for a wrong count or a value that is not a number."""
     parts = [part.strip() for part in text.split(",")]
@@ -78,12 +93,8 @@ def feature_rows(config: RunConfig, values: list[str] | None = None, csv: str | 
     """The rows to predict (N, F) in the data's own units, from --values strings or a CSV file."""
     from classicnets.data.columns import read_feature_rows
 
-    info = config.data_info
-    shape = info.get("input_shape", [])
-    if info.get("is_image", True) or len(shape) != 1:
-        raise UserError(f"this run was trained on images from {config.data.dataset!r}, not a table of features, "
-                        "so --values/--csv do not apply; give image files instead")
-    extra = info.get("extra", {})
+    check_table_run(config)
+    shape, extra = config.data_info["input_shape"], config.data_info.get("extra", {})
     if csv is not None:
         rows = read_feature_rows(Path(csv), extra.get("feature_names"), extra.get("target", "label"))
         if rows.shape[1] != shape[0]:
@@ -98,9 +109,8 @@ def predict_rows(model: Any, config: RunConfig, rows: np.ndarray, k: int = 3) ->
     from classicnets.models import get_spec
     from classicnets.models.linear import classes_from_scores
 
+    check_table_run(config)
     task, info = get_spec(config.model).task, config.data_info
-    if task not in ("regression", "linear-classifier", "classifier"):
-        raise UserError(f"{config.model} runs do not predict from feature values; see `classicnets --help`")
     x = rows.astype(np.float32)
     if "feature_min" in info:
         x = scale_features(rows, np.asarray(info["feature_min"]), np.asarray(info["feature_max"]))

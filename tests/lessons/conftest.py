@@ -40,8 +40,8 @@ def fur_wings_run(tmp_path_factory):
     return train(tmp_path_factory.mktemp("lessons") / "fur-wings", "tabular")
 
 
-def plane_rows(count: int = 40, seed: int = 0) -> list[list[float]]:
-    """Rows a, b, price with price = 3a - 2b + 1 (features in different units)."""
+def plane_rows(count: int = 40, seed: int = 0, spread: float = 100) -> list[list[float]]:
+    """Rows a, b, price with price = 3a - 2b + 1 (features in different units; b within +-spread)."""
     rng = np.random.default_rng(seed)
-    a, b = rng.uniform(0, 10, count), rng.uniform(-100, 100, count)
+    a, b = rng.uniform(0, 10, count), rng.uniform(-spread, spread, count)
     return [[round(x, 3), round(y, 3), round(3 * x - 2 * y + 1, 3)] for x, y in zip(a, b)]

@@ -30,7 +30,8 @@ def test_predict_values_and_csv(line_run, capsys):
 
 def test_trains_on_a_csv_with_any_target_column(tmp_path, capsys):
     data = write_csv(tmp_path / "plane.csv", ["a", "b", "price"], plane_rows())
-    run = train(tmp_path / "run", "linear-regression", "--dataset", str(data), "--target", "price", "--epochs", "150")
+    run = train(tmp_path / "run", "linear-regression", "--dataset", str(data), "--target", "price",
+                "--epochs", "40", "--batch-size", "4")
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["W"]["a"] == pytest.approx(3, abs=0.05) and metrics["W"]["b"] == pytest.approx(-2, abs=0.05)
     assert metrics["b"] == pytest.approx(1, abs=0.5)
@@ -39,6 +40,9 @@ def test_trains_on_a_csv_with_any_target_column(tmp_path, capsys):
     assert status == 0 and json.loads(out)[0]["value"] == pytest.approx(3 * 2 - 2 * 10 + 1, abs=0.5)
     config = json.loads((run / "config.json").read_text())
     assert config["data_info"]["extra"]["feature_names"] == ["a", "b"]
+    other = write_csv(tmp_path / "wider.csv", ["a", "b", "price"], plane_rows(20, seed=1, spread=300))
+    status, out, _ = run_cli(capsys, "evaluate", str(run), "--dataset", str(other), "--json")
+    assert status == 0 and json.loads(out)["test"]["mse"] < 1.0  # scaled as in training, not by its own range
 
 
 def test_bad_tables_and_values_exit_2(tmp_path, line_run, capsys):

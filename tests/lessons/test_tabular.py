@@ -4,7 +4,12 @@ predict --values/--csv, resume continuing the global step and TensorBoard."""
 import json
 
 import numpy as np
+import pytest
 import tensorflow as tf
+
+from classicnets.config import RunConfig
+from classicnets.errors import UserError
+from classicnets.inference import feature_rows
 
 from tests.lessons.conftest import run_cli, train, write_csv
 
@@ -37,6 +42,14 @@ def test_bad_csvs_exit_2(tmp_path, fur_wings_run, capsys):
     assert status == 2 and "none.csv" in err
     status, _, err = run_cli(capsys, "predict", str(fur_wings_run), "--values", "1,0,1")
     assert status == 2 and "3 value(s)" in err and "2 feature(s)" in err
+    status, _, err = run_cli(capsys, "predict", str(fur_wings_run), "--values", "1,0", "--csv", str(no_label))
+    assert status == 2 and "exactly one" in err
+
+
+def test_values_need_a_run_on_a_table():
+    digits = RunConfig(model="mlp", data_info={"is_image": True, "input_shape": [8, 8, 1]})
+    with pytest.raises(UserError, match="table of features"):
+        feature_rows(digits, ["1,0"])
 
 
 def tensorboard_steps(folder, tag_part: str) -> list[int]:

@@ -39,6 +39,8 @@ def test_saved_model_completes_the_same_after_reload(autocomplete_run):
     vocabulary = Vocabulary(extra["vocabulary"])
     found = complete_words(runs.load_model(run), vocabulary, [w[:-1] for w in NOTES_WORDS], extra["max_length"], top=1)
     assert [candidates[0].word for candidates in found] == NOTES_WORDS
+    anything = complete_words(runs.load_model(run), vocabulary, [""], extra["max_length"], top=5)[0]
+    assert len(anything) == 5 and all(candidate.word for candidate in anything)  # never the empty word
     x = np.array([[1, *vocabulary.encode("lov")]], dtype=np.int32)
     first, second = runs.load_model(run)(x), runs.load_model(run)(x)
     np.testing.assert_allclose(first, second)

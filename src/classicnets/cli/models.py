@@ -23,6 +23,8 @@ def run(args: argparse.Namespace) -> int:
     for name in model_names():
         spec = get_spec(name)
         print(f"{name}: {spec.summary}")
+        if spec.train_defaults:
+            print("    trains with: " + ", ".join(f"{key} {value}" for key, value in spec.train_defaults.items()))
         for row in describe_options(spec):
             flag = "--" + row["name"].replace("_", "-")
             print(f"    {flag:<18} {row['help']} (default: {format_default(row['default'])})")

@@ -23,8 +23,8 @@ def add_parser(subparsers: Any) -> None:
     """Register `predict`."""
     parser = subparsers.add_parser("predict", help="use a trained run on image files or feature values",
                                    epilog=EXAMPLES, formatter_class=HelpFormatter,
-                                   description="Classify image files (any size or mode; converted to the run's "
-                                   "input), or predict from feature values of a run trained on a table.")
+                                   description="Classify image files (any size or mode; converted to the run's input),\n"
+                                   "or predict from feature values with a run trained on a table.")
     parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     parser.add_argument("images", nargs="*", metavar="IMAGE")
     parser.add_argument("--values", action="append", metavar="V,V",
@@ -37,6 +37,22 @@ def add_parser(subparsers: Any) -> None:
                         help='print a JSON list: {"file", "label", "confidence", "top_k"} per image; '
                         '{"inputs", "value" or "label", ...} per row')
     parser.set_defaults(handler=run)
+    take_options_between_images(parser)
+
+
+def take_options_between_images(parser: argparse.ArgumentParser) -> None:
+    """Let options and image files come in any order: with IMAGE optional, argparse alone would take no image
+    after the first option (`predict RUN --top 5 a.png`)."""
+    plain = parser.parse_known_args
+
+    def parse_known_args(args: Any = None, namespace: Any = None) -> Any:
+        parser.parse_known_args = plain  # parse_known_intermixed_args calls parse_known_args itself
+        try:
+            return parser.parse_known_intermixed_args(args, namespace)
+        finally:
+            parser.parse_known_args = parse_known_args
+
+    parser.parse_known_args = parse_known_args
 
 
 def run(args: argparse.Namespace) -> int:

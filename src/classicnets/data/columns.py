@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from classicnets.data.arrays import split_dataset
+from classicnets.data.arrays import scale_features, split_dataset
 from classicnets.data.dataset import Dataset
 from classicnets.data.tables import _numeric_features, _read_table
 from classicnets.errors import UserError
@@ -29,14 +29,16 @@ class FeatureTable:
     target_name: str
 
 
-def find_column(columns: list[str], wanted: str, path: Path, flag: str = "--target") -> str:
-    """The column named `wanted` (any letter case); UserError listing the columns when there is none."""
+TARGET_HINT = "Name the column to predict with --target COLUMN."
+
+
+def find_column(columns: list[str], wanted: str, path: Path, hint: str = TARGET_HINT) -> str:
+    """The column named `wanted` (any letter case); UserError listing the columns and `hint` when there is none."""
     for column in columns:
         if str(column).strip().lower() == wanted.strip().lower():
             return column
     shown = ", ".join(map(str, columns[:20])) + (", ..." if len(columns) > 20 else "")
-    raise UserError(f"CSV file {path} has no column {wanted!r}; its columns are: {shown}. "
-                    f"Name the column to predict with {flag} COLUMN.")
+    raise UserError(f"CSV file {path} has no column {wanted!r}; its columns are: {shown}. {hint}")
 
 
 def read_feature_table(path: Path, target: str) -> FeatureTable:
@@ -59,7 +61,8 @@ def read_feature_rows(path: Path, feature_names: list[str] | None, target: str |
     """Rows to predict from a CSV: the named feature columns (a target column, if present, is ignored)."""
     table = _read_table(Path(path))
     if feature_names:
-        table = table[[find_column(list(table.columns), name, path, flag="a column named") for name in feature_names]]
+        hint = f"The run was trained on the columns {', '.join(feature_names)}; give a CSV with them."
+        table = table[[find_column(list(table.columns), name, path, hint) for name in feature_names]]
     elif target and any(str(c).strip().lower() == target.lower() for c in table.columns):
         table = table.drop(columns=[find_column(list(table.columns), target, path)])
     return _numeric_features(table, path).astype(np.float64)
@@ -87,7 +90,28 @@ def load_labelled(config: Any, model: str, default_name: str, default: Callable[
     """A classification model's data: its bundled default, or the labelled CSV in config.data.dataset."""
     dataset = config.data.dataset
     if dataset in (None, default_name):
-        return default()
+        return scaled_like_run(default(), config.data_info)
     path = csv_path(dataset, model, default_name)
-    return labelled_dataset(str(dataset), path, config.model_options.get("target", "label"),
-                            config.data.test_fraction, config.train.seed)
+    loaded = labelled_dataset(str(dataset), path, config.model_options.get("target", "label"),
+                              config.data.test_fraction, config.train.seed)
+    return scaled_like_run(loaded, config.data_info)
+
+
+def unscale_features(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Min-max scaled features back in the CSV's own units (the inverse of scale_features)."""
+    return np.asarray(x, dtype=np.float64) * np.where(high > low, high - low, 1.0) + low
+
+
+def scaled_like_run(dataset: Dataset, data_info: dict[str, Any]) -> Dataset:
+    """The dataset scaled with a trained run's feature bounds (a run evaluated on other data must see its inputs
+    scaled as in training); unchanged for a new run or features of another count."""
+    if "feature_min" not in data_info or dataset.feature_min is None:
+        return dataset
+    low, high = np.asarray(data_info["feature_min"]), np.asarray(data_info["feature_max"])
+    if low.shape != dataset.feature_min.shape:
+        return dataset  # evaluate_run reports the shape mismatch
+    for split in ("x_train", "x_test"):
+        raw = unscale_features(getattr(dataset, split), dataset.feature_min, dataset.feature_max)
+        setattr(dataset, split, scale_features(raw, low, high))
+    dataset.feature_min, dataset.feature_max = low.astype(np.float32), high.astype(np.float32)
+    return dataset

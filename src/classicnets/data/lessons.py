@@ -37,7 +37,8 @@ def fur_wings_dataset() -> Dataset:
     """The notes' data.csv (fur, wings -> other/mammal/bird); as in the notes, the test set is the training set."""
     table = read_feature_table(BUNDLED_FILES / "fur_wings.csv", "label")
     source = "the notes' fur/wings -> other, mammal, bird table (bundled; tested on its own rows)"
-    dataset = dataset_from_arrays(FUR_WINGS_NAME, source, (table.features, table.target), (table.features, table.target))
+    rows = (table.features, table.target)
+    dataset = dataset_from_arrays(FUR_WINGS_NAME, source, rows, rows)
     dataset.extra = {"feature_names": table.feature_names, "target": table.target_name}
     return dataset
 

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import numpy as np
 
 from classicnets.data.arrays import scale_features
-from classicnets.data.columns import BUNDLED_FILES, FeatureTable, csv_path, read_feature_table
+from classicnets.data.columns import BUNDLED_FILES, FeatureTable, csv_path, read_feature_table, scaled_like_run
 from classicnets.data.dataset import Dataset
 from classicnets.errors import UserError
 
@@ -63,11 +63,14 @@ def load_regression(config: Any, notice: Callable[[str], None] = print) -> Datas
     if dataset in (None, LINE_NAME):
         train = read_feature_table(BUNDLED_FILES / "line.csv", "y")
         test = read_feature_table(BUNDLED_FILES / "line_test.csv", "y")
-        return regression_dataset(LINE_NAME, LINE_SOURCE, train, test, numeric_target(train, Path("line.csv")),
+        line = regression_dataset(LINE_NAME, LINE_SOURCE, train, test, numeric_target(train, Path("line.csv")),
                                   numeric_target(test, Path("line_test.csv")))
+        return scaled_like_run(line, config.data_info)
     path = csv_path(dataset, "linear-regression", LINE_NAME)
     table = read_feature_table(path, target)
     values = numeric_target(table, path)
     train_rows, test_rows = split_rows(table, config.data.test_fraction, config.train.seed, str(path))
-    return regression_dataset(str(dataset), f"{path} (CSV, target {table.target_name!r})", subset(table, train_rows),
-                              subset(table, test_rows), values[train_rows], values[test_rows])
+    loaded = regression_dataset(str(dataset), f"{path} (CSV, target {table.target_name!r})",
+                                subset(table, train_rows), subset(table, test_rows), values[train_rows],
+                                values[test_rows])
+    return scaled_like_run(loaded, config.data_info)

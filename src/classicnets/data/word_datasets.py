@@ -15,7 +15,9 @@ import numpy as np
 from classicnets.config import RunConfig
 from classicnets.data.dataset import Dataset
 from classicnets.data.tokens import END, START, Vocabulary, pad
-from classicnets.data.words import BUNDLED_PAIRS, BUNDLED_WORDS, DEFAULT_PAIRS, DEFAULT_WORDS, read_pairs, read_words, resolve
+from classicnets.data.words import (
+    BUNDLED_PAIRS, BUNDLED_WORDS, DEFAULT_PAIRS, DEFAULT_WORDS, read_pairs, read_words, resolve,
+)
 from classicnets.errors import UserError
 
 Item = TypeVar("Item")

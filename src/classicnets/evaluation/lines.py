@@ -9,6 +9,11 @@ import numpy as np
 from classicnets.evaluation._figures import new_figure, save_figure
 
 
+def signed(value: float) -> str:
+    """' + 0.5' or ' - 0.5': a term added to an equation."""
+    return f" {'-' if value < 0 else '+'} {abs(value):.3g}"
+
+
 def plot_fit(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
              weight: float, bias: float, path: str | Path, x_name: str = "x", y_name: str = "y") -> Path:
     """One feature: training and test points and the learned line y = weight * x + bias."""
@@ -17,7 +22,7 @@ def plot_fit(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_tes
     axes.scatter(x_train, y_train, label="training data", color="tab:blue")
     axes.scatter(x_test, y_test, label="test data", color="tab:orange", marker="s")
     ends = np.array([min(x_train.min(), x_test.min()), max(x_train.max(), x_test.max())])
-    axes.plot(ends, weight * ends + bias, color="tab:red", label=f"fit: y = {weight:.4g} x + {bias:.4g}")
+    axes.plot(ends, weight * ends + bias, color="tab:red", label=f"fit: y = {weight:.4g} x{signed(bias)}")
     axes.set_xlabel(x_name)
     axes.set_ylabel(y_name)
     axes.legend()
@@ -56,5 +61,5 @@ def plot_decision_line(points: np.ndarray, labels: np.ndarray, weights: np.ndarr
     axes.set_xlabel(axis_names[0])
     axes.set_ylabel(axis_names[1])
     axes.legend()
-    axes.set_title(f"{weights[0]:.3g} {axis_names[0]} + {weights[1]:.3g} {axis_names[1]} + {bias:.3g} = {threshold:g}")
+    axes.set_title(f"{weights[0]:.3g} {axis_names[0]}{signed(weights[1])} {axis_names[1]}{signed(bias)} = {threshold:g}")
     return save_figure(figure, path)

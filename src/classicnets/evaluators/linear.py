@@ -10,6 +10,7 @@ import numpy as np
 
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
+from classicnets.data.columns import unscale_features
 from classicnets.evaluation import plot_confusion_matrix
 from classicnets.evaluation.lines import plot_decision_line, plot_fit, plot_predicted_vs_true
 from classicnets.evaluation.metrics import confusion_counts, per_class_accuracy
@@ -27,11 +28,6 @@ def feature_bounds(config: RunConfig, dataset: Dataset) -> tuple[np.ndarray, np.
     low = np.asarray(info.get("feature_min", dataset.feature_min), dtype=np.float64)
     high = np.asarray(info.get("feature_max", dataset.feature_max), dtype=np.float64)
     return low, high
-
-
-def in_data_units(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    """Scaled features back in the CSV's units."""
-    return x * np.where(high > low, high - low, 1.0) + low
 
 
 def learned_line(model: Any, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,8 +59,8 @@ def evaluate_regression(model: Any, config: RunConfig, dataset: Dataset, plots: 
         test["targets"] = [float(v) for v in dataset.y_test]
     metrics = {"test": test, "W": {name: float(w) for name, w in zip(names, weights[:, 0])}, "b": float(bias[0])}
     if len(names) == 1:
-        plot_fit(in_data_units(dataset.x_train, low, high)[:, 0], dataset.y_train,
-                 in_data_units(dataset.x_test, low, high)[:, 0], dataset.y_test,
+        plot_fit(unscale_features(dataset.x_train, low, high)[:, 0], dataset.y_train,
+                 unscale_features(dataset.x_test, low, high)[:, 0], dataset.y_test,
                  float(weights[0, 0]), float(bias[0]), plots / "fit.png", names[0], target)
     else:
         plot_predicted_vs_true(dataset.y_test, predicted, plots / "fit.png", target)
@@ -97,7 +93,7 @@ def evaluate_linear_classifier(model: Any, config: RunConfig, dataset: Dataset, 
     plot_confusion_matrix(dataset.y_test, predicted, list(dataset.class_names), plots / "confusion_matrix.png")
     if weights.shape == (2, 1):
         names = tuple(dataset.extra.get("feature_names", ["x1", "x2"]))
-        plot_decision_line(in_data_units(dataset.x_test, low, high), dataset.y_test, weights[:, 0], float(bias[0]),
+        plot_decision_line(unscale_features(dataset.x_test, low, high), dataset.y_test, weights[:, 0], float(bias[0]),
                            DECISION_THRESHOLD, plots / "decision_line.png", list(dataset.class_names), names)
     plot_history_rows(history, plots / "history.png")
     return metrics

@@ -131,7 +131,15 @@ def summarize_seq2seq(metrics: dict[str, Any]) -> str:
     return text + (f"; held-out: {', '.join(held)}" if held else "")
 
 
-register_evaluator("next-letter", Evaluator(evaluate_autocomplete, summarize_autocomplete,
-                                            lambda metrics: ("completion accuracy", metrics["train"]["completion_accuracy"])))
-register_evaluator("translation", Evaluator(evaluate_seq2seq, summarize_seq2seq,
-                                            lambda metrics: ("exact match", metrics["train"]["exact_match"])))
+def headline_autocomplete(metrics: dict[str, Any]) -> tuple[str, float]:
+    """Training words completed from all but their last letter."""
+    return "completion accuracy", float(metrics["train"]["completion_accuracy"])
+
+
+def headline_seq2seq(metrics: dict[str, Any]) -> tuple[str, float]:
+    """Training pairs translated exactly."""
+    return "exact match", float(metrics["train"]["exact_match"])
+
+
+register_evaluator("next-letter", Evaluator(evaluate_autocomplete, summarize_autocomplete, headline_autocomplete))
+register_evaluator("translation", Evaluator(evaluate_seq2seq, summarize_seq2seq, headline_seq2seq))

@@ -13,7 +13,7 @@ from typing import Any
 
 import keras
 
-from classicnets.config import load_config
+from classicnets.config import RunConfig, load_config
 from classicnets.errors import UserError
 from classicnets.models.autoencoder import AutoencoderOptions, build_autoencoder, is_variational
 from classicnets.models.layers import check_rate, classifier_head
@@ -45,6 +45,8 @@ class AEClassifierOptions:
             raise UserError(f"pretrain epochs must be >= 0 (or -1 for half of --epochs). "
                             f"Received: pretrain_epochs={self.pretrain_epochs}")
         self.autoencoder_options().check()
+        if self.encoder:
+            encoder_run_config(self.encoder)  # fails before any data is loaded or run directory made
 
     def autoencoder_options(self) -> AutoencoderOptions:
         """Options of the autoencoder pretrained in this run."""
@@ -105,8 +107,8 @@ class AEClassifier(keras.Model):
         return cls(**parts, **config)
 
 
-def load_encoder_run(run_dir: str, input_shape: tuple[int, ...]) -> keras.Model:
-    """The trained autoencoder of `run_dir`, checked to be one and to take inputs of `input_shape`."""
+def encoder_run_config(run_dir: str) -> RunConfig:
+    """The config of the autoencoder run `run_dir`; a clear error when it is no run or another kind of run."""
     folder = Path(run_dir)
     if not (folder / "config.json").is_file():
         raise UserError(f"--encoder {run_dir} is not a classicnets run directory (no config.json in it); "
@@ -115,14 +117,20 @@ def load_encoder_run(run_dir: str, input_shape: tuple[int, ...]) -> keras.Model:
     if config.model != "autoencoder":
         raise UserError(f"--encoder {run_dir} holds a {config.model!r} run, not an autoencoder; train one with "
                         "`classicnets train autoencoder` and pass its run directory")
-    trained_shape = tuple(config.data_info.get("input_shape", ()))
+    return config
+
+
+def load_encoder_run(run_dir: str, input_shape: tuple[int, ...]) -> keras.Model:
+    """The trained autoencoder of `run_dir`, checked to be one and to take inputs of `input_shape`."""
+    trained_shape = tuple(encoder_run_config(run_dir).data_info.get("input_shape", ()))
     if trained_shape != tuple(input_shape):
         raise UserError(f"the autoencoder in {run_dir} was trained on samples of shape {trained_shape}, but this "
                         f"dataset's are {tuple(input_shape)}; use data of the same size (e.g. --image-size)")
-    if not (folder / "model.keras").is_file():
-        raise UserError(f"{folder / 'model.keras'} does not exist: the autoencoder run did not finish; "
+    model_file = Path(run_dir) / "model.keras"
+    if not model_file.is_file():
+        raise UserError(f"{model_file} does not exist: the autoencoder run did not finish; "
                         f"finish it with `classicnets train autoencoder --run-dir {run_dir} --resume`")
-    return keras.saving.load_model(folder / "model.keras", safe_mode=True, compile=False)
+    return keras.saving.load_model(model_file, safe_mode=True, compile=False)
 
 
 def build_ae_classifier(options: AEClassifierOptions, input_shape: tuple[int, ...], num_classes: int) -> AEClassifier:

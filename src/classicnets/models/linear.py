@@ -32,7 +32,8 @@ def build_linear_regression(options: LinearRegressionOptions, input_shape: tuple
         keras.Input(input_shape),
         keras.layers.Dense(1, name="line"),
         # targets in any unit train as well as y = 2x: the line learns (y - mean) / spread
-        keras.layers.Rescaling(extra.get("target_scale", 1.0), offset=extra.get("target_mean", 0.0), name="target_units"),
+        keras.layers.Rescaling(extra.get("target_scale", 1.0), offset=extra.get("target_mean", 0.0),
+                               name="target_units"),
     ], name="linear_regression")
 
 
@@ -62,5 +63,5 @@ register(ModelSpec("linear-regression", "linear regression y = Wx + b (the notes
 register(ModelSpec("linear-classifier", "linear classifier trained by a hand-written gradient-descent step "
                    "(the notes' two Gaussian clouds)", LinearClassifierOptions, build_linear_classifier,
                    task="linear-classifier", load_data=load_clouds,
-                   train_defaults={"epochs": 40, "learning_rate": 0.1, "optimizer": "sgd", "schedule": "constant",
+                   train_defaults={"epochs": 40, "learning_rate": 0.5, "optimizer": "sgd", "schedule": "constant",
                                    "batch_size": 2048}))

@@ -18,4 +18,4 @@ class TabularOptions(MLPOptions):
 
 register(ModelSpec("tabular", "MLP for CSV tables (the notes' fur/wings -> other/mammal/bird)", TabularOptions,
                    build_mlp, load_data=load_fur_wings,
-                   train_defaults={"epochs": 100, "learning_rate": 0.01, "schedule": "constant"}))
+                   train_defaults={"epochs": 40, "batch_size": 4, "learning_rate": 0.01, "schedule": "constant"}))

@@ -8,7 +8,6 @@ device or many. A cgan's generator draws the labels of the real batch, so classe
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import keras
 import tensorflow as tf
