@@ -53,7 +53,7 @@ def test_bad_tables_and_values_exit_2(tmp_path, line_run, capsys):
     bad = write_csv(tmp_path / "bad.csv", ["a", "y"], [[1, 2], ["two", 4], [3, 6]])
     status, _, err = run_cli(capsys, "train", "linear-regression", "--dataset", str(bad), "--run-dir",
                              str(tmp_path / "r2"))
-    assert status == 2 and "'two'" in err and "row 2" in err
+    assert status == 2 and "'two'" in err and "row 2" in err and "except 'y'" in err
     text_target = write_csv(tmp_path / "text.csv", ["a", "y"], [[1, "low"], [2, "high"], [3, "high"]])
     status, _, err = run_cli(capsys, "train", "linear-regression", "--dataset", str(text_target), "--run-dir",
                              str(tmp_path / "r3"))

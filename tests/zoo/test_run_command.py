@@ -107,3 +107,11 @@ def test_plan_scales_epochs_and_estimates_time_left():
     assert "estimating" in progress_line(0, steps, 0.0)
     line = progress_line(1, steps, 10.0)
     assert line.startswith("[2/2] mlp, 10 epochs") and "left" in line
+
+
+def test_ae_classifier_uses_the_zoo_autoencoder_only_when_the_zoo_trains_one():
+    both = {step.model: step for step in choose_steps(["autoencoder", "ae-classifier"])}
+    assert both["ae-classifier"].options["encoder"] == "{out}/autoencoder"
+    alone = choose_steps(["ae-classifier"])
+    assert [step.model for step in alone] == ["ae-classifier"]
+    assert "encoder" not in alone[0].options  # it pretrains its own autoencoder instead

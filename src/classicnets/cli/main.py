@@ -10,10 +10,9 @@ from classicnets.cli.quiet import import_tensorflow_quietly
 import_tensorflow_quietly()  # before any module below loads TensorFlow
 
 from classicnets import __version__  # noqa: E402
-from classicnets.cli import datasets, evaluate, models, predict, run, train  # noqa: E402
-from classicnets.cli import generate  # noqa: E402,I001
-from classicnets.cli import complete, translate  # noqa: E402,I001
-from classicnets.cli import compare, encode, reconstruct, sample  # noqa: E402,I001
+from classicnets.cli import (  # noqa: E402
+    compare, complete, datasets, encode, evaluate, generate, models, predict, reconstruct, run, sample, train, translate,
+)
 from classicnets.cli.common import HelpFormatter  # noqa: E402
 from classicnets.errors import UserError  # noqa: E402
 
@@ -53,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"classicnets {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ninterrupted; continue a training run with --run-dir DIR --resume", file=sys.stderr)
+        hint = {"run": "finish it with `classicnets run --out DIR --resume`",
+                "train": "continue it with `classicnets train MODEL --run-dir DIR --resume`"}
+        print(f"\ninterrupted; {hint.get(args.command, 'stopped')}", file=sys.stderr)
         return 130
 
 

@@ -53,7 +53,10 @@ def read_feature_table(path: Path, target: str) -> FeatureTable:
     feature_table = table.drop(columns=[target_column])
     if feature_table.shape[1] == 0:
         raise UserError(f"CSV file {path} has only the column {target_column!r}; add feature columns.")
-    features = _numeric_features(feature_table, path).astype(np.float64)
+    try:
+        features = _numeric_features(feature_table, path).astype(np.float64)
+    except UserError as error:  # the Kaggle loader's message names its own 'label' column
+        raise UserError(str(error).replace("except 'label'", f"except {target_column!r}")) from None
     return FeatureTable(features, values.to_numpy(), [str(c) for c in feature_table.columns], str(target_column))
 
 

@@ -54,7 +54,16 @@ def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_sc
     if unknown:
         raise UserError(f"--models: {', '.join(unknown)} not in the zoo; choose from {', '.join(known)}")
     chosen = [step for step in available if not models or step.model in models]
+    chosen = [_without_missing_runs(step, {other.model for other in chosen}) for step in chosen]
     if quick:  # digits are ~40x smaller than MNIST; each model also has a fixed cost (compile, plots)
         return [dataclasses.replace(step, epochs=max(1, round(step.quick_epochs * epochs_scale)),
                                     train={**step.train, **step.quick_train}, cost=step.cost / 40) for step in chosen]
     return [dataclasses.replace(step, epochs=max(1, round(step.epochs * epochs_scale))) for step in chosen]
+
+
+def _without_missing_runs(step: Step, chosen: set[str]) -> Step:
+    """Drop options naming another zoo run ("{out}/<model>") that this zoo run will not train; the model then
+    does without it (ae-classifier pretrains its own autoencoder)."""
+    kept = {key: value for key, value in step.options.items()
+            if not (isinstance(value, str) and value.startswith("{out}/") and value[len("{out}/"):] not in chosen)}
+    return dataclasses.replace(step, options=kept)
