@@ -39,14 +39,17 @@ def train_notes_style(model_name: str, options: dict, data, epochs: int, batch: 
     dataset = tf.data.Dataset.from_tensor_slices((x_train, targets)).shuffle(len(x_train), seed=0).batch(batch)
     total_batch = int(np.ceil(len(x_train) / batch))
     started = time.perf_counter()
+    epoch_seconds = []
     for epoch in range(epochs):
+        epoch_started = time.perf_counter()
         average_cost = 0.0
         for batch_x, batch_y in dataset:
             train_step(batch_x, batch_y)
             average_cost += float(cost(batch_x, batch_y)) / total_batch  # the notes' second forward pass
+        epoch_seconds.append(time.perf_counter() - epoch_started)
         print(f"    notes style: epoch {epoch + 1} cost = {average_cost:.4f}", flush=True)
     seconds = time.perf_counter() - started
     x_test = data.x_test.astype(np.float32) / 255
     output = model.predict(x_test, batch_size=1024, verbose=0)
-    return {"samples_per_second": len(x_train) * epochs / seconds, "seconds": seconds,
+    return {"samples_per_second": len(x_train) * epochs / seconds, "seconds": seconds, "epoch_seconds": epoch_seconds,
             **test_metric(model_name, output, x_test, data.y_test)}

@@ -38,14 +38,18 @@ def train(name: str, data, epochs: int, batch: int, learning_rate: float) -> dic
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     started = time.perf_counter()
     model.train()
+    epoch_seconds = []
     for _ in range(epochs):
+        epoch_started = time.perf_counter()
         for x, y in loader:
             optimizer.zero_grad()
             loss = loss_function(model(x), y)
             loss.backward()
             optimizer.step()
+        epoch_seconds.append(time.perf_counter() - epoch_started)
     seconds = time.perf_counter() - started
-    return {"samples_per_second": len(x_train) * epochs / seconds, "seconds": seconds, **test(model, data, autoencoder)}
+    return {"samples_per_second": len(x_train) * epochs / seconds, "seconds": seconds, "epoch_seconds": epoch_seconds,
+            **test(model, data, autoencoder)}
 
 
 @torch.no_grad()
