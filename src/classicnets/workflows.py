@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import shutil
 import tempfile
 import time
@@ -63,11 +64,13 @@ def _check_same_data(config: RunConfig, info: dict[str, Any]) -> None:
                             "resume with the data the run started with, or start a new run")
 
 
-def _callbacks(run: runs.RunDir, chief: bool) -> list[keras.callbacks.Callback]:
-    """TensorBoard scalars each epoch and weight histograms (chief only)."""
+def _callbacks(run: runs.RunDir, chief: bool, epochs: int) -> list[keras.callbacks.Callback]:
+    """TensorBoard scalars each epoch and weight histograms about 10 times a run (every epoch up to 10 epochs;
+    a histogram pass costs about a quarter second, more than a tiny model's epoch) - chief only."""
     if not chief:
         return []
-    return [keras.callbacks.TensorBoard(log_dir=str(run.tensorboard), histogram_freq=1, write_graph=False)]
+    every = max(1, math.ceil(epochs / 10))
+    return [keras.callbacks.TensorBoard(log_dir=str(run.tensorboard), histogram_freq=every, write_graph=False)]
 
 
 @dataclass
@@ -125,7 +128,7 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     with strategy.scope():
         model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
         task = get_task(spec.task).create(model, config.train, total_steps)
-    callbacks = _callbacks(run, chief)
+    callbacks = _callbacks(run, chief, config.train.epochs)
     if chief and hasattr(task, "callbacks"):  # a task's own monitoring, e.g. a GAN's sample grids
         callbacks += task.callbacks(run.root)
     trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=callbacks,

@@ -115,3 +115,9 @@ def test_ae_classifier_uses_the_zoo_autoencoder_only_when_the_zoo_trains_one():
     alone = choose_steps(["ae-classifier"])
     assert [step.model for step in alone] == ["ae-classifier"]
     assert "encoder" not in alone[0].options  # it pretrains its own autoencoder instead
+
+
+def test_quick_gans_write_fewer_sample_grids():
+    quick = choose_steps(["gan", "cgan"], quick=True)
+    assert [step.options.get("samples_every") for step in quick] == [10, 10]
+    assert all("samples_every" not in step.options for step in choose_steps(["gan", "cgan"]))

@@ -11,7 +11,7 @@ from classicnets.cli.common import HelpFormatter
 EXAMPLES = """examples:
   classicnets run                                  # MNIST when available, else the bundled digits
   classicnets run --dataset fashion-mnist --out zoo-fashion
-  classicnets run --quick                          # bundled digits, about 3 minutes
+  classicnets run --quick                          # bundled digits, under 2 minutes
   classicnets run --models softmax,mlp,cnn --epochs-scale 0.5
   classicnets run --out zoo-fashion --resume       # finish an interrupted run
 """

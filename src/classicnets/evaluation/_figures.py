@@ -81,3 +81,22 @@ def grid_shape(count: int) -> tuple[int, int]:
     """Return (rows, columns) of a near-square grid holding `count` panels."""
     columns = int(np.ceil(np.sqrt(count)))
     return int(np.ceil(count / columns)), columns
+
+
+def image_mosaic(batches: list[np.ndarray], gap_fraction: float = 0.1) -> tuple[np.ndarray, list[float]]:
+    """All images as one (H, W, 3) picture, each batch a row of tiles with white gaps between them, and the
+    vertical centre of each row. Drawing one picture is many times faster than one axes per image."""
+    tiles = [[displayable(image) for image in batch] for batch in batches]
+    height = max(tile.shape[0] for row in tiles for tile in row)
+    width = max(tile.shape[1] for row in tiles for tile in row)
+    gap = max(1, round(gap_fraction * max(height, width)))
+    columns = max(len(row) for row in tiles)
+    canvas = np.ones((len(tiles) * (height + gap) - gap, columns * (width + gap) - gap, 3))
+    for row_index, row in enumerate(tiles):
+        top = row_index * (height + gap)
+        for column, tile in enumerate(row):
+            left = column * (width + gap)
+            rgb = tile if tile.ndim == 3 else np.repeat(tile[..., np.newaxis], 3, axis=2)
+            canvas[top:top + tile.shape[0], left:left + tile.shape[1]] = rgb
+    centres = [row_index * (height + gap) + (height - 1) / 2 for row_index in range(len(tiles))]
+    return canvas, centres

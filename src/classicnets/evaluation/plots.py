@@ -10,6 +10,8 @@ from classicnets.evaluation._figures import (
     as_image_batch,
     draw_image,
     grid_shape,
+    hide_ticks,
+    image_mosaic,
     new_figure,
     save_figure,
 )
@@ -161,15 +163,13 @@ def plot_image_grid(
         raise ValueError(f"row_titles must name each of the {len(batches)} rows. Received {len(row_titles)} titles")
     columns = max(len(batch) for batch in batches)
     figure = new_figure(1.2 * columns + (1.0 if row_titles else 0.2), 1.2 * len(batches) + (0.5 if title else 0.1))
-    all_axes = figure.subplots(len(batches), columns, squeeze=False)  # (rows, columns)
-    for row, batch in enumerate(batches):
-        for column, axes in enumerate(all_axes[row]):
-            if column < len(batch):
-                draw_image(axes, batch[column])
-            else:
-                axes.set_axis_off()
-        if row_titles is not None:
-            all_axes[row, 0].set_ylabel(row_titles[row], rotation=0, ha="right", va="center")
+    axes = figure.subplots()
+    mosaic, row_centres = image_mosaic(batches)
+    axes.imshow(mosaic, vmin=0.0, vmax=1.0, interpolation="nearest")
+    hide_ticks(axes)
+    if row_titles is not None:
+        axes.set_yticks(row_centres, labels=row_titles)
+        axes.tick_params(axis="y", length=0)
     if title:
         figure.suptitle(title)
     return save_figure(figure, path)

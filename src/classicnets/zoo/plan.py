@@ -26,6 +26,7 @@ class Step:
     options: dict[str, Any] = field(default_factory=dict)
     train: dict[str, Any] = field(default_factory=dict)
     quick_train: dict[str, Any] = field(default_factory=lambda: {"batch_size": 32})
+    quick_options: dict[str, Any] = field(default_factory=dict)  # model options that differ with --quick
     notes: str = ""  # what the study notes report for this model
 
 
@@ -38,8 +39,10 @@ STEPS = (
          notes="784-256-128-256-784; to beat: PCA-128 test MSE 0.0063 on Fashion-MNIST"),
     Step("ae-classifier", 10, 10, 2.5, options={"encoder": "{out}/autoencoder"},
          notes="softmax on the autoencoder's code, fine-tuned; the notes: beats softmax and the MLP"),
-    Step("gan", 5, 30, 25.0, notes="the notes' GAN; judged by a CNN (Frechet distance, class spread)"),
-    Step("cgan", 5, 30, 25.0,
+    # --quick: a sample grid and Frechet distance every 10 of the 30 epochs, not every 3 (they cost ~1.5 s each)
+    Step("gan", 5, 30, 25.0, quick_options={"samples_every": 10},
+         notes="the notes' GAN; judged by a CNN (Frechet distance, class spread)"),
+    Step("cgan", 5, 30, 25.0, quick_options={"samples_every": 10},
          notes="the notes gave up on it; judge agreement = share drawn as the class asked for"),
 )
 
@@ -57,7 +60,8 @@ def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_sc
     chosen = [_without_missing_runs(step, {other.model for other in chosen}) for step in chosen]
     if quick:  # digits are ~40x smaller than MNIST; each model also has a fixed cost (compile, plots)
         return [dataclasses.replace(step, epochs=max(1, round(step.quick_epochs * epochs_scale)),
-                                    train={**step.train, **step.quick_train}, cost=step.cost / 40) for step in chosen]
+                                    train={**step.train, **step.quick_train}, options={**step.options, **step.quick_options},
+                                    cost=step.cost / 40) for step in chosen]
     return [dataclasses.replace(step, epochs=max(1, round(step.epochs * epochs_scale))) for step in chosen]
 
 
