@@ -71,14 +71,20 @@ def _label_code(labels: Any, num_classes: int, size: int, name: str) -> Any:
     return keras.layers.Flatten()(keras.layers.Embedding(num_classes, size, name=name)(labels))
 
 
+def _with_label(inputs: list, hidden: Any, num_classes: int | None, label_dim: int) -> tuple[list, Any, Any]:
+    """For a cgan, add a label input and join its learned code to `hidden`; a plain gan is left as it is.
+    Returns (inputs, hidden, label input or None)."""
+    if num_classes is None:
+        return inputs, hidden, None
+    label = keras.Input((), dtype="int32", name="label")
+    code = _label_code(label, num_classes, label_dim, "label_code")
+    return [*inputs, label], keras.layers.Concatenate()([hidden, code]), label
+
+
 def build_generator(options: GANOptions, image_shape: tuple[int, ...], num_classes: int | None) -> keras.Model:
     """Noise (and a label) -> an image in [0, 1]: dense layers, tanh, rescaled."""
     noise = keras.Input((options.noise_dim,), name="noise")
-    inputs, hidden = [noise], noise
-    if num_classes is not None:
-        label = keras.Input((), dtype="int32", name="label")
-        inputs.append(label)
-        hidden = keras.layers.Concatenate()([noise, _label_code(label, num_classes, options.label_dim, "label_code")])
+    inputs, hidden, _ = _with_label([noise], noise, num_classes, options.label_dim)
     for size in options.generator_hidden:
         hidden = _activation(options.activation)(keras.layers.Dense(size)(hidden))
     pixels = keras.layers.Dense(int(np.prod(image_shape)), activation="tanh")(hidden)  # (B, H*W*C) in [-1, 1]
@@ -90,11 +96,8 @@ def build_discriminator(options: GANOptions, image_shape: tuple[int, ...], num_c
     """An image (and a label) -> one logit, high for real. A cgan's label enters at the input and again by
     projection (Miyato & Koyama 2018), so the discriminator punishes images of the wrong class."""
     image = keras.Input(image_shape, name="image")
-    inputs, hidden = [image], keras.layers.Flatten()(keras.layers.Rescaling(2.0, offset=-1.0)(image))
-    if num_classes is not None:
-        label = keras.Input((), dtype="int32", name="label")
-        inputs.append(label)
-        hidden = keras.layers.Concatenate()([hidden, _label_code(label, num_classes, options.label_dim, "label_code")])
+    pixels = keras.layers.Flatten()(keras.layers.Rescaling(2.0, offset=-1.0)(image))  # (B, H*W*C) in [-1, 1]
+    inputs, hidden, label = _with_label([image], pixels, num_classes, options.label_dim)
     for size in options.discriminator_hidden:
         hidden = _activation(options.activation)(keras.layers.Dense(size)(hidden))
         if options.dropout:
