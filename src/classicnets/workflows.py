@@ -129,8 +129,9 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
         model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
         task = get_task(spec.task).create(model, config.train, total_steps)
     callbacks = _callbacks(run, chief, config.train.epochs)
-    if chief and hasattr(task, "callbacks"):  # a task's own monitoring, e.g. a GAN's sample grids
-        callbacks += task.callbacks(run.root)
+    watch = get_evaluator(spec.task).training_callbacks
+    if chief and watch is not None:  # e.g. a GAN's sample grids
+        callbacks += watch(run.root, dataset)
     trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=callbacks,
                       on_epoch_end=lambda history: runs.write_history(run, history), verbose=verbose)
     started = time.perf_counter()

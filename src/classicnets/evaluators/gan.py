@@ -136,5 +136,12 @@ def headline(metrics: dict[str, Any]) -> tuple[str, float]:
     return "frechet_distance", float(test["frechet_distance"])
 
 
+def training_callbacks(run_dir: Path, dataset: Dataset) -> list:
+    """Sample grids with fixed noise and the Frechet distance every few epochs."""
+    from classicnets.evaluators.gan_progress import SampleGrids  # it builds on this module
+
+    return [SampleGrids(Path(run_dir), dataset)]
+
+
 for _task in ("gan", "cgan"):
-    register_evaluator(_task, Evaluator(evaluate, summarize, headline))
+    register_evaluator(_task, Evaluator(evaluate, summarize, headline, training_callbacks))

@@ -11,26 +11,27 @@ from typing import Any
 import keras
 
 from classicnets import runs
+from classicnets.data import Dataset
 from classicnets.evaluation import plot_image_grid
 from classicnets.evaluators.gan import (
     SAMPLES_FOLDER, grid_rows, judge_samples, progress_row, progress_rows, write_progress_rows,
 )
 from classicnets.evaluators.judge import get_judge
-from classicnets.models import get_spec
 
 
 class SampleGrids(keras.callbacks.Callback):
     """Writes a sample grid and the Frechet distance every `samples_every` epochs (0: a tenth of the epochs)
     and after the last one."""
 
-    def __init__(self, run_dir: Path) -> None:
+    def __init__(self, run_dir: Path, dataset: Dataset) -> None:
         super().__init__()
         self.run_dir = Path(run_dir)
+        self.dataset = dataset
 
     def on_train_begin(self, logs: dict | None = None) -> None:
-        """Load the run's data, get (or train) the judge, and compute the real images' features once."""
+        """Get (or train) the judge and compute the real test images' features once."""
         config = runs.read_config(runs.RunDir(self.run_dir))
-        dataset = get_spec(config.model).load_data(config, lambda _: None)
+        dataset = self.dataset
         self.class_names = list(dataset.class_names)
         self.last_epoch = config.train.epochs
         self.judge = get_judge(dataset)

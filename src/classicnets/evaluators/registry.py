@@ -18,11 +18,14 @@ class Evaluator:
         `classicnets evaluate`.
     summarize(metrics) -> str: e.g. "test accuracy 0.9123, loss 0.3011".
     headline(metrics) -> (name, value): the one number a comparison table shows, e.g. ("accuracy", 0.91).
+    training_callbacks(run_dir, dataset) -> keras callbacks that watch training (the chief runs them), e.g. a
+        GAN's sample grids; None: no more than the TensorBoard logs every run has.
     """
 
     evaluate: Callable[..., dict[str, Any]]
     summarize: Callable[[dict[str, Any]], str]
     headline: Callable[[dict[str, Any]], tuple[str, float]]
+    training_callbacks: Callable[..., list] | None = None
 
 
 EVALUATORS: dict[str, Evaluator] = {}

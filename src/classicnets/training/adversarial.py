@@ -7,7 +7,6 @@ device or many. A cgan's generator draws the labels of the real batch, so classe
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import keras
 import tensorflow as tf
@@ -102,12 +101,6 @@ class AdversarialTask:
                 "noise": [self.model.noise_seeds.state],
                 "generator_optimizer": list(self.generator_optimizer.variables),
                 "discriminator_optimizer": list(self.discriminator_optimizer.variables)}
-
-    def callbacks(self, run_dir: Path) -> list[keras.callbacks.Callback]:
-        """Sample grids with fixed noise and the Frechet distance every few epochs (chief only)."""
-        from classicnets.evaluators.gan_progress import SampleGrids  # judges images: right of training
-
-        return [SampleGrids(Path(run_dir))]
 
 
 @register_task("gan")
