@@ -121,3 +121,11 @@ def test_quick_gans_write_fewer_sample_grids():
     quick = choose_steps(["gan", "cgan"], quick=True)
     assert [step.options.get("samples_every") for step in quick] == [10, 10]
     assert all("samples_every" not in step.options for step in choose_steps(["gan", "cgan"]))
+
+
+def test_digits_train_with_the_settings_sized_for_them(tmp_path):
+    out = tmp_path / "digits-zoo"
+    assert main(["run", "--dataset", "digits", "--models", "softmax", "--epochs-scale", "0.1", "--out", str(out),
+                 "--quiet"]) == 0
+    plan = json.loads((out / "zoo.json").read_text())
+    assert plan["steps"][0]["train"]["batch_size"] == 32  # the quick plan's batch, not MNIST's 128

@@ -27,7 +27,7 @@ def add_parser(subparsers: Any) -> None:
                         "else the bundled digits; --quick: digits)")
     parser.add_argument("--models", help="comma-separated subset, e.g. softmax,mlp (default: all)")
     parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every model's epochs (default: 1)")
-    parser.add_argument("--quick", action="store_true", help="the bundled 8x8 digits with short training")
+    parser.add_argument("--quick", action="store_true", help="the bundled 8x8 digits with short training (the digits always train with these settings)")
     parser.add_argument("--out", type=Path, help="folder for the report and the runs (default: runs/zoo-<dataset>-<time>)")
     parser.add_argument("--resume", action="store_true", help="finish the interrupted run in --out")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress bars")
@@ -45,10 +45,11 @@ def run(args: argparse.Namespace) -> int:
         dataset, steps = zoo.reopen_zoo(args.out)
         out = args.out
     else:
-        steps = zoo.choose_steps(args.models.split(",") if args.models else None, args.quick, args.epochs_scale)
-        requested = "digits" if args.quick and args.dataset is None else args.dataset
-        out = args.out or runs.default_run_dir("zoo", requested or "default")
-        dataset = zoo.start_zoo(out, requested, steps, notice=print)["dataset"]
+        dataset = zoo.resolve_dataset("digits" if args.quick and args.dataset is None else args.dataset, notice=print)
+        quick = args.quick or dataset == "digits"  # the bundled digits always get the settings sized for them
+        steps = zoo.choose_steps(args.models.split(",") if args.models else None, quick, args.epochs_scale)
+        out = args.out or runs.default_run_dir("zoo", dataset)
+        zoo.start_zoo(out, dataset, steps, notice=print)
     outcomes = zoo.run_zoo(out, dataset, steps, verbose=not args.quiet)
     rows = zoo.write_report(out, outcomes, dataset)
     print(zoo.markdown_table(rows))

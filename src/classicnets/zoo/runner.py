@@ -35,12 +35,17 @@ class Outcome:
     notes: str = ""
 
 
+def resolve_dataset(dataset: str | None, notice: Callable[[str], None]) -> str:
+    """The dataset a zoo run trains on: the one named, or the default (MNIST when it can be had, else digits)."""
+    return load_dataset(dataset, notice=notice).name if dataset is None else dataset
+
+
 def start_zoo(out: Path, dataset: str | None, steps: list[Step], notice: Callable[[str], None]) -> dict[str, Any]:
     """Create DIR and record the plan (dataset resolved once, so every model trains on the same data)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UserError(f"{out} already exists and is not empty; nothing was changed. Finish it with "
                         f"`classicnets run --out {out} --resume`, or choose another --out.")
-    name = load_dataset(dataset, notice=notice).name if dataset is None else dataset
+    name = resolve_dataset(dataset, notice)
     out.mkdir(parents=True, exist_ok=True)
     zoo = {"dataset": name, "steps": [dataclasses.asdict(step) for step in steps]}
     (out / PLAN_FILE).write_text(json.dumps(zoo, indent=2) + "\n")
