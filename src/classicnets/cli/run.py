@@ -27,7 +27,8 @@ def add_parser(subparsers: Any) -> None:
                         "else the bundled digits; --quick: digits)")
     parser.add_argument("--models", help="comma-separated subset, e.g. softmax,mlp (default: all)")
     parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every model's epochs (default: 1)")
-    parser.add_argument("--quick", action="store_true", help="the bundled 8x8 digits with short training (the digits always train with these settings)")
+    parser.add_argument("--quick", action="store_true",
+                        help="the bundled 8x8 digits with short training (the digits always train with these settings)")
     parser.add_argument("--out", type=Path, help="folder for the report and the runs (default: runs/zoo-<dataset>-<time>)")
     parser.add_argument("--resume", action="store_true", help="finish the interrupted run in --out")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress bars")
