@@ -1,16 +1,24 @@
 """The study notes' TF2 training style, kept as the notes write it, as the baseline of bench/speed.py:
 a Python loop over a shuffled tf.data dataset, an @tf.function train_step per batch, and the batch cost
-computed again by a second forward pass outside the step to print the epoch's average cost."""
+computed again by a second forward pass outside the step to print the epoch's average cost.
+
+speed.py runs it as its own process (`python notes_reference.py NETWORK EPOCHS OUT.json`), so TensorFlow
+starts with the settings a user running the notes has: TensorFlow is imported here before classicnets,
+which would otherwise turn TensorFlow's oneDNN kernels on (classicnets/__init__.py)."""
 
 from __future__ import annotations
 
+import json
+import sys
 import time
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import tensorflow as tf
+import tensorflow as tf  # first: the process keeps TensorFlow's own default for oneDNN
 
-from classicnets.models import build_model, get_spec
+from classicnets.data import load_dataset  # noqa: E402
+from classicnets.models import build_model, get_spec  # noqa: E402
 
 
 def train_notes_style(model_name: str, options: dict, data, epochs: int, batch: int, learning_rate: float,
@@ -53,3 +61,25 @@ def train_notes_style(model_name: str, options: dict, data, epochs: int, batch: 
     output = model.predict(x_test, batch_size=1024, verbose=0)
     return {"samples_per_second": len(x_train) * epochs / seconds, "seconds": seconds, "epoch_seconds": epoch_seconds,
             **test_metric(model_name, output, x_test, data.y_test)}
+
+
+def onednn_enabled() -> bool:
+    """Whether this process's TensorFlow runs its oneDNN kernels (TensorFlow's own, private, check)."""
+    from tensorflow.python.util import _pywrap_util_port
+
+    return bool(_pywrap_util_port.IsMklEnabled())
+
+
+def main() -> None:
+    """python notes_reference.py NETWORK EPOCHS OUT.json: train one network the notes' way, write the result."""
+    from networks import BATCH, LEARNING_RATE, NETWORKS, test_metric
+
+    name, epochs, out = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    model_name, options, _ = NETWORKS[name]
+    result = train_notes_style(model_name, options, load_dataset("fashion-mnist"), epochs, BATCH, LEARNING_RATE,
+                               test_metric)
+    out.write_text(json.dumps({**result, "onednn": onednn_enabled()}))
+
+
+if __name__ == "__main__":
+    main()

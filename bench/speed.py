@@ -1,6 +1,7 @@
 """Training speed on Fashion-MNIST: classicnets vs the notes' TF2 code vs PyTorch, for the same network,
 data, epochs, optimiser (Adam 1e-3, constant) and batch size (128), in one run; plus the MLP's FLOP/s as a
-fraction of this machine's measured float32 matmul peak.
+fraction of this machine's measured float32 matmul peak. The notes' code runs in its own Python process
+with TensorFlow's default settings (--notes-onednn on gives it the oneDNN kernels classicnets turns on).
 
     pip install torch==2.13.0      # the PyTorch CPU wheel, for the third column
     python bench/speed.py [--networks mlp,cnn,autoencoder] [--epochs-scale 1] [--json results.json]
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,14 +34,10 @@ from classicnets.training.tasks import get_task  # noqa: E402
 from classicnets.training.trainer import Trainer  # noqa: E402
 
 import torch_reference  # noqa: E402  (bench/torch_reference.py)
-from notes_reference import train_notes_style  # noqa: E402  (bench/notes_reference.py)
+from networks import BATCH, LEARNING_RATE, NETWORKS, test_metric  # noqa: E402  (bench/networks.py)
+from notes_reference import onednn_enabled  # noqa: E402  (bench/notes_reference.py)
 
-BATCH, LEARNING_RATE = 128, 1e-3
-NETWORKS = {  # classicnets model + options that give the network every implementation trains, and epochs
-    "mlp": ("mlp", {"hidden": (256, 256), "dropout": 0.0, "initializer": "glorot_uniform"}, 5),
-    "cnn": ("cnn", {"filters": (32, 64), "dense": 256, "dropout": 0.5}, 2),
-    "autoencoder": ("autoencoder", {"kind": "dense"}, 5),
-}
+HERE = Path(__file__).resolve().parent
 MLP_FLOPS_PER_SAMPLE = 6 * (784 * 256 + 256 * 256 + 256 * 10)  # forward 2*MACs, backward 4*MACs: ~1.6 MFLOP
 
 
@@ -60,10 +60,6 @@ def _timed(function) -> float:
     started = time.perf_counter()
     function()
     return time.perf_counter() - started
-
-
-def is_autoencoder(model_name: str) -> bool:
-    return get_spec(model_name).task != "classifier"
 
 
 def train_classicnets(model_name: str, options: dict, data, epochs: int) -> dict:
@@ -91,11 +87,17 @@ def steady_samples_per_second(result: dict, examples: int) -> float:
     return examples / float(np.median(later))
 
 
-def test_metric(model_name: str, output: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict:
-    """Test accuracy for classifiers, per-pixel MSE for autoencoders."""
-    if is_autoencoder(model_name):
-        return {"test_mse": float(np.mean((output.reshape(x_test.shape) - x_test) ** 2))}
-    return {"test_accuracy": float(np.mean(output.argmax(axis=1) == y_test))}
+def train_notes_in_own_process(name: str, epochs: int, onednn: str) -> dict:
+    """bench/notes_reference.py in a fresh Python, with TensorFlow's own oneDNN default (as a user of the notes
+    runs it) unless `onednn` is "on"."""
+    env = {key: value for key, value in os.environ.items() if key != "TF_ENABLE_ONEDNN_OPTS"}
+    if onednn == "on":
+        env["TF_ENABLE_ONEDNN_OPTS"] = "1"
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "notes.json"
+        subprocess.run([sys.executable, str(HERE / "notes_reference.py"), name, str(epochs), str(out)], check=True,
+                       env={**env, "TF_CPP_MIN_LOG_LEVEL": "2"}, cwd=HERE)
+        return json.loads(out.read_text())
 
 
 def main() -> None:
@@ -103,17 +105,20 @@ def main() -> None:
     parser.add_argument("--networks", default="mlp,cnn,autoencoder")
     parser.add_argument("--epochs-scale", type=float, default=1.0)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--notes-onednn", choices=("default", "on"), default="default",
+                        help="TensorFlow's oneDNN kernels for the notes' code: its default on this CPU, or on")
     args = parser.parse_args()
     data = load_dataset("fashion-mnist")
     peak = matmul_peak()
-    print(f"float32 matmul peak (TensorFlow, 2048x2048): {peak / 1e9:.1f} GFLOP/s")
+    print(f"float32 matmul peak (TensorFlow, 2048x2048): {peak / 1e9:.1f} GFLOP/s; oneDNN kernels: classicnets "
+          f"{'on' if onednn_enabled() else 'off'}")
     results = {"matmul_peak_gflops": peak / 1e9, "networks": {}}
     for name in args.networks.split(","):
         model_name, options, epochs = NETWORKS[name]
         epochs = max(1, round(epochs * args.epochs_scale))
         row = {"epochs": epochs,
                "classicnets": train_classicnets(model_name, options, data, epochs),
-               "notes": train_notes_style(model_name, options, data, epochs, BATCH, LEARNING_RATE, test_metric),
+               "notes": train_notes_in_own_process(name, epochs, args.notes_onednn),
                "pytorch": torch_reference.train(name, data, epochs, BATCH, LEARNING_RATE)}
         for way in ("classicnets", "notes", "pytorch"):
             row[way]["steady_samples_per_second"] = steady_samples_per_second(row[way], len(data.y_train))
@@ -136,6 +141,8 @@ def format_row(name: str, row: dict) -> str:
     for way in ("classicnets", "notes", "pytorch"):
         result = row[way]
         metric = ", ".join(f"{k} {v:.4f}" for k, v in result.items() if k.startswith("test_"))
+        if "onednn" in result:
+            metric += f", oneDNN {'on' if result['onednn'] else 'off'}"
         parts.append(f"  {way:<12} {result['samples_per_second']:>9.0f} samples/s  {result['seconds']:>7.1f} s  {metric}"
                      f"  (after epoch 1: {result['steady_samples_per_second']:.0f} samples/s)")
     steady = row["classicnets"]["steady_samples_per_second"]

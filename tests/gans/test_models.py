@@ -6,6 +6,7 @@ import pytest
 
 from classicnets.errors import UserError
 from classicnets.models import build_model
+from classicnets.models.layers import BatchSpread
 
 SMALL = {"noise_dim": 8, "generator_hidden": (16,), "discriminator_hidden": (16,), "label_dim": 4}
 
@@ -32,9 +33,24 @@ def test_discriminator_gives_one_logit_per_image():
     assert tuple(logits.shape) == (3, 1)
 
 
+def test_cgan_discriminator_also_names_the_class():
+    images, labels = np.zeros((3, 6, 6, 1), np.float32), np.array([0, 1, 2], np.int32)
+    realness, classes = build_model("cgan", SMALL, (6, 6, 1), 3).discriminate_and_classify(images, labels)
+    assert tuple(realness.shape) == (3, 1) and tuple(classes.shape) == (3, 3)
+    realness, classes = build_model("cgan", {**SMALL, "class_loss": 0}, (6, 6, 1), 3).discriminate_and_classify(
+        images, labels)
+    assert tuple(realness.shape) == (3, 1) and classes is None
+
+
+def test_batch_spread_appends_the_mean_standard_deviation_over_the_batch():
+    features = np.array([[0.0, 1.0], [2.0, 5.0]], np.float32)  # per-feature std over the batch: 1 and 2
+    spread = np.asarray(BatchSpread()(features))
+    np.testing.assert_allclose(spread, [[0.0, 1.0, 1.5], [2.0, 5.0, 1.5]])
+
+
 def test_notes_dense_gan_is_reachable():
     notes = {"noise_dim": 128, "generator_hidden": (256,), "discriminator_hidden": (256,), "activation": "relu",
-             "dropout": 0.0}
+             "dropout": 0.0, "batch_spread": False}
     model = build_model("gan", notes, (28, 28, 1), 10)
     assert model.generator.count_params() == 128 * 256 + 256 + 256 * 784 + 784
     assert model.discriminator.count_params() == 784 * 256 + 256 + 256 + 1

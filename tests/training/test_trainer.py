@@ -142,3 +142,13 @@ def test_xla_and_plain_steps_learn_the_same(tmp_path):
         trainer = make_trainer(tmp_path / mode, epochs=2, options={"hidden": (16,), "dropout": 0.0}, jit_compile=mode)
         losses.append([row["loss"] for row in trainer.fit(blobs(64), None).history])
     np.testing.assert_allclose(losses[0], losses[1], rtol=1e-4)
+
+
+@pytest.mark.parametrize("jit_compile", ["on", "off"])
+def test_a_pass_counts_every_example_once_partial_last_batch_included(tmp_path, jit_compile):
+    trainer = make_trainer(tmp_path, jit_compile=jit_compile)  # batch 16, 3 steps per call: 53 = 3 full calls + 5
+    split = blobs(53)
+    totals = dict(zip(trainer.task.sum_names, trainer._run_epoch_pass(split, trainer._test_chunk, None, None)))
+    predicted = trainer.task.model.predict(split.x.astype(np.float32) / 255, verbose=0).argmax(axis=1)
+    assert totals["count"] == 53
+    assert totals["accuracy"] == pytest.approx(float(np.sum(predicted == split.y)))

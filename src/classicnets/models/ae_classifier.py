@@ -15,7 +15,7 @@ import keras
 
 from classicnets.config import RunConfig, load_config
 from classicnets.errors import UserError
-from classicnets.models.autoencoder import AutoencoderOptions, build_autoencoder, is_variational
+from classicnets.models.autoencoder import CODE_ACTIVATIONS, AutoencoderOptions, build_autoencoder, is_variational
 from classicnets.models.layers import check_rate, classifier_head
 from classicnets.models.registry import ModelSpec, option, register
 
@@ -32,6 +32,8 @@ class AEClassifierOptions:
     kind: str = option("dense", "without --encoder: the autoencoder to pretrain", PRETRAIN_KINDS)
     hidden: tuple[int, ...] = option((256,), "without --encoder: encoder layer sizes before the code")
     code_size: int = option(128, "without --encoder: size of the code the head classifies")
+    code_activation: str = option("linear", "without --encoder: activation of the code layer (the notes: sigmoid)",
+                                  CODE_ACTIVATIONS)
     filters: tuple[int, ...] = option((16, 32, 64), "without --encoder, --kind conv: filters of each conv layer")
     noise: float = option(0.4, "without --encoder, --kind denoising: std of the training noise")
     dropout: float = option(0.2, "dropout rate on the code before the softmax head")
@@ -51,7 +53,7 @@ class AEClassifierOptions:
     def autoencoder_options(self) -> AutoencoderOptions:
         """Options of the autoencoder pretrained in this run."""
         return AutoencoderOptions(kind=self.kind, hidden=self.hidden, code_size=self.code_size,
-                                  filters=self.filters, noise=self.noise)
+                                  code_activation=self.code_activation, filters=self.filters, noise=self.noise)
 
 
 def resolve_pretrain_epochs(requested: int, epochs: int, has_decoder: bool) -> int:

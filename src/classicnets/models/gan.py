@@ -2,7 +2,7 @@
 
 The notes' network is reachable by options: one hidden layer of 256 in each network, noise of 128, ReLU,
 Adam 2e-4 (`--generator-hidden 256 --discriminator-hidden 256 --activation relu --dropout 0
---label-smoothing 1 --beta-1 0.9`). The defaults are what trains stably on 2 CPU cores (README, "GANs").
+--label-smoothing 1 --beta-1 0.9 --no-batch-spread --class-loss 0`). The defaults are what trains stably on 2 CPU cores (README, "GANs").
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from classicnets.data.dataset import Dataset
 from classicnets.data.loading import load_dataset
 from classicnets.errors import UserError
-from classicnets.models.layers import check_choice, check_positive, check_rate
+from classicnets.models.layers import BatchSpread, check_choice, check_positive, check_rate
 from classicnets.models.registry import ModelSpec, option, register
 
 ACTIVATIONS = ("leaky_relu", "relu")
@@ -37,6 +37,11 @@ class GANOptions:
     discriminator_lr: float = option(2e-4, "discriminator learning rate")
     beta_1: float = option(0.5, "Adam's first-moment decay for both networks (Keras default: 0.9)")
     label_dim: int = option(32, "cgan: size of the learned label embedding")
+    class_loss: float = option(1.0, "cgan: weight of the auxiliary class loss (AC-GAN, Odena et al. 2017): the "
+                               "discriminator also names the class of real images and the generator is trained "
+                               "to have its images named as the class asked for (0: off)")
+    batch_spread: bool = option(True, "give the discriminator the batch's feature spread (minibatch standard "
+                                "deviation, Karras et al. 2018) so it notices a generator drawing one thing")
     samples_every: int = option(0, "write a grid of samples (fixed noise) and the Frechet distance every N "
                                 "epochs (0: about 10 times a run)")
 
@@ -55,6 +60,8 @@ class GANOptions:
         for name in ("generator_lr", "discriminator_lr"):
             if getattr(self, name) <= 0:
                 raise UserError(f"{name} must be positive. Received: {name}={getattr(self, name)}")
+        if self.class_loss < 0:
+            raise UserError(f"class_loss must be >= 0 (0: off). Received: class_loss={self.class_loss}")
         if not 0 <= self.beta_1 < 1:
             raise UserError(f"beta_1 must be in [0, 1). Received: beta_1={self.beta_1}")
         if not self.generator_hidden or not self.discriminator_hidden:
@@ -94,19 +101,24 @@ def build_generator(options: GANOptions, image_shape: tuple[int, ...], num_class
 
 def build_discriminator(options: GANOptions, image_shape: tuple[int, ...], num_classes: int | None) -> keras.Model:
     """An image (and a label) -> one logit, high for real. A cgan's label enters at the input and again by
-    projection (Miyato & Koyama 2018), so the discriminator punishes images of the wrong class."""
+    projection (Miyato & Koyama 2018), so the discriminator punishes images of the wrong class; with
+    class_loss > 0 it has a second output, class logits (B, K), for the auxiliary class loss."""
     image = keras.Input(image_shape, name="image")
     pixels = keras.layers.Flatten()(keras.layers.Rescaling(2.0, offset=-1.0)(image))  # (B, H*W*C) in [-1, 1]
     inputs, hidden, label = _with_label([image], pixels, num_classes, options.label_dim)
-    for size in options.discriminator_hidden:
+    for index, size in enumerate(options.discriminator_hidden):
+        if options.batch_spread and index == len(options.discriminator_hidden) - 1:
+            hidden = BatchSpread(name="batch_spread")(hidden)  # (B, F + 1)
         hidden = _activation(options.activation)(keras.layers.Dense(size)(hidden))
         if options.dropout:
             hidden = keras.layers.Dropout(options.dropout)(hidden)
     logit = keras.layers.Dense(1, name="realness")(hidden)  # (B, 1)
-    if num_classes is not None:
-        projection = _label_code(label, num_classes, options.discriminator_hidden[-1], "label_projection")
-        logit = keras.layers.Add()([logit, keras.layers.Dot(axes=1)([projection, hidden])])
-    return keras.Model(inputs if num_classes is not None else image, logit, name="discriminator")
+    if num_classes is None:
+        return keras.Model(image, logit, name="discriminator")
+    projection = _label_code(label, num_classes, options.discriminator_hidden[-1], "label_projection")
+    logit = keras.layers.Add()([logit, keras.layers.Dot(axes=1)([projection, hidden])])
+    outputs = [logit, keras.layers.Dense(num_classes, name="class_logits")(hidden)] if options.class_loss else logit
+    return keras.Model(inputs, outputs, name="discriminator")
 
 
 @keras.saving.register_keras_serializable(package="classicnets")
@@ -137,7 +149,12 @@ class AdversarialPair(keras.Model):
 
     def discriminate(self, images: Any, labels: Any, training: bool = False) -> Any:
         """Realness logits (B, 1) of images (for a cgan: as images of `labels`)."""
-        return self.discriminator([images, labels] if self.conditional else images, training=training)
+        return self.discriminate_and_classify(images, labels, training)[0]
+
+    def discriminate_and_classify(self, images: Any, labels: Any, training: bool = False) -> tuple[Any, Any]:
+        """Realness logits (B, 1) and, for a cgan with the auxiliary class loss, class logits (B, K) (else None)."""
+        outputs = self.discriminator([images, labels] if self.conditional else images, training=training)
+        return (outputs[0], outputs[1]) if isinstance(outputs, (list, tuple)) else (outputs, None)
 
     def generate(self, noise: Any, labels: Any = None, training: bool = False) -> Any:
         """Images (B, H, W, C) in [0, 1]; a cgan needs one int label per noise row."""
@@ -168,7 +185,8 @@ class AdversarialPair(keras.Model):
 
 def training_options(options: GANOptions) -> dict[str, Any]:
     """The options the task and the sample grids read from the model."""
-    names = ("label_smoothing", "generator_loss", "generator_lr", "discriminator_lr", "beta_1", "samples_every")
+    names = ("label_smoothing", "generator_loss", "generator_lr", "discriminator_lr", "beta_1", "samples_every",
+             "class_loss")
     return {name: getattr(options, name) for name in names}
 
 

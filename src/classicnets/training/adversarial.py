@@ -35,6 +35,7 @@ class AdversarialTask:
         options = model.training_options
         self.real_target = float(options.get("label_smoothing", 1.0))
         self.minimax = options.get("generator_loss") == "minimax"
+        self.class_weight = float(options.get("class_loss", 0.0))
         for optimizer in (generator_optimizer, discriminator_optimizer):
             if hasattr(optimizer, "beta_1"):  # GANs train steadier with less momentum (Radford et al. 2015)
                 optimizer.beta_1 = float(options.get("beta_1", optimizer.beta_1))
@@ -52,21 +53,30 @@ class AdversarialTask:
         """(B, noise_dim) standard normal noise from the model's seeded generator."""
         return keras.random.normal((batch, self.model.noise_dim), seed=self.model.noise_seeds)
 
+    def _class_loss(self, y: tf.Tensor, class_logits: tf.Tensor | None) -> tf.Tensor | float:
+        """Weighted per-example cross-entropy of the auxiliary class logits against the labels (0 without them)."""
+        if class_logits is None:
+            return 0.0
+        return self.class_weight * tf.nn.sparse_softmax_cross_entropy_with_logits(tf.cast(y, tf.int32), class_logits)
+
     def _discriminator_losses(self, x: tf.Tensor, y: tf.Tensor, training: bool) -> tuple[tf.Tensor, ...]:
-        """Per-example discriminator loss and its real/generated scores."""
+        """Per-example discriminator loss and its real/generated scores. The auxiliary class loss is taken on
+        real images only, so the discriminator learns the classes from the data, not from the generator."""
         generated = self.model.generate(self._noise(tf.shape(x)[0]), y, training=training)
-        real_logits = self.model.discriminate(x, y, training=training)  # (B, 1)
+        real_logits, real_classes = self.model.discriminate_and_classify(x, y, training=training)  # (B, 1), (B, K)
         fake_logits = self.model.discriminate(generated, y, training=training)
         per_example = _cross_entropy(self.real_target, real_logits) + _cross_entropy(0.0, fake_logits)
+        per_example += self._class_loss(y, real_classes)
         return per_example, tf.sigmoid(real_logits), tf.sigmoid(fake_logits)
 
     def _generator_loss(self, x: tf.Tensor, y: tf.Tensor, training: bool) -> tf.Tensor:
-        """Per-example generator loss on freshly generated images."""
+        """Per-example generator loss on freshly generated images (plus, for an AC-GAN, the class loss of the
+        discriminator naming them as the class asked for)."""
         generated = self.model.generate(self._noise(tf.shape(x)[0]), y, training=training)
-        fake_logits = self.model.discriminate(generated, y, training=training)
+        fake_logits, fake_classes = self.model.discriminate_and_classify(generated, y, training=training)
         if self.minimax:  # minimise log(1 - D(G(z))) = -cross_entropy(0, logits): saturates when D wins
-            return -_cross_entropy(0.0, fake_logits)
-        return _cross_entropy(1.0, fake_logits)  # minimise -log D(G(z))
+            return -_cross_entropy(0.0, fake_logits) + self._class_loss(y, fake_classes)
+        return _cross_entropy(1.0, fake_logits) + self._class_loss(y, fake_classes)  # minimise -log D(G(z))
 
     def _sums(self, d_loss: tf.Tensor, g_loss: tf.Tensor, real: tf.Tensor, fake: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Per-replica sums in sum_names order."""

@@ -38,17 +38,33 @@ def use_xla(mode: str, distribute: str, model: keras.Model) -> bool:
 
 
 def local_loop(step: Callable, size: int, batch_size: int) -> Callable:
-    """run(x, y, order, start, steps): steps of `step` on batches gathered from x[order[start...]]."""
+    """run(x, y, order, start, steps): steps of `step` on full batches gathered from x[order[start...]].
+
+    Every batch has the static shape (batch_size, ...): an XLA-compiled step is then compiled once, for that
+    shape (a batch dimension of unknown size made XLA compile per shape and run the MLP's epoch 1.4x slower:
+    bench/README.md). The partial last batch of an epoch goes through `local_tail`."""
 
     @tf.function
     def run(x: tf.Tensor, y: tf.Tensor, order: tf.Tensor, start: tf.Tensor, steps: tf.Tensor) -> list[tf.Tensor]:
         totals = [tf.zeros((), tf.float32) for _ in range(size)]
         for index in tf.range(steps):
             first = (start + index) * batch_size
-            picked = order[first:first + batch_size]  # the last batch may be partial
+            picked = tf.ensure_shape(order[first:first + batch_size], [batch_size])
             values = step(to_unit_range(tf.gather(x, picked)), tf.gather(y, picked))
             totals = [total + value for total, value in zip(totals, values)]
         return totals
+
+    return run
+
+
+def local_tail(step: Callable) -> Callable:
+    """run(x, y, order, first): one step of `step` on the partial batch x[order[first:]] (compiled as a plain
+    graph: an XLA program for a shape used once an epoch costs more to compile than it saves)."""
+
+    @tf.function
+    def run(x: tf.Tensor, y: tf.Tensor, order: tf.Tensor, first: tf.Tensor) -> list[tf.Tensor]:
+        picked = order[first:]
+        return list(step(to_unit_range(tf.gather(x, picked)), tf.gather(y, picked)))
 
     return run
 

@@ -17,7 +17,7 @@ from classicnets.config import TrainConfig
 from classicnets.data.pipeline import ArraySplit, as_tensor, batches, epoch_order, steps_per_epoch
 from classicnets.errors import UserError
 from classicnets.training.checkpoint import load_checkpoint, save_checkpoint
-from classicnets.training.loops import distributed_loop, local_loop, use_xla
+from classicnets.training.loops import distributed_loop, local_loop, local_tail, use_xla
 
 
 class TrainingDiverged(UserError):
@@ -56,19 +56,21 @@ class Trainer:
         self._train_chunk = self._compile(task.train_step)
         self._test_chunk = self._compile(task.test_step)
 
-    def _compile(self, step: Callable) -> Callable:
-        """The compiled multi-step loop of `step` (XLA-compiled step where that is faster)."""
+    def _compile(self, step: Callable) -> tuple[Callable, Callable | None]:
+        """The compiled multi-step loop of `step` (XLA-compiled step where that is faster) and, on one device,
+        the call for an epoch's partial last batch."""
         size = len(self.task.sum_names)
+        fast_step = step
         if use_xla(self.config.jit_compile, self.config.distribute, self.task.model):
-            step = tf.function(step, jit_compile=True)  # one fused program per step
+            fast_step = tf.function(step, jit_compile=True)  # one fused program per step
         if self._local:
-            return local_loop(step, size, self.config.batch_size)
-        return distributed_loop(step, self.strategy, size)
+            return local_loop(fast_step, size, self.config.batch_size), local_tail(step)
+        return distributed_loop(fast_step, self.strategy, size), None
 
-    def _run_epoch_pass(self, split: ArraySplit, chunk: Callable, order: np.ndarray | None,
+    def _run_epoch_pass(self, split: ArraySplit, chunk: tuple[Callable, Callable | None], order: np.ndarray | None,
                         progress: keras.utils.Progbar | None) -> list[float]:
         """One pass over `split`; returns the summed step results."""
-        run_steps = self._local_pass(split, chunk, order) if self._local else self._distributed_pass(split, chunk, order)
+        run_steps = self._local_pass(split, chunk, order) if self._local else self._distributed_pass(split, chunk[0], order)
         remaining = steps_per_epoch(len(split), self.config.batch_size)
         totals = np.zeros(len(self.task.sum_names))
         done = 0
@@ -82,13 +84,27 @@ class Trainer:
                 progress.update(done, list(running.items()))
         return list(totals)
 
-    def _local_pass(self, split: ArraySplit, chunk: Callable, order: np.ndarray | None) -> Callable:
-        """run_steps(done, steps) on one device: the split is uploaded once, batches are gathered in the graph."""
+    def _local_pass(self, split: ArraySplit, chunk: tuple[Callable, Callable | None],
+                    order: np.ndarray | None) -> Callable:
+        """run_steps(done, steps) on one device: the split is uploaded once, batches are gathered in the graph;
+        full batches run in the compiled loop, a partial last batch through the tail call."""
         if id(split) not in self._tensors:
             self._tensors[id(split)] = (split, as_tensor(split.x), as_tensor(split.y))
         _, x, y = self._tensors[id(split)]
         order_tensor = tf.constant(np.arange(len(split)) if order is None else order, tf.int64)
-        return lambda done, steps: chunk(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(steps, tf.int64))
+        loop, tail = chunk
+        full_steps, batch_size = len(split) // self.config.batch_size, self.config.batch_size
+
+        def run_steps(done: int, steps: int) -> list[tf.Tensor]:
+            full = max(0, min(steps, full_steps - done))
+            totals = loop(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(full, tf.int64)) if full \
+                else [tf.zeros(()) for _ in self.task.sum_names]
+            if full < steps:  # this call ends on the partial batch
+                totals = [a + b for a, b in zip(totals, tail(x, y, order_tensor, tf.constant(full_steps * batch_size,
+                                                                                              tf.int64)))]
+            return totals
+
+        return run_steps
 
     def _distributed_pass(self, split: ArraySplit, chunk: Callable, order: np.ndarray | None) -> Callable:
         """run_steps(done, steps) on a strategy: batches come from a distributed tf.data pipeline."""
