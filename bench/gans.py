@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-EPOCHS = {"fashion": 10, "mnist": 30}  # MNIST here is 8,000 training digits: 1/7 of Fashion-MNIST's epoch
+EPOCHS = {"fashion": 20, "mnist": 30}  # MNIST here is 8,000 training digits: 1/7 of Fashion-MNIST's epoch
 GRID_EVERY = {"fashion": 2, "mnist": 5}
 TARGETS = {"cgan-fashion": 0.80, "cgan-mnist": 0.90}
 

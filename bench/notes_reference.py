@@ -22,9 +22,9 @@ from classicnets.models import build_model, get_spec  # noqa: E402
 
 
 def train_notes_style(model_name: str, options: dict, data, epochs: int, batch: int, learning_rate: float,
-                      test_metric: Callable) -> dict:
+                      test_metric: Callable, seed: int = 0) -> dict:
     """Same keras network as classicnets builds, trained the notes' way; returns samples/s and the test metric."""
-    tf.keras.utils.set_random_seed(0)
+    tf.keras.utils.set_random_seed(seed)
     model = build_model(model_name, options, data.input_shape, data.num_classes)
     autoencoder = get_spec(model_name).task != "classifier"
     optimizer = tf.keras.optimizers.Adam(learning_rate)
@@ -44,7 +44,7 @@ def train_notes_style(model_name: str, options: dict, data, epochs: int, batch: 
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
 
-    dataset = tf.data.Dataset.from_tensor_slices((x_train, targets)).shuffle(len(x_train), seed=0).batch(batch)
+    dataset = tf.data.Dataset.from_tensor_slices((x_train, targets)).shuffle(len(x_train), seed=seed).batch(batch)
     total_batch = int(np.ceil(len(x_train) / batch))
     started = time.perf_counter()
     epoch_seconds = []
@@ -71,13 +71,14 @@ def onednn_enabled() -> bool:
 
 
 def main() -> None:
-    """python notes_reference.py NETWORK EPOCHS OUT.json: train one network the notes' way, write the result."""
+    """python notes_reference.py NETWORK EPOCHS OUT.json [SEED]: train one network the notes' way, write the result."""
     from networks import BATCH, LEARNING_RATE, NETWORKS, test_metric
 
     name, epochs, out = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    seed = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     model_name, options, _ = NETWORKS[name]
     result = train_notes_style(model_name, options, load_dataset("fashion-mnist"), epochs, BATCH, LEARNING_RATE,
-                               test_metric)
+                               test_metric, seed)
     out.write_text(json.dumps({**result, "onednn": onednn_enabled()}))
 
 

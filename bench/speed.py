@@ -4,7 +4,7 @@ fraction of this machine's measured float32 matmul peak. The notes' code runs in
 with TensorFlow's default settings (--notes-onednn on gives it the oneDNN kernels classicnets turns on).
 
     pip install torch==2.13.0      # the PyTorch CPU wheel, for the third column
-    python bench/speed.py [--networks mlp,cnn,autoencoder] [--epochs-scale 1] [--json results.json]
+    python bench/speed.py [--networks mlp,cnn,autoencoder] [--epochs-scale 1] [--seed 0] [--json results.json]
 """
 
 from __future__ import annotations
@@ -62,11 +62,11 @@ def _timed(function) -> float:
     return time.perf_counter() - started
 
 
-def train_classicnets(model_name: str, options: dict, data, epochs: int) -> dict:
+def train_classicnets(model_name: str, options: dict, data, epochs: int, seed: int = 0) -> dict:
     """The package's own trainer (compiled multi-step loop); returns samples/s and the test metric."""
-    tf.keras.utils.set_random_seed(0)
+    tf.keras.utils.set_random_seed(seed)
     model = build_model(model_name, options, data.input_shape, data.num_classes)
-    config = TrainConfig(epochs=epochs, batch_size=BATCH, learning_rate=LEARNING_RATE, schedule="constant")
+    config = TrainConfig(epochs=epochs, batch_size=BATCH, learning_rate=LEARNING_RATE, schedule="constant", seed=seed)
     task = get_task(get_spec(model_name).task).create(model, config, 1)
     with tempfile.TemporaryDirectory() as folder:
         trainer = Trainer(task, tf.distribute.get_strategy(), config, Path(folder) / "checkpoint.npz", verbose=False)
@@ -87,7 +87,7 @@ def steady_samples_per_second(result: dict, examples: int) -> float:
     return examples / float(np.median(later))
 
 
-def train_notes_in_own_process(name: str, epochs: int, onednn: str) -> dict:
+def train_notes_in_own_process(name: str, epochs: int, onednn: str, seed: int = 0) -> dict:
     """bench/notes_reference.py in a fresh Python, with TensorFlow's own oneDNN default (as a user of the notes
     runs it) unless `onednn` is "on"."""
     env = {key: value for key, value in os.environ.items() if key != "TF_ENABLE_ONEDNN_OPTS"}
@@ -95,8 +95,8 @@ def train_notes_in_own_process(name: str, epochs: int, onednn: str) -> dict:
         env["TF_ENABLE_ONEDNN_OPTS"] = "1"
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "notes.json"
-        subprocess.run([sys.executable, str(HERE / "notes_reference.py"), name, str(epochs), str(out)], check=True,
-                       env={**env, "TF_CPP_MIN_LOG_LEVEL": "2"}, cwd=HERE)
+        command = [sys.executable, str(HERE / "notes_reference.py"), name, str(epochs), str(out), str(seed)]
+        subprocess.run(command, check=True, env={**env, "TF_CPP_MIN_LOG_LEVEL": "2"}, cwd=HERE)
         return json.loads(out.read_text())
 
 
@@ -107,6 +107,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--notes-onednn", choices=("default", "on"), default="default",
                         help="TensorFlow's oneDNN kernels for the notes' code: its default on this CPU, or on")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the initial weights and batch order, for all three ways")
     args = parser.parse_args()
     data = load_dataset("fashion-mnist")
     peak = matmul_peak()
@@ -117,9 +119,9 @@ def main() -> None:
         model_name, options, epochs = NETWORKS[name]
         epochs = max(1, round(epochs * args.epochs_scale))
         row = {"epochs": epochs,
-               "classicnets": train_classicnets(model_name, options, data, epochs),
-               "notes": train_notes_in_own_process(name, epochs, args.notes_onednn),
-               "pytorch": torch_reference.train(name, data, epochs, BATCH, LEARNING_RATE)}
+               "classicnets": train_classicnets(model_name, options, data, epochs, args.seed),
+               "notes": train_notes_in_own_process(name, epochs, args.notes_onednn, args.seed),
+               "pytorch": torch_reference.train(name, data, epochs, BATCH, LEARNING_RATE, args.seed)}
         for way in ("classicnets", "notes", "pytorch"):
             row[way]["steady_samples_per_second"] = steady_samples_per_second(row[way], len(data.y_train))
         results["networks"][name] = row

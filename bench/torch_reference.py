@@ -25,9 +25,9 @@ def network(name: str) -> nn.Module:
     raise ValueError(f"no PyTorch reference for {name!r}")
 
 
-def train(name: str, data, epochs: int, batch: int, learning_rate: float) -> dict:
+def train(name: str, data, epochs: int, batch: int, learning_rate: float, seed: int = 0) -> dict:
     """Train, then measure the test metric; returns samples/s, seconds and test_accuracy or test_mse."""
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = network(name)
     x_train = torch.from_numpy(data.x_train.astype(np.float32) / 255).permute(0, 3, 1, 2).contiguous()
     autoencoder = name == "autoencoder"

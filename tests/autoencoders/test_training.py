@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from classicnets.config import TrainConfig
 from classicnets.data.pipeline import ArraySplit
+from classicnets.errors import UserError
 from classicnets.models import build_model
 from classicnets.training.finetune import FineTuneTask, pretrain_optimizer
 from classicnets.training.reconstruction import ReconstructionTask, VariationalTask
@@ -74,3 +75,23 @@ def test_pretrain_then_frozen_fine_tune_keeps_the_pretrained_encoder(tmp_path):
     for old, variable in zip(encoder, task.model.encoder.variables):
         np.testing.assert_array_equal(old, variable.numpy())
     assert any(not np.array_equal(old, v.numpy()) for old, v in zip(head, task.model.head.variables))
+
+
+@pytest.mark.parametrize("weight", [0.0, 1.0])
+def test_reconstruction_weight_keeps_the_decoder_training_while_fine_tuning(tmp_path, weight):
+    options = {"code_size": 8, "hidden": (32,), "pretrain_epochs": 1, "reconstruction_weight": weight}
+    task, _, _ = fit(tmp_path / "one", "ae-classifier", options, epochs=2, schedule="constant")
+    decoder = [v.numpy().copy() for v in task.model.decoder.trainable_variables]
+    task.pretrain_steps = 0  # pretraining is over: one more fine-tuning pass
+    Trainer(task, tf.distribute.get_strategy(), TrainConfig(epochs=1, batch_size=16, seed=3), tmp_path / "more.npz",
+            verbose=False).fit(strokes(64), None)
+    moved = [not np.array_equal(old, v.numpy()) for old, v in zip(decoder, task.model.decoder.trainable_variables)]
+    assert all(moved) if weight else not any(moved)
+
+
+@pytest.mark.parametrize("options, message", [({"reconstruction_weight": 1.0, "freeze_encoder": True}, "freeze"),
+                                              ({"reconstruction_weight": 1.0, "pretrain_epochs": 0}, "pretrain"),
+                                              ({"reconstruction_weight": -1.0}, ">= 0")])
+def test_bad_reconstruction_weight_is_refused(options, message):
+    with pytest.raises(UserError, match=message):
+        build_model("ae-classifier", {"code_size": 8, **options}, (8, 8, 1), 3)

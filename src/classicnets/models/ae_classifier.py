@@ -37,12 +37,23 @@ class AEClassifierOptions:
     filters: tuple[int, ...] = option((16, 32, 64), "without --encoder, --kind conv: filters of each conv layer")
     noise: float = option(0.4, "without --encoder, --kind denoising: std of the training noise")
     dropout: float = option(0.2, "dropout rate on the code before the softmax head")
+    reconstruction_weight: float = option(0.0, "without --encoder: while fine-tuning, keep training the decoder and "
+                                          "add this weight times the reconstruction MSE to the label loss (a "
+                                          "supervised autoencoder; 0: the notes' recipe)")
 
     def check(self) -> None:
         check_rate("dropout", self.dropout)
         if self.encoder and self.pretrain_epochs > 0:
             raise UserError(f"--pretrain-epochs {self.pretrain_epochs} has no effect with --encoder {self.encoder}: "
                             "that run is the pretraining; leave one of them out")
+        if self.reconstruction_weight < 0:
+            raise UserError(f"reconstruction_weight must be >= 0. Received: {self.reconstruction_weight}")
+        if self.reconstruction_weight and (self.encoder or self.freeze_encoder):
+            raise UserError("--reconstruction-weight trains the encoder and decoder on while fine-tuning: it needs "
+                            "the autoencoder pretrained in this run (no --encoder) and no --freeze-encoder")
+        if self.reconstruction_weight and self.pretrain_epochs == 0:
+            raise UserError("--reconstruction-weight needs pretraining epochs: leave --pretrain-epochs at -1 or "
+                            "give at least 1")
         if self.pretrain_epochs < -1:
             raise UserError(f"pretrain epochs must be >= 0 (or -1 for half of --epochs). "
                             f"Received: pretrain_epochs={self.pretrain_epochs}")
@@ -73,11 +84,12 @@ class AEClassifier(keras.Model):
 
     def __init__(self, encoder: keras.Model, head: keras.Model, decoder: keras.Model | None = None,
                  noise: float = 0.0, variational: bool = False, freeze_encoder: bool = False,
-                 pretrain_epochs: int = -1, **kwargs: Any) -> None:
+                 pretrain_epochs: int = -1, reconstruction_weight: float = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.encoder, self.head, self.decoder = encoder, head, decoder
         self.noise, self.variational = float(noise), bool(variational)
         self.freeze_encoder, self.pretrain_epochs = bool(freeze_encoder), int(pretrain_epochs)
+        self.reconstruction_weight = float(reconstruction_weight)
         self.noise_seed = keras.random.SeedGenerator(0)
         self.built = True
 
@@ -100,7 +112,8 @@ class AEClassifier(keras.Model):
         if self.decoder is not None:
             parts["decoder"] = keras.saving.serialize_keras_object(self.decoder)
         return {**super().get_config(), **parts, "noise": self.noise, "variational": self.variational,
-                "freeze_encoder": self.freeze_encoder, "pretrain_epochs": self.pretrain_epochs}
+                "freeze_encoder": self.freeze_encoder, "pretrain_epochs": self.pretrain_epochs,
+                "reconstruction_weight": self.reconstruction_weight}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "AEClassifier":
@@ -150,7 +163,8 @@ def build_ae_classifier(options: AEClassifierOptions, input_shape: tuple[int, ..
     noise = autoencoder.noise if decoder is not None else 0.0  # only pretraining in this run adds noise
     return AEClassifier(autoencoder.encoder, head, decoder, noise=noise,
                         variational=is_variational(autoencoder), freeze_encoder=options.freeze_encoder,
-                        pretrain_epochs=options.pretrain_epochs, name="ae_classifier")
+                        pretrain_epochs=options.pretrain_epochs,
+                        reconstruction_weight=options.reconstruction_weight, name="ae_classifier")
 
 
 register(ModelSpec("ae-classifier", "softmax on an autoencoder's code: pretrain (or --encoder RUN_DIR), then "

@@ -53,9 +53,15 @@ class FineTuneTask(ClassifierTask):
                    pretrain_steps)
 
     def _classifier_variables(self) -> list:
-        """What the labels train: the head, and the encoder unless it is frozen."""
+        """What the labels train: the head, the encoder unless it is frozen, and the decoder when its
+        reconstruction loss stays on while fine-tuning."""
         encoder = [] if self.model.freeze_encoder else self.model.encoder.trainable_variables
-        return self.model.head.trainable_variables + encoder
+        decoder = self.model.decoder.trainable_variables if self._reconstruction_weight() else []
+        return self.model.head.trainable_variables + encoder + decoder
+
+    def _reconstruction_weight(self) -> float:
+        """Weight of the reconstruction MSE in the fine-tuning loss (only with the run's own decoder)."""
+        return getattr(self.model, "reconstruction_weight", 0.0) if self.model.decoder is not None else 0.0
 
     def _autoencoder_variables(self) -> list:
         return self.model.encoder.trainable_variables + self.model.decoder.trainable_variables
@@ -78,7 +84,9 @@ class FineTuneTask(ClassifierTask):
             loss = tf.nn.compute_average_loss(per_example_loss)
             if self.autoencoder_optimizer is not None:
                 reconstruction_error = self._reconstruction_error(x, code)
-                autoencoder_loss = pretraining * tf.nn.compute_average_loss(reconstruction_error)
+                reconstruction_loss = tf.nn.compute_average_loss(reconstruction_error)
+                autoencoder_loss = pretraining * reconstruction_loss
+                loss += self._reconstruction_weight() * (1.0 - pretraining) * reconstruction_loss
         variables = self._classifier_variables()
         self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         sums = self._sums(y, probabilities, per_example_loss)

@@ -61,10 +61,12 @@ def local_tail(step: Callable) -> Callable:
     """run(x, y, order, first): one step of `step` on the partial batch x[order[first:]] (compiled as a plain
     graph: an XLA program for a shape used once an epoch costs more to compile than it saves)."""
 
+    plain_step = tf.function(step)  # traced as its own function, as the XLA step is
+
     @tf.function
     def run(x: tf.Tensor, y: tf.Tensor, order: tf.Tensor, first: tf.Tensor) -> list[tf.Tensor]:
         picked = order[first:]
-        return list(step(to_unit_range(tf.gather(x, picked)), tf.gather(y, picked)))
+        return list(plain_step(to_unit_range(tf.gather(x, picked)), tf.gather(y, picked)))
 
     return run
 
