@@ -17,18 +17,34 @@ def random_inputs(shape, count=3):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("shape", [(8, 8, 1), (28, 28, 1), (13, 10, 3)])
 def test_reconstructions_have_the_input_shape_and_range(kind, shape):
-    model = build_model("autoencoder", {"kind": kind, "code_size": 6}, shape, num_classes=0)
+    code_size = 6 if kind != "conv" else 300  # conv: the code map needs one channel of the last level at least
+    model = build_model("autoencoder", {"kind": kind, "code_size": code_size}, shape, num_classes=0)
     x = random_inputs(shape)
     reconstruction = np.asarray(model(x))
     assert reconstruction.shape == x.shape
     assert reconstruction.min() >= 0 and reconstruction.max() <= 1  # sigmoid output
-    assert np.asarray(model.encode(x)).shape == (3, 6)
+    codes = np.asarray(model.encode(x))
+    assert codes.shape == (3, model.code_size)
+    assert model.code_size == code_size if kind != "conv" else 1 <= model.code_size <= code_size
 
 
 def test_dense_is_the_notes_network_and_conv_is_smaller():
     dense = build_model("autoencoder", {}, (28, 28, 1), 10)
     assert dense.count_params() == (784 * 256 + 256) + (256 * 128 + 128) + (128 * 256 + 256) + (256 * 784 + 784)
     assert build_model("autoencoder", {"kind": "conv"}, (28, 28, 1), 10).count_params() < dense.count_params()
+
+
+@pytest.mark.parametrize("shape, code_size, expected", [((28, 28, 1), 128, 7 * 7 * 2), ((8, 8, 1), 128, 2 * 2 * 32),
+                                                         ((28, 28, 1), 60, 7 * 7 * 1)])
+def test_conv_code_is_the_last_feature_map_with_as_many_channels_as_fit(shape, code_size, expected):
+    model = build_model("autoencoder", {"kind": "conv", "code_size": code_size}, shape, 10)
+    assert model.code_size == expected
+    assert np.asarray(model.encode(random_inputs(shape))).shape == (3, expected)
+
+
+def test_conv_code_size_below_one_channel_is_refused():
+    with pytest.raises(UserError, match="code-size 20 .* 7x7"):
+        build_model("autoencoder", {"kind": "conv", "code_size": 20}, (28, 28, 1), 10)
 
 
 def test_notes_settings_are_reachable():

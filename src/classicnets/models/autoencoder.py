@@ -23,7 +23,8 @@ class AutoencoderOptions:
                        "variational (a VAE you can sample from)", KINDS)
     hidden: tuple[int, ...] = option((256,), "encoder layer sizes before the code (the decoder mirrors them)")
     code_size: int = option(128, "size of the code (the narrow middle layer)")
-    filters: tuple[int, ...] = option((16, 32, 64), "--kind conv: filters of each stride-2 conv layer")
+    filters: tuple[int, ...] = option((32, 64), "--kind conv: filters of each stride-2 conv layer; the code is the "
+                                      "last level's map with as many channels as fit in --code-size (28x28: 7x7x2)")
     activation: str = option("relu", "hidden activation (the notes: sigmoid)", ACTIVATIONS)
     code_activation: str = option("linear", "activation of the code layer (the notes: sigmoid)", CODE_ACTIVATIONS)
     output_activation: str = option("sigmoid", "activation of the reconstruction", OUTPUT_ACTIVATIONS)
@@ -62,7 +63,7 @@ def build_autoencoder(options: AutoencoderOptions, input_shape: tuple[int, ...],
                             "use --kind dense for feature tables")
         return Autoencoder(
             conv_encoder(input_shape, options.filters, options.code_size, options.activation, options.code_activation),
-            conv_decoder(options.code_size, options.filters, input_shape, options.activation, options.output_activation),
+            conv_decoder(input_shape, options.filters, options.code_size, options.activation, options.output_activation),
             name="conv_autoencoder")
     init = (options.initializer, options.init_stddev)
     code_outputs = 2 * options.code_size if options.kind == "variational" else options.code_size

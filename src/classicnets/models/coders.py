@@ -7,6 +7,7 @@ from typing import Any
 
 import keras
 
+from classicnets.errors import UserError
 from classicnets.models.layers import initializer
 
 
@@ -33,32 +34,54 @@ def dense_decoder(code_size: int, hidden: tuple[int, ...], output_shape: tuple[i
     return keras.Sequential(layers, name="decoder")
 
 
-def conv_encoder(input_shape: tuple[int, ...], filters: tuple[int, ...], code_outputs: int, activation: str,
+def conv_levels(image_shape: tuple[int, ...], levels: int) -> list[tuple[int, int]]:
+    """(height, width) at each encoder level: the image's, then halved (rounding up) `levels` times."""
+    sizes = [tuple(image_shape[:2])]
+    for _ in range(levels):
+        sizes.append((math.ceil(sizes[-1][0] / 2), math.ceil(sizes[-1][1] / 2)))
+    return sizes
+
+
+def conv_code_channels(image_shape: tuple[int, ...], filters: tuple[int, ...], code_size: int) -> int:
+    """Channels of the conv code map: as many as fit in `code_size` values."""
+    height, width = conv_levels(image_shape, len(filters))[-1]
+    if code_size < height * width:
+        raise UserError(f"--code-size {code_size} is smaller than one channel of the {height}x{width} code map of "
+                        f"--kind conv with {len(filters)} levels; raise --code-size to {height * width} or more, or "
+                        "add a level to --filters")
+    return code_size // (height * width)
+
+
+def conv_encoder(input_shape: tuple[int, ...], filters: tuple[int, ...], code_size: int, activation: str,
                  code_activation: str) -> keras.Model:
-    """Stride-2 3x3 convolutions (each halves height and width, rounding up), then a dense code layer."""
+    """Stride-2 3x3 convolutions (each halves height and width, rounding up), then a 3x3 convolution to the code
+    map, flattened: (B, H, W, C) -> (B, h * w * channels), at most `code_size` values (28x28, filters 32,64,
+    code_size 128: a 7x7x2 map, 98 values). No dense layer: each code value describes a neighbourhood."""
+    channels = conv_code_channels(input_shape, filters, code_size)
     layers: list[keras.layers.Layer] = [keras.Input(input_shape)]
     for count in filters:
         layers.append(keras.layers.Conv2D(count, 3, strides=2, padding="same", activation=activation))
-    layers += [keras.layers.Flatten(), keras.layers.Dense(code_outputs, activation=code_activation, name="code")]
+    layers += [keras.layers.Conv2D(channels, 3, padding="same", activation=code_activation, name="code_map"),
+               keras.layers.Flatten(name="code")]
     return keras.Sequential(layers, name="encoder")
 
 
-def conv_decoder(code_size: int, filters: tuple[int, ...], output_shape: tuple[int, ...], activation: str,
+def conv_decoder(input_shape: tuple[int, ...], filters: tuple[int, ...], code_size: int, activation: str,
                  output_activation: str) -> keras.Model:
-    """The conv encoder's mirror: dense to its last feature map, then stride-2 transposed convolutions, each
-    cropped to the size the encoder had there (7 -> 4 -> 8 is cropped back to 7); the last one draws the image."""
-    sizes = [tuple(output_shape[:2])]  # (height, width) at each encoder level: 28, 14, 7, 4
-    for _ in filters:
-        sizes.append((math.ceil(sizes[-1][0] / 2), math.ceil(sizes[-1][1] / 2)))
+    """The conv encoder's mirror: the code map, a 3x3 convolution back to the last level's filters, then stride-2
+    transposed convolutions, each cropped to the size the encoder had there (4 -> 8 is cropped back to 7); the
+    last one draws the image."""
+    sizes = conv_levels(input_shape, len(filters))
     height, width = sizes[-1]
+    channels = conv_code_channels(input_shape, filters, code_size)
     layers: list[keras.layers.Layer] = [
-        keras.Input((code_size,)),
-        keras.layers.Dense(height * width * filters[-1], activation=activation),
-        keras.layers.Reshape((height, width, filters[-1])),  # (B, h, w, F) as the encoder left it
+        keras.Input((height * width * channels,)),
+        keras.layers.Reshape((height, width, channels)),  # (B, h, w, channels): the code map
+        keras.layers.Conv2D(filters[-1], 3, padding="same", activation=activation),
     ]
-    channels = (*reversed(filters[:-1]), output_shape[2])  # each level gets the encoder's channels back
-    for level, count in enumerate(channels):
-        last = level == len(channels) - 1
+    counts = (*reversed(filters[:-1]), input_shape[2])  # each level gets the encoder's channels back
+    for level, count in enumerate(counts):
+        last = level == len(counts) - 1
         layers.append(keras.layers.Conv2DTranspose(count, 3, strides=2, padding="same", dtype="float32" if last else None,
                                                    activation=output_activation if last else activation))
         target = sizes[-2 - level]
