@@ -39,10 +39,10 @@ STEPS = (
          notes="784-256-128-256-784; to beat: PCA-128 test MSE 0.0063 on Fashion-MNIST"),
     Step("ae-classifier", 10, 10, 2.5, options={"encoder": "{out}/autoencoder"},
          notes="softmax on the autoencoder's code, fine-tuned; the notes: beats softmax and the MLP"),
-    # --quick: a sample grid and Frechet distance every 10 of the 30 epochs, not every 3 (they cost ~1.5 s each)
-    Step("gan", 5, 30, 25.0, quick_options={"samples_every": 10},
+    # --quick: a sample grid and Frechet distance every 10 of the 20 epochs, not every 2 (they cost ~1.5 s each)
+    Step("gan", 5, 20, 25.0, quick_options={"samples_every": 10},
          notes="the notes' GAN; judged by a CNN (Frechet distance, class spread)"),
-    Step("cgan", 5, 30, 25.0, quick_options={"samples_every": 10},
+    Step("cgan", 5, 20, 25.0, quick_options={"samples_every": 10},
          notes="the notes gave up on it; judge agreement = share drawn as the class asked for"),
 )
 
