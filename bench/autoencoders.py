@@ -18,7 +18,7 @@ import numpy as np
 
 AUTOENCODERS = {  # step -> (run name, flags)
     "dense": ("autoencoder-dense", ["autoencoder", "--kind", "dense", "--epochs", "20"]),
-    "conv": ("autoencoder-conv", ["autoencoder", "--kind", "conv", "--epochs", "10"]),
+    "conv": ("autoencoder-conv", ["autoencoder", "--kind", "conv", "--epochs", "20"]),  # as many as the dense one
     "denoising": ("autoencoder-denoising", ["autoencoder", "--kind", "denoising", "--epochs", "10"]),
     "variational": ("autoencoder-variational", ["autoencoder", "--kind", "variational", "--epochs", "10"]),
 }

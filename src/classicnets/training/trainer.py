@@ -96,12 +96,13 @@ class Trainer:
         full_steps, batch_size = len(split) // self.config.batch_size, self.config.batch_size
 
         def run_steps(done: int, steps: int) -> list[tf.Tensor]:
-            full = max(0, min(steps, full_steps - done))
-            totals = loop(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(full, tf.int64)) if full \
-                else [tf.zeros(()) for _ in self.task.sum_names]
+            full = max(0, min(steps, full_steps - done))  # full batches among these steps
+            totals = [tf.zeros(()) for _ in self.task.sum_names]
+            if full:
+                totals = loop(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(full, tf.int64))
             if full < steps:  # this call ends on the partial batch
-                totals = [a + b for a, b in zip(totals, tail(x, y, order_tensor, tf.constant(full_steps * batch_size,
-                                                                                              tf.int64)))]
+                rest = tail(x, y, order_tensor, tf.constant(full_steps * batch_size, tf.int64))
+                totals = [total + value for total, value in zip(totals, rest)]
             return totals
 
         return run_steps
