@@ -75,8 +75,10 @@ class AdversarialTask:
         generated = self.model.generate(self._noise(tf.shape(x)[0]), y, training=training)
         fake_logits, fake_classes = self.model.discriminate_and_classify(generated, y, training=training)
         if self.minimax:  # minimise log(1 - D(G(z))) = -cross_entropy(0, logits): saturates when D wins
-            return -_cross_entropy(0.0, fake_logits) + self._class_loss(y, fake_classes)
-        return _cross_entropy(1.0, fake_logits) + self._class_loss(y, fake_classes)  # minimise -log D(G(z))
+            adversarial = -_cross_entropy(0.0, fake_logits)
+        else:  # minimise -log D(G(z))
+            adversarial = _cross_entropy(1.0, fake_logits)
+        return adversarial + self._class_loss(y, fake_classes)
 
     def _sums(self, d_loss: tf.Tensor, g_loss: tf.Tensor, real: tf.Tensor, fake: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Per-replica sums in sum_names order."""

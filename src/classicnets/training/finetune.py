@@ -61,7 +61,7 @@ class FineTuneTask(ClassifierTask):
 
     def _reconstruction_weight(self) -> float:
         """Weight of the reconstruction MSE in the fine-tuning loss (only with the run's own decoder)."""
-        return getattr(self.model, "reconstruction_weight", 0.0) if self.model.decoder is not None else 0.0
+        return self.model.reconstruction_weight if self.model.decoder is not None else 0.0
 
     def _autoencoder_variables(self) -> list:
         return self.model.encoder.trainable_variables + self.model.decoder.trainable_variables

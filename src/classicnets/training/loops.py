@@ -40,9 +40,9 @@ def use_xla(mode: str, distribute: str, model: keras.Model) -> bool:
 def local_loop(step: Callable, size: int, batch_size: int) -> Callable:
     """run(x, y, order, start, steps): steps of `step` on full batches gathered from x[order[start...]].
 
-    Every batch has the static shape (batch_size, ...): an XLA-compiled step is then compiled once, for that
-    shape (a batch dimension of unknown size made XLA compile per shape and run the MLP's epoch 1.4x slower:
-    bench/README.md). The partial last batch of an epoch goes through `local_tail`."""
+    Every batch has the static shape (batch_size, ...), so an XLA-compiled step is compiled once, for that
+    shape (with a batch dimension of unknown size XLA compiled it again for the partial last batch). The
+    partial last batch of an epoch goes through `local_tail`."""
 
     @tf.function
     def run(x: tf.Tensor, y: tf.Tensor, order: tf.Tensor, start: tf.Tensor, steps: tf.Tensor) -> list[tf.Tensor]:
@@ -58,8 +58,8 @@ def local_loop(step: Callable, size: int, batch_size: int) -> Callable:
 
 
 def local_tail(step: Callable) -> Callable:
-    """run(x, y, order, first): one step of `step` on the partial batch x[order[first:]] (compiled as a plain
-    graph: an XLA program for a shape used once an epoch costs more to compile than it saves)."""
+    """run(x, y, order, first): one step of `step` on the partial batch x[order[first:]], as a plain graph
+    (no XLA program for a shape used once an epoch)."""
 
     plain_step = tf.function(step)  # traced as its own function, as the XLA step is
 
