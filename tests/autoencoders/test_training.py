@@ -10,7 +10,7 @@ from classicnets.config import TrainConfig
 from classicnets.data.pipeline import ArraySplit
 from classicnets.errors import UserError
 from classicnets.models import build_model
-from classicnets.training.finetune import FineTuneTask, pretrain_optimizer
+from classicnets.training.finetune import FineTuneTask, finetune_optimizer, pretrain_optimizer
 from classicnets.training.reconstruction import ReconstructionTask, VariationalTask
 from classicnets.training.tasks import get_task
 from classicnets.training.trainer import Trainer
@@ -60,6 +60,17 @@ def test_pretraining_learning_rate_drops_to_zero_when_the_stage_ends():
         optimizer = pretrain_optimizer(TrainConfig(schedule=schedule, learning_rate=0.01), pretrain_steps=20)
         rate = optimizer.learning_rate if not callable(optimizer._learning_rate) else optimizer._learning_rate
         assert float(rate(19)) > 0 and float(rate(20)) == 0.0 and float(rate(500)) == 0.0
+
+
+def test_fine_tuning_gets_the_whole_cosine_schedule_after_pretraining():
+    optimizer = finetune_optimizer(TrainConfig(schedule="cosine", learning_rate=0.01), pretrain_steps=20,
+                                   total_steps=60)
+    rate = optimizer._learning_rate
+    assert [float(rate(step)) for step in (0, 19, 20)] == pytest.approx([0.01, 0.01, 0.01])  # the head's probe
+    assert float(rate(40)) == pytest.approx(0.005)  # half way through the 40 fine-tuning steps
+    assert float(rate(60)) == pytest.approx(0.0, abs=1e-9)
+    constant = finetune_optimizer(TrainConfig(schedule="constant", learning_rate=0.01), 20, 60)
+    assert float(constant.learning_rate) == pytest.approx(0.01)
 
 
 def test_pretrain_then_frozen_fine_tune_keeps_the_pretrained_encoder(tmp_path):

@@ -56,15 +56,29 @@ def test_notes_dense_gan_is_reachable():
     assert model.discriminator.count_params() == 784 * 256 + 256 + 256 + 1
 
 
-def test_save_and_load_round_trip(tmp_path):
-    model = build_model("cgan", SMALL, (6, 6, 1), 3)
+def test_spectral_norm_wraps_every_discriminator_dense_layer():
+    model = build_model("gan", {**SMALL, "spectral_norm": True}, (6, 6, 1), 3)
+    dense = [layer for layer in model.discriminator.layers if isinstance(layer, keras.layers.Dense)]
+    wrapped = [layer for layer in model.discriminator.layers if isinstance(layer, keras.layers.SpectralNormalization)]
+    assert not dense and len(wrapped) == 2  # the hidden layer and the realness logit
+    images = np.random.default_rng(0).random((8, 6, 6, 1)).astype(np.float32)
+    for _ in range(20):  # each training call runs one power iteration and rescales the kernels in place
+        model.discriminator(images, training=True)
+    for layer in wrapped:
+        assert np.linalg.norm(layer.kernel.numpy(), 2) == pytest.approx(1.0, rel=0.05)
+
+
+@pytest.mark.parametrize("name, options", [("cgan", SMALL), ("gan", {**SMALL, "spectral_norm": True})])
+def test_save_and_load_round_trip(tmp_path, name, options):
+    model = build_model(name, options, (6, 6, 1), 3)
     model.save(tmp_path / "model.keras")
     loaded = keras.saving.load_model(tmp_path / "model.keras", safe_mode=True, compile=False)
-    np.testing.assert_allclose(loaded.sample(4, 1, seed=5), model.sample(4, 1, seed=5), atol=1e-6)
+    label = 1 if model.conditional else None
+    np.testing.assert_allclose(loaded.sample(4, label, seed=5), model.sample(4, label, seed=5), atol=1e-6)
     images = np.random.default_rng(0).random((2, 6, 6, 1)).astype(np.float32)
-    labels = np.array([0, 2], np.int32)
+    labels = np.array([0, 2], np.int32) if model.conditional else None
     np.testing.assert_allclose(loaded.discriminate(images, labels), model.discriminate(images, labels), atol=1e-6)
-    assert loaded.training_options == model.training_options and loaded.num_classes == 3
+    assert loaded.training_options == model.training_options and loaded.num_classes == model.num_classes
 
 
 @pytest.mark.parametrize("options, message", [({"label_smoothing": 0.3}, "label_smoothing"),

@@ -42,6 +42,8 @@ class GANOptions:
                                "to have its images named as the class asked for (0: off)")
     batch_spread: bool = option(True, "give the discriminator the batch's feature spread (minibatch standard "
                                 "deviation, Karras et al. 2018) so it notices a generator drawing one thing")
+    spectral_norm: bool = option(False, "spectral normalisation of the discriminator's dense layers (Miyato et al. "
+                                 "2018): bounds how fast its output can change, so it cannot overpower the generator")
     samples_every: int = option(0, "write a grid of samples (fixed noise) and the Frechet distance every N "
                                 "epochs (0: about 10 times a run)")
 
@@ -106,6 +108,12 @@ def build_generator(options: GANOptions, image_shape: tuple[int, ...], num_class
     return keras.Model(inputs if num_classes is not None else noise, image, name="generator")
 
 
+def _discriminator_dense(units: int, spectral_norm: bool, name: str | None = None) -> keras.layers.Layer:
+    """A dense layer, spectrally normalised when asked."""
+    dense = keras.layers.Dense(units, name=None if spectral_norm else name)
+    return keras.layers.SpectralNormalization(dense, name=name) if spectral_norm else dense
+
+
 def build_discriminator(options: GANOptions, image_shape: tuple[int, ...], num_classes: int | None) -> keras.Model:
     """An image (and a label) -> one logit, high for real. A cgan's label enters at the input and again by
     projection (Miyato & Koyama 2018), so the discriminator punishes images of the wrong class; with
@@ -116,10 +124,10 @@ def build_discriminator(options: GANOptions, image_shape: tuple[int, ...], num_c
     for index, size in enumerate(options.discriminator_hidden):
         if options.batch_spread and index == len(options.discriminator_hidden) - 1:
             hidden = BatchSpread(name="batch_spread")(hidden)  # (B, F + 1)
-        hidden = _activation(options.activation)(keras.layers.Dense(size)(hidden))
+        hidden = _activation(options.activation)(_discriminator_dense(size, options.spectral_norm)(hidden))
         if options.dropout:
             hidden = keras.layers.Dropout(options.dropout)(hidden)
-    logit = keras.layers.Dense(1, name="realness")(hidden)  # (B, 1)
+    logit = _discriminator_dense(1, options.spectral_norm, name="realness")(hidden)  # (B, 1)
     if num_classes is None:
         return keras.Model(image, logit, name="discriminator")
     projection = _label_code(label, num_classes, options.discriminator_hidden[-1], "label_projection")

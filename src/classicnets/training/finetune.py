@@ -27,6 +27,17 @@ def pretrain_optimizer(train: TrainConfig, pretrain_steps: int) -> keras.optimiz
     return OPTIMIZERS[train.optimizer](learning_rate=rate)
 
 
+def finetune_optimizer(train: TrainConfig, pretrain_steps: int, total_steps: int) -> keras.optimizers.Optimizer:
+    """The head's (and encoder's) optimizer: the configured learning rate while the head probes the codes, then
+    the configured schedule over the fine-tuning steps alone (a cosine starts again from the full rate, rather
+    than fine-tuning on the tail of one decay over all epochs)."""
+    if train.schedule != "cosine":
+        return optimizer_from_config(train, total_steps)
+    rate = keras.optimizers.schedules.CosineDecay(train.learning_rate, decay_steps=max(total_steps - pretrain_steps, 1),
+                                                  warmup_target=train.learning_rate, warmup_steps=pretrain_steps)
+    return OPTIMIZERS[train.optimizer](learning_rate=rate)
+
+
 @register_task("ae-classifier")
 class FineTuneTask(ClassifierTask):
     """Cross-entropy on the head's probabilities, after (optionally) pretraining the autoencoder in the run."""
@@ -49,8 +60,8 @@ class FineTuneTask(ClassifierTask):
         if not pretrain_epochs:
             return cls(model, optimizer_from_config(train, total_steps))
         pretrain_steps = pretrain_epochs * (total_steps // train.epochs)
-        return cls(model, optimizer_from_config(train, total_steps), pretrain_optimizer(train, pretrain_steps),
-                   pretrain_steps)
+        return cls(model, finetune_optimizer(train, pretrain_steps, total_steps),
+                   pretrain_optimizer(train, pretrain_steps), pretrain_steps)
 
     def _classifier_variables(self) -> list:
         """What the labels train: the head, the encoder unless it is frozen, and the decoder when its
