@@ -50,7 +50,7 @@ def test_batch_spread_appends_the_mean_standard_deviation_over_the_batch():
 
 def test_notes_dense_gan_is_reachable():
     notes = {"noise_dim": 128, "generator_hidden": (256,), "discriminator_hidden": (256,), "activation": "relu",
-             "dropout": 0.0, "batch_spread": False}
+             "dropout": 0.0, "batch_spread": False, "spectral_norm": False}
     model = build_model("gan", notes, (28, 28, 1), 10)
     assert model.generator.count_params() == 128 * 256 + 256 + 256 * 784 + 784
     assert model.discriminator.count_params() == 784 * 256 + 256 + 256 + 1

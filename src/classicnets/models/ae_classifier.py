@@ -34,7 +34,7 @@ class AEClassifierOptions:
     code_size: int = option(128, "without --encoder: size of the code the head classifies")
     code_activation: str = option("linear", "without --encoder: activation of the code layer (the notes: sigmoid)",
                                   CODE_ACTIVATIONS)
-    filters: tuple[int, ...] = option((32, 64), "without --encoder, --kind conv: filters of each conv layer")
+    filters: tuple[int, ...] = option((64, 128), "without --encoder, --kind conv: filters of each conv layer")
     noise: float = option(0.4, "without --encoder, --kind denoising: std of the training noise")
     dropout: float = option(0.2, "dropout rate on the code before the softmax head")
     reconstruction_weight: float = option(0.0, "without --encoder: while fine-tuning, keep training the decoder and "

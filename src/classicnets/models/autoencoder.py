@@ -23,7 +23,7 @@ class AutoencoderOptions:
                        "variational (a VAE you can sample from)", KINDS)
     hidden: tuple[int, ...] = option((256,), "encoder layer sizes before the code (the decoder mirrors them)")
     code_size: int = option(128, "size of the code (the narrow middle layer)")
-    filters: tuple[int, ...] = option((32, 64), "--kind conv: filters of each stride-2 conv layer; the code is the "
+    filters: tuple[int, ...] = option((64, 128), "--kind conv: filters of each stride-2 conv layer; the code is the "
                                       "last level's map with as many channels as fit in --code-size (28x28: 7x7x2)")
     activation: str = option("relu", "hidden activation (the notes: sigmoid)", ACTIVATIONS)
     code_activation: str = option("linear", "activation of the code layer (the notes: sigmoid)", CODE_ACTIVATIONS)

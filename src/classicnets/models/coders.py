@@ -55,7 +55,7 @@ def conv_code_channels(image_shape: tuple[int, ...], filters: tuple[int, ...], c
 def conv_encoder(input_shape: tuple[int, ...], filters: tuple[int, ...], code_size: int, activation: str,
                  code_activation: str) -> keras.Model:
     """Stride-2 3x3 convolutions (each halves height and width, rounding up), then a 3x3 convolution to the code
-    map, flattened: (B, H, W, C) -> (B, h * w * channels), at most `code_size` values (28x28, filters 32,64,
+    map, flattened: (B, H, W, C) -> (B, h * w * channels), at most `code_size` values (28x28, two levels,
     code_size 128: a 7x7x2 map, 98 values). No dense layer: each code value describes a neighbourhood."""
     channels = conv_code_channels(input_shape, filters, code_size)
     layers: list[keras.layers.Layer] = [keras.Input(input_shape)]

@@ -2,7 +2,7 @@
 
 The notes' network is reachable by options: one hidden layer of 256 in each network, noise of 128, ReLU,
 Adam 2e-4 (`--generator-hidden 256 --discriminator-hidden 256 --activation relu --dropout 0
---label-smoothing 1 --beta-1 0.9 --no-batch-spread --class-loss 0`). The defaults are what trains stably on 2 CPU cores (README, "GANs").
+--label-smoothing 1 --beta-1 0.9 --no-batch-spread --no-spectral-norm --class-loss 0`). The defaults are what trains stably on 2 CPU cores (README, "GANs").
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ class GANOptions:
                                "to have its images named as the class asked for (0: off)")
     batch_spread: bool = option(True, "give the discriminator the batch's feature spread (minibatch standard "
                                 "deviation, Karras et al. 2018) so it notices a generator drawing one thing")
-    spectral_norm: bool = option(False, "spectral normalisation of the discriminator's dense layers (Miyato et al. "
-                                 "2018): bounds how fast its output can change, so it cannot overpower the generator")
+    spectral_norm: bool = option(True, "spectral normalisation of the discriminator's dense layers (Miyato et al. "
+                                 "2018): bounds how fast its output can change, so it cannot overpower the generator "
+                                 "and chase it from one kind of image to the next")
     samples_every: int = option(0, "write a grid of samples (fixed noise) and the Frechet distance every N "
                                 "epochs (0: about 10 times a run)")
 
@@ -75,6 +76,8 @@ class CGANOptions(GANOptions):
     batch_spread: bool = option(False, "give the discriminator the batch's feature spread (minibatch standard "
                                 "deviation); off for cgan, whose labels already spread the classes: on, the judge's "
                                 "agreement on Fashion-MNIST fell from 0.83 to 0.78 (bench/README.md)")
+    spectral_norm: bool = option(False, "spectral normalisation of the discriminator's dense layers (Miyato et al. "
+                                 "2018); off for cgan, which meets its targets without it (bench/README.md)")
 
 
 def _activation(name: str) -> keras.layers.Layer:
