@@ -24,12 +24,13 @@ AUTOENCODERS = {  # step -> (run name, flags)
     "variational": ("autoencoder-variational", ["autoencoder", "--kind", "variational", "--epochs", "10"]),
 }
 CLASSIFIER_EPOCHS = 10  # total epochs of each classifier, pretraining included
+MLP_SHAPE = ["--code-size", "256", "--code-activation", "relu", "--pretrain-epochs", "1"]
 CLASSIFIERS = {
     "softmax": ["softmax"],
     "mlp": ["mlp"],
     "ae-classifier": ["ae-classifier", "--pretrain-epochs", str(CLASSIFIER_EPOCHS // 2)],  # the notes' recipe
-    "ae-classifier-mlp-shape": ["ae-classifier", "--code-size", "256", "--code-activation", "relu",
-                                "--pretrain-epochs", "1"],  # the mlp's 784-256-256-10, one epoch of pretraining
+    "ae-classifier-mlp-shape": ["ae-classifier", *MLP_SHAPE],  # the mlp's 784-256-256-10, 1 epoch of pretraining
+    "ae-classifier-supervised": ["ae-classifier", *MLP_SHAPE, "--reconstruction-weight", "1"],  # + keeps rebuilding
 }
 
 
