@@ -91,7 +91,8 @@ def main() -> None:
         rows.append(autoencoder_row(step, train(name, flags, args.out)))
     print("\n".join(rows))
     if "classifiers" in steps:
-        table = ["| model | epochs | parameters | test accuracy per seed | mean | train s |", "|---|---|---|---|---|---|"]
+        table = ["| model | epochs | parameters | test accuracy per seed | mean | train s |",
+                 "|---|---|---|---|---|---|"]
         for name, flags in CLASSIFIERS.items():
             runs = [train(f"{name}-seed{seed}", [*flags, "--epochs", str(CLASSIFIER_EPOCHS), "--seed", seed], args.out)
                     for seed in args.seeds.split(",")]

@@ -2,7 +2,8 @@
 
 The notes' network is reachable by options: one hidden layer of 256 in each network, noise of 128, ReLU,
 Adam 2e-4 (`--generator-hidden 256 --discriminator-hidden 256 --activation relu --dropout 0
---label-smoothing 1 --beta-1 0.9 --no-batch-spread --no-spectral-norm --class-loss 0`). The defaults are what trains stably on 2 CPU cores (README, "GANs").
+--label-smoothing 1 --beta-1 0.9 --no-batch-spread --no-spectral-norm --class-loss 0`). The defaults are what
+trains stably on 2 CPU cores (README, "GANs").
 """
 
 from __future__ import annotations
