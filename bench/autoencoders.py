@@ -89,7 +89,8 @@ def main() -> None:
     for step in (step for step in AUTOENCODERS if step in steps):
         name, flags = AUTOENCODERS[step]
         rows.append(autoencoder_row(step, train(name, flags, args.out)))
-    print("\n".join(rows))
+    if len(rows) > 2:  # some autoencoder or PCA row was asked for
+        print("\n".join(rows))
     if "classifiers" in steps:
         table = ["| model | epochs | parameters | test accuracy per seed | mean | train s |",
                  "|---|---|---|---|---|---|"]
