@@ -52,8 +52,8 @@ def test_train_step_updates_both_networks_each_with_its_own_optimizer(name):
     assert named["loss"] == pytest.approx(named["discriminator_loss"] + named["generator_loss"], rel=1e-5)
 
 
-def train(tmp_path, epochs, resume=False, seed=3):
-    task = make_task(seed=seed)
+def train(tmp_path, epochs, resume=False, seed=3, name="cgan"):
+    task = make_task(name, seed=seed)
     config = TrainConfig(epochs=epochs, batch_size=16, seed=3, steps_per_execution=2, jit_compile="off")
     trainer = Trainer(task, tf.distribute.get_strategy(), config, tmp_path / "checkpoint.npz", verbose=False)
     x, y = stripes(48, 0)
@@ -61,11 +61,13 @@ def train(tmp_path, epochs, resume=False, seed=3):
     return task, result
 
 
-def test_resume_continues_exactly(tmp_path):
-    straight, result = train(tmp_path / "a", epochs=2)
+@pytest.mark.parametrize("name", ["cgan", "gan"])  # the gan with its spectral normalisation (power-iteration state)
+def test_resume_continues_exactly(tmp_path, name):
+    straight, result = train(tmp_path / "a", epochs=2, name=name)
     assert [row["epoch"] for row in result.history] == [1, 2]
-    train(tmp_path / "b", epochs=1)
-    resumed, result = train(tmp_path / "b", epochs=2, resume=True, seed=99)  # another init, then the checkpoint
+    train(tmp_path / "b", epochs=1, name=name)
+    # another initialisation, then the checkpoint
+    resumed, result = train(tmp_path / "b", epochs=2, resume=True, seed=99, name=name)
     assert result.resumed_from_epoch == 1
     for a, b in zip(straight.variables().values(), resumed.variables().values()):
         for left, right in zip(a, b):
@@ -78,10 +80,11 @@ def test_variables_hold_both_networks_and_both_optimizers():
     assert len(groups["generator_optimizer"]) > len(groups["generator"])  # Adam: two slots per weight
 
 
-def test_trains_under_a_distribution_strategy(tmp_path):
+@pytest.mark.parametrize("name", ["cgan", "gan"])
+def test_trains_under_a_distribution_strategy(tmp_path, name):
     strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
     with strategy.scope():
-        task = make_task()
+        task = make_task(name)
     config = TrainConfig(epochs=1, batch_size=16, seed=3, distribute="mirrored")
     x, y = stripes(32, 0)
     result = Trainer(task, strategy, config, tmp_path / "checkpoint.npz", verbose=False).fit(ArraySplit(x[..., None], y), None)
