@@ -44,8 +44,8 @@ class GANOptions:
     batch_spread: bool = option(True, "give the discriminator the batch's feature spread (minibatch standard "
                                 "deviation, Karras et al. 2018) so it notices a generator drawing one thing")
     spectral_norm: bool = option(True, "spectral normalisation of the discriminator's dense layers (Miyato et al. "
-                                 "2018): bounds how fast its output can change, so it cannot overpower the generator "
-                                 "and chase it from one kind of image to the next")
+                                 "2018): each layer's weights divided by their largest singular value; on MNIST it "
+                                 "took the largest class from 23-27% to 16-20% (bench/README.md)")
     samples_every: int = option(0, "write a grid of samples (fixed noise) and the Frechet distance every N "
                                 "epochs (0: about 10 times a run)")
 
