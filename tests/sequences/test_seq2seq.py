@@ -44,7 +44,7 @@ def test_translate_rejects_bad_input(seq2seq_run, autocomplete_run, tmp_path, ca
 
 
 def test_source_padding_is_masked():
-    from classicnets.models.seq2seq import Seq2Seq
+    from classicnets.models.seq2seq.network import Seq2Seq
 
     short, long = Seq2Seq(10, 12, source_length=2, units=8), Seq2Seq(10, 12, source_length=6, units=8)
     decoder_in = np.array([[1, 7, 8]], dtype=np.int32)

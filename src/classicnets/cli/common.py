@@ -36,7 +36,7 @@ def add_dataclass_options(parser: argparse.ArgumentParser, options: type, title:
     hints = typing.get_type_hints(options)
     for field in dataclasses.fields(options):
         flag = "--" + field.name.replace("_", "-")
-        help_text = f"{field.metadata.get('help', '')} (default: {format_default(field.default)})"
+        help_text = help_text_of(f"{field.metadata.get('help', '')} (default: {format_default(field.default)})")
         kind = hints[field.name]
         if kind is bool:
             group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
@@ -50,6 +50,11 @@ def given_options(args: argparse.Namespace, options: type) -> dict[str, Any]:
     """The dataclass fields the user set on the command line."""
     values = {field.name: getattr(args, field.name, None) for field in dataclasses.fields(options)}
     return {name: value for name, value in values.items() if value is not None}
+
+
+def help_text_of(text: str) -> str:
+    """Text for an argparse `help=`: argparse %-formats help strings, so a literal "%" must be doubled."""
+    return text.replace("%", "%%")
 
 
 def format_default(value: Any) -> str:

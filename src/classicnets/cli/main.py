@@ -1,20 +1,20 @@
-"""The `classicnets` command: parses the sub-command, runs it, turns user errors into exit status 2."""
+"""The `classicnets` command: parses the sub-command, runs it, turns user errors into exit status 2.
+
+Parsing imports no TensorFlow (the model families' options are plain dataclasses), so help pages, --version
+and argument errors answer at once; TensorFlow is loaded only when a command runs that needs it."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from classicnets.cli.quiet import import_tensorflow_quietly
-
-import_tensorflow_quietly()  # before any module below loads TensorFlow
-
-from classicnets import __version__  # noqa: E402
-from classicnets.cli import (  # noqa: E402
+from classicnets import __version__
+from classicnets.cli import (
     compare, complete, datasets, encode, evaluate, generate, models, predict, reconstruct, run, sample, train, translate,
 )
-from classicnets.cli.common import HelpFormatter  # noqa: E402
-from classicnets.errors import UserError  # noqa: E402
+from classicnets.cli.common import HelpFormatter
+from classicnets.cli.quiet import import_tensorflow_quietly
+from classicnets.errors import UserError
 
 EXAMPLES = """examples:
   classicnets run                            # train the whole zoo, write report.html (the main job)
@@ -45,8 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 on success, 2 on bad input or usage, 130 when interrupted."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # help pages, --version and usage errors end here, without TensorFlow
     try:
+        if getattr(args, "needs_tensorflow", True):
+            import_tensorflow_quietly()  # before any command module loads TensorFlow
         return args.handler(args)
     except UserError as error:
         print(f"classicnets {args.command}: error: {error}", file=sys.stderr)

@@ -13,7 +13,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("models", help="list the models and their options", formatter_class=HelpFormatter,
                                    description="List the model families and their options.",
                                    epilog="examples:\n  classicnets models\n  classicnets train mlp --help\n")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, needs_tensorflow=False)
 
 
 def run(args: argparse.Namespace) -> int:

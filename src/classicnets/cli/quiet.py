@@ -1,6 +1,7 @@
-"""Load TensorFlow without its C++ start-up lines (oneDNN notices, absl warnings) on the terminal.
-They are written to file descriptor 2 before TF_CPP_MIN_LOG_LEVEL applies, so that descriptor is
-pointed at a temp file during the import; if the import fails, what was captured is shown."""
+"""Load TensorFlow for the command line: with its oneDNN CPU kernels, and without its C++ start-up lines
+(oneDNN notices, absl warnings) on the terminal. Those are written to file descriptor 2 before
+TF_CPP_MIN_LOG_LEVEL applies, so that descriptor is pointed at a temp file during the import; if the import
+fails, what was captured is shown."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ def import_tensorflow_quietly() -> None:
     """Import tensorflow once, with its native start-up logging captured instead of shown."""
     if "tensorflow" in sys.modules:
         return
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # TensorFlow turns its oneDNN CPU kernels on by default only for CPUs with AVX-512 VNNI/BF16 or AMX. On
+    # AVX2 CPUs they train the CNN 1.3-1.7x faster (bench/README.md, "Training speed"), so the command line
+    # asks for them unless the user chose otherwise (TF_ENABLE_ONEDNN_OPTS=0). Only the command line does:
+    # `import classicnets` leaves the environment of a notebook or program alone.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # also its oneDNN "DT_BOOL only on AVX-512" notices
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile(mode="w+b") as captured:

@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from classicnets.cli.common import HelpFormatter, add_dataclass_options, given_options, image_size
+from classicnets.cli.common import HelpFormatter, add_dataclass_options, given_options, help_text_of, image_size
 from classicnets.config import DISTRIBUTE, JIT_COMPILE, OPTIMIZERS, SCHEDULES, DataConfig, RunConfig, TrainConfig
 from classicnets.errors import UserError
 from classicnets.models import get_spec, model_names
@@ -36,7 +36,7 @@ def add_parser(subparsers: Any) -> None:
     models = parser.add_subparsers(dest="model", metavar="MODEL", required=True)
     for name in model_names():
         spec = get_spec(name)
-        sub = models.add_parser(name, help=spec.summary, epilog=EXAMPLES, formatter_class=HelpFormatter,
+        sub = models.add_parser(name, help=help_text_of(spec.summary), epilog=EXAMPLES, formatter_class=HelpFormatter,
                                 description=f"Train {name}: {spec.summary}.")
         add_common_flags(sub)
         add_dataclass_options(sub, spec.options, f"{name} options")

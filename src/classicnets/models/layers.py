@@ -7,9 +7,7 @@ from typing import Any
 import keras
 
 from classicnets.errors import UserError
-
-ACTIVATIONS = ("relu", "elu", "gelu", "selu", "tanh", "sigmoid", "leaky_relu", "swish")
-INITIALIZERS = ("he_normal", "glorot_uniform", "random_normal")
+from classicnets.models.checks import INITIALIZERS
 
 
 def initializer(name: str, stddev: float = 1.0, seed: int | None = None) -> keras.initializers.Initializer:
@@ -19,25 +17,6 @@ def initializer(name: str, stddev: float = 1.0, seed: int | None = None) -> kera
     if name not in INITIALIZERS:
         raise UserError(f"unknown initializer {name!r}; choose one of {', '.join(INITIALIZERS)}")
     return keras.initializers.get({"class_name": name, "config": {"seed": seed}})
-
-
-def check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
-    """Raise a UserError when `value` is not one of `choices`."""
-    if value not in choices:
-        raise UserError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
-
-
-def check_positive(name: str, values: tuple[int, ...] | int) -> None:
-    """Raise a UserError unless every size is a positive integer."""
-    for value in values if isinstance(values, tuple) else (values,):
-        if value < 1:
-            raise UserError(f"{name} must be positive integers. Received: {name}={values}")
-
-
-def check_rate(name: str, value: float) -> None:
-    """Raise a UserError unless 0 <= value < 1."""
-    if not 0 <= value < 1:
-        raise UserError(f"{name} must be in [0, 1). Received: {name}={value}")
 
 
 def classifier_head(num_classes: int) -> keras.layers.Layer:

@@ -1,8 +1,12 @@
-"""The model registry: each family registers a name, its options dataclass and a builder."""
+"""The model registry: each family registers a name, its options dataclass and where its builder lives.
+
+Builders and data loaders are named as "module:function" and imported when first used, so listing the models
+and their options (the CLI's help pages) needs no TensorFlow."""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -17,14 +21,30 @@ class ModelSpec:
     name: str
     summary: str
     options: type  # a frozen dataclass; field metadata["help"] documents each option
-    build: Callable[..., Any]  # build(options, input_shape, num_classes[, extra]) -> keras.Model
+    builder: str  # "module:function"; build(options, input_shape, num_classes[, extra]) -> keras.Model
     task: str = "classifier"  # which training recipe (classicnets.training.tasks) trains it
-    # load_data(config: RunConfig, notice) -> Dataset, for models with their own kind of data (word lists,
-    # regression tables); None: the image/CSV datasets of classicnets.data.load_dataset.
-    load_data: Callable[..., Any] | None = None
+    # "module:function" of load_data(config: RunConfig, notice) -> Dataset, for models with their own kind of
+    # data (word lists, regression tables); None: the image/CSV datasets of classicnets.data.load_dataset.
+    data_loader: str | None = None
     uses_extra: bool = False  # build() also gets extra=Dataset.extra (e.g. vocabularies)
     # TrainConfig values this family trains with unless flags say otherwise (tiny tables need many epochs)
     train_defaults: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def build(self) -> Callable[..., Any]:
+        """The builder function (imports the family's Keras code)."""
+        return _resolve(self.builder)
+
+    @property
+    def load_data(self) -> Callable[..., Any] | None:
+        """The family's own data loader, or None for the image/CSV datasets."""
+        return _resolve(self.data_loader) if self.data_loader else None
+
+
+def _resolve(reference: str) -> Callable[..., Any]:
+    """The function named by "package.module:function"."""
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 _REGISTRY: dict[str, ModelSpec] = {}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classicnets.data.lessons import load_fur_wings
-from classicnets.models.mlp import MLPOptions, build_mlp
+from classicnets.models.mlp import MLPOptions
 from classicnets.models.registry import ModelSpec, option, register
 
 
@@ -17,5 +16,5 @@ class TabularOptions(MLPOptions):
 
 
 register(ModelSpec("tabular", "MLP for CSV tables (the notes' fur/wings -> other/mammal/bird)", TabularOptions,
-                   build_mlp, load_data=load_fur_wings,
+                   "classicnets.models.mlp.network:build_mlp", data_loader="classicnets.data.lessons:load_fur_wings",
                    train_defaults={"epochs": 40, "batch_size": 4, "learning_rate": 0.01, "schedule": "constant"}))

@@ -22,7 +22,7 @@ def _cross_entropy(target: float, logits: tf.Tensor) -> tf.Tensor:
 
 
 class AdversarialTask:
-    """Trains an AdversarialPair (classicnets.models.gan) on images, with or without their labels."""
+    """Trains an AdversarialPair (classicnets.models.gan.network) on images, with or without their labels."""
 
     # "loss" (discriminator + generator) is what early stopping would watch; the scores are D's mean
     # probability of "real" on real and on generated images (both near 0.5 when neither network wins).

@@ -10,7 +10,7 @@ import keras
 import tensorflow as tf
 
 from classicnets.config import TrainConfig
-from classicnets.models.autoencoder import is_variational
+from classicnets.models.autoencoder.network import is_variational
 from classicnets.training.tasks import optimizer_from_config, register_task
 
 

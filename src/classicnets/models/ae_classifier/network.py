@@ -7,75 +7,15 @@ classicnets.training.finetune."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import keras
 
-from classicnets.config import RunConfig, load_config
 from classicnets.errors import UserError
-from classicnets.models.autoencoder import CODE_ACTIVATIONS, AutoencoderOptions, build_autoencoder, is_variational
-from classicnets.models.layers import check_rate, classifier_head
-from classicnets.models.registry import ModelSpec, option, register
-
-PRETRAIN_KINDS = ("dense", "conv", "denoising")
-
-
-@dataclass(frozen=True)
-class AEClassifierOptions:
-    encoder: str = option("", "run directory of a trained autoencoder whose encoder to use ('': pretrain one "
-                          "in this run first)")
-    freeze_encoder: bool = option(False, "train only the softmax head; the encoder's weights stay as pretrained")
-    pretrain_epochs: int = option(-1, "without --encoder: epochs of autoencoder pretraining, counted in --epochs "
-                                  "(-1: half of them)")
-    kind: str = option("dense", "without --encoder: the autoencoder to pretrain", PRETRAIN_KINDS)
-    hidden: tuple[int, ...] = option((256,), "without --encoder: encoder layer sizes before the code")
-    code_size: int = option(128, "without --encoder: size of the code the head classifies")
-    code_activation: str = option("linear", "without --encoder: activation of the code layer (the notes: sigmoid)",
-                                  CODE_ACTIVATIONS)
-    filters: tuple[int, ...] = option((64, 128), "without --encoder, --kind conv: filters of each conv layer")
-    noise: float = option(0.4, "without --encoder, --kind denoising: std of the training noise")
-    dropout: float = option(0.2, "dropout rate on the code before the softmax head")
-    reconstruction_weight: float = option(0.0, "without --encoder: while fine-tuning, keep training the decoder and "
-                                          "add this weight times the reconstruction MSE to the label loss (a "
-                                          "supervised autoencoder; 0: the notes' recipe)")
-
-    def check(self) -> None:
-        check_rate("dropout", self.dropout)
-        if self.encoder and self.pretrain_epochs > 0:
-            raise UserError(f"--pretrain-epochs {self.pretrain_epochs} has no effect with --encoder {self.encoder}: "
-                            "that run is the pretraining; leave one of them out")
-        if self.reconstruction_weight < 0:
-            raise UserError(f"reconstruction_weight must be >= 0. Received: {self.reconstruction_weight}")
-        if self.reconstruction_weight and (self.encoder or self.freeze_encoder):
-            raise UserError("--reconstruction-weight trains the encoder and decoder on while fine-tuning: it needs "
-                            "the autoencoder pretrained in this run (no --encoder) and no --freeze-encoder")
-        if self.reconstruction_weight and self.pretrain_epochs == 0:
-            raise UserError("--reconstruction-weight needs pretraining epochs: leave --pretrain-epochs at -1 or "
-                            "give at least 1")
-        if self.pretrain_epochs < -1:
-            raise UserError(f"pretrain epochs must be >= 0 (or -1 for half of --epochs). "
-                            f"Received: pretrain_epochs={self.pretrain_epochs}")
-        self.autoencoder_options().check()
-        if self.encoder:
-            encoder_run_config(self.encoder)  # fails before any data is loaded or run directory made
-
-    def autoencoder_options(self) -> AutoencoderOptions:
-        """Options of the autoencoder pretrained in this run."""
-        return AutoencoderOptions(kind=self.kind, hidden=self.hidden, code_size=self.code_size,
-                                  code_activation=self.code_activation, filters=self.filters, noise=self.noise)
-
-
-def resolve_pretrain_epochs(requested: int, epochs: int, has_decoder: bool) -> int:
-    """How many of `epochs` pretrain the autoencoder: none with a loaded encoder, -1 means half."""
-    if not has_decoder:
-        return 0
-    pretrain = epochs // 2 if requested < 0 else requested
-    if pretrain >= epochs:
-        raise UserError(f"--pretrain-epochs {pretrain} leaves no epoch of --epochs {epochs} for fine-tuning; "
-                        "raise --epochs or lower --pretrain-epochs")
-    return pretrain
+from classicnets.models.ae_classifier import AEClassifierOptions, encoder_run_config
+from classicnets.models.autoencoder.network import build_autoencoder, is_variational
+from classicnets.models.layers import classifier_head
 
 
 @keras.saving.register_keras_serializable(package="classicnets")
@@ -122,19 +62,6 @@ class AEClassifier(keras.Model):
         return cls(**parts, **config)
 
 
-def encoder_run_config(run_dir: str) -> RunConfig:
-    """The config of the autoencoder run `run_dir`; a clear error when it is no run or another kind of run."""
-    folder = Path(run_dir)
-    if not (folder / "config.json").is_file():
-        raise UserError(f"--encoder {run_dir} is not a classicnets run directory (no config.json in it); "
-                        "give the folder of a `classicnets train autoencoder` run")
-    config = load_config(folder / "config.json")
-    if config.model != "autoencoder":
-        raise UserError(f"--encoder {run_dir} holds a {config.model!r} run, not an autoencoder; train one with "
-                        "`classicnets train autoencoder` and pass its run directory")
-    return config
-
-
 def load_encoder_run(run_dir: str, input_shape: tuple[int, ...]) -> keras.Model:
     """The trained autoencoder of `run_dir`, checked to be one and to take inputs of `input_shape`."""
     trained_shape = tuple(encoder_run_config(run_dir).data_info.get("input_shape", ()))
@@ -165,7 +92,3 @@ def build_ae_classifier(options: AEClassifierOptions, input_shape: tuple[int, ..
                         variational=is_variational(autoencoder), freeze_encoder=options.freeze_encoder,
                         pretrain_epochs=options.pretrain_epochs,
                         reconstruction_weight=options.reconstruction_weight, name="ae_classifier")
-
-
-register(ModelSpec("ae-classifier", "softmax on an autoencoder's code: pretrain (or --encoder RUN_DIR), then "
-                   "fine-tune on the labels", AEClassifierOptions, build_ae_classifier, task="ae-classifier"))

@@ -7,33 +7,11 @@ until <end> (classicnets.completion)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import keras
 
-from classicnets.data.word_datasets import load_word_list_data
-from classicnets.models.layers import check_choice, check_positive, check_rate, classifier_head
-from classicnets.models.registry import ModelSpec, option, register
-from classicnets.models.rnn import CELLS
-
-WORD_LISTS_HELP = "word list: a UTF-8 file with one word a line, or a bundled list: english (498 words), notes (9 words)"
-
-
-@dataclass(frozen=True)
-class AutocompleteOptions:
-    words: str = option("english", WORD_LISTS_HELP)
-    cell: str = option("lstm", "recurrent cell", tuple(CELLS))
-    units: int = option(128, "hidden size of each recurrent layer")
-    layers: int = option(1, "number of stacked recurrent layers")
-    embedding_dim: int = option(32, "size of each letter's learned vector (the notes: one-hot)")
-    dropout: float = option(0.0, "dropout rate before the output layer (training only)")
-
-    def check(self) -> None:
-        check_choice("cell", self.cell, tuple(CELLS))
-        check_positive("units", self.units)
-        check_positive("layers", self.layers)
-        check_positive("embedding_dim", self.embedding_dim)
-        check_rate("dropout", self.dropout)
+from classicnets.models.autocomplete import AutocompleteOptions
+from classicnets.models.layers import classifier_head
+from classicnets.models.rnn.network import CELLS
 
 
 def build_autocomplete(options: AutocompleteOptions, input_shape: tuple[int, ...], num_classes: int) -> keras.Model:
@@ -48,9 +26,3 @@ def build_autocomplete(options: AutocompleteOptions, input_shape: tuple[int, ...
         layers.append(keras.layers.Dropout(options.dropout))
     layers.append(classifier_head(num_classes))  # (B, T, vocabulary)
     return keras.Sequential(layers, name=f"autocomplete_{options.cell}")
-
-
-register(ModelSpec("autocomplete", "LSTM that completes words letter by letter (the notes' autocomplete)",
-                   AutocompleteOptions, build_autocomplete, task="next-letter", load_data=load_word_list_data,
-                   # a few hundred words: many short epochs (measured in bench/README.md)
-                   train_defaults={"epochs": 80, "learning_rate": 0.01, "batch_size": 32}))

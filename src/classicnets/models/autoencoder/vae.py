@@ -7,7 +7,7 @@ from typing import Any
 
 import keras
 
-from classicnets.models.coders import Autoencoder
+from classicnets.models.autoencoder.coders import Autoencoder
 
 
 @keras.saving.register_keras_serializable(package="classicnets")

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import keras
 
-from classicnets.models.layers import check_choice, check_positive, check_rate, classifier_head
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.layers import classifier_head
+from classicnets.models.rnn import RNNOptions
+
 
 CELLS = {"simple": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
-
-
-@dataclass(frozen=True)
-class RNNOptions:
-    cell: str = option("lstm", "recurrent cell", tuple(CELLS))
-    units: int = option(128, "hidden size of each recurrent layer")
-    layers: int = option(1, "number of stacked recurrent layers")
-    dropout: float = option(0.0, "dropout rate before the output layer")
-
-    def check(self) -> None:
-        check_choice("cell", self.cell, tuple(CELLS))
-        check_positive("units", self.units)
-        check_positive("layers", self.layers)
-        check_rate("dropout", self.dropout)
 
 
 def build_rnn(options: RNNOptions, input_shape: tuple[int, ...], num_classes: int) -> keras.Model:
@@ -41,6 +26,3 @@ def build_rnn(options: RNNOptions, input_shape: tuple[int, ...], num_classes: in
         layers.append(keras.layers.Dropout(options.dropout))
     layers.append(classifier_head(num_classes))
     return keras.Sequential(layers, name=f"rnn_{options.cell}")
-
-
-register(ModelSpec("rnn", "recurrent network reading image rows as time steps (simple/lstm/gru)", RNNOptions, build_rnn))

@@ -8,34 +8,14 @@ in training: the notes' version also dropped units while translating, which made
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import keras
 import tensorflow as tf
 
-from classicnets.data.word_datasets import load_pair_list_data
-from classicnets.models.layers import check_choice, check_positive, check_rate, classifier_head
-from classicnets.models.registry import ModelSpec, option, register
-from classicnets.models.rnn import CELLS
-
-PAIR_LISTS_HELP = ("word pairs: a UTF-8 .tsv file with 'source<TAB>target' a line, or a bundled list: "
-                   "english-korean (72 pairs), notes (6 pairs)")
-
-
-@dataclass(frozen=True)
-class Seq2SeqOptions:
-    pairs: str = option("english-korean", PAIR_LISTS_HELP)
-    cell: str = option("lstm", "recurrent cell of the encoder and the decoder", tuple(CELLS))
-    units: int = option(128, "hidden size of the encoder and the decoder")
-    embedding_dim: int = option(32, "size of each letter's learned vector (the notes: one-hot)")
-    dropout: float = option(0.0, "dropout rate on the decoder's outputs (training only; the notes: 0.5)")
-
-    def check(self) -> None:
-        check_choice("cell", self.cell, tuple(CELLS))
-        check_positive("units", self.units)
-        check_positive("embedding_dim", self.embedding_dim)
-        check_rate("dropout", self.dropout)
+from classicnets.models.layers import classifier_head
+from classicnets.models.rnn.network import CELLS
+from classicnets.models.seq2seq import Seq2SeqOptions
 
 
 @keras.saving.register_keras_serializable(package="classicnets")
@@ -76,9 +56,3 @@ def build_seq2seq(options: Seq2SeqOptions, input_shape: tuple[int, ...], num_cla
                     units=options.units, embedding_dim=options.embedding_dim, dropout=options.dropout, name="seq2seq")
     model(tf.ones((1,) + tuple(input_shape), tf.int32))  # create the weights now: the trainer and checkpoints need them
     return model
-
-
-register(ModelSpec("seq2seq", "encoder-decoder that translates words letter by letter (the notes' English -> "
-                   "Korean)", Seq2SeqOptions, build_seq2seq, task="translation", load_data=load_pair_list_data,
-                   uses_extra=True,  # a few dozen pairs: many short epochs (measured in bench/README.md)
-                   train_defaults={"epochs": 100, "learning_rate": 0.01, "batch_size": 16}))

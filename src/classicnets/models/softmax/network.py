@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import keras
 
 from classicnets.models.layers import classifier_head
-from classicnets.models.registry import ModelSpec, option, register
-
-
-@dataclass(frozen=True)
-class SoftmaxOptions:
-    l2: float = option(0.0, "L2 weight penalty on the weights (0 turns it off)")
+from classicnets.models.softmax import SoftmaxOptions
 
 
 def build_softmax(options: SoftmaxOptions, input_shape: tuple[int, ...], num_classes: int) -> keras.Model:
@@ -23,6 +16,3 @@ def build_softmax(options: SoftmaxOptions, input_shape: tuple[int, ...], num_cla
     return keras.Sequential(
         [keras.Input(input_shape), keras.layers.Flatten(), head], name="softmax_regression"
     )
-
-
-register(ModelSpec("softmax", "softmax regression (the notes: ~91% on MNIST)", SoftmaxOptions, build_softmax))

@@ -1,0 +1,28 @@
+"""The convolutional network of the notes: conv-pool-conv-pool-dense-dropout-softmax."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from classicnets.errors import UserError
+from classicnets.models.checks import check_positive, check_rate
+from classicnets.models.registry import ModelSpec, option, register
+
+@dataclass(frozen=True)
+class CNNOptions:
+    filters: tuple[int, ...] = option((32, 64), "filters of each conv block (conv 3x3 + max-pool 2x2)")
+    kernel_size: int = option(3, "convolution kernel size")
+    dense: int = option(256, "size of the dense layer after the conv blocks (0 for none)")
+    dropout: float = option(0.5, "dropout rate before the output layer")
+    batch_norm: bool = option(False, "batch normalisation after each convolution")
+
+    def check(self) -> None:
+        check_positive("filters", self.filters)
+        check_positive("kernel_size", self.kernel_size)
+        check_rate("dropout", self.dropout)
+        if self.dense < 0:
+            raise UserError(f"dense must be >= 0 (0 for no dense layer). Received: dense={self.dense}")
+
+
+register(ModelSpec("cnn", "convolutional network of the notes (conv32-pool-conv64-pool-dense256)", CNNOptions,
+                   "classicnets.models.cnn.network:build_cnn"))

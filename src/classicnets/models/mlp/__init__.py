@@ -1,0 +1,27 @@
+"""The multi-layer perceptron (the notes' 'ANN')."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from classicnets.models.checks import ACTIVATIONS, INITIALIZERS, check_choice, check_positive, check_rate
+from classicnets.models.registry import ModelSpec, option, register
+
+@dataclass(frozen=True)
+class MLPOptions:
+    hidden: tuple[int, ...] = option((256, 256), "hidden layer sizes, comma separated ('' for none)")
+    activation: str = option("relu", "hidden activation", ACTIVATIONS)
+    dropout: float = option(0.2, "dropout rate after each hidden layer")
+    batch_norm: bool = option(False, "batch normalisation before each activation")
+    initializer: str = option("he_normal", "weight initialiser (the notes: random_normal)", INITIALIZERS)
+    init_stddev: float = option(1.0, "standard deviation for --initializer random_normal")
+
+    def check(self) -> None:
+        check_positive("hidden", self.hidden)
+        check_choice("activation", self.activation, ACTIVATIONS)
+        check_choice("initializer", self.initializer, INITIALIZERS)
+        check_rate("dropout", self.dropout)
+
+
+register(ModelSpec("mlp", "multi-layer perceptron (the notes: 784-256-256-10, ~94% on MNIST)", MLPOptions,
+                   "classicnets.models.mlp.network:build_mlp"))
