@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any
 
 from classicnets.config import RunConfig, load_config, save_config
 from classicnets.errors import UserError
+from classicnets.files import atomic_write_text
 
 
 @dataclass(frozen=True)
@@ -94,19 +93,11 @@ def read_config(run: RunDir) -> RunConfig:
     return load_config(run.config)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write text to path via a temp file + rename, so readers never see half a file."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(handle, "w", newline="") as stream:
-        stream.write(text)
-    os.replace(temp, path)
-
-
 def write_history(run: RunDir, history: list[dict[str, float]]) -> None:
     """history.csv: one row per epoch."""
     columns = list(dict.fromkeys(key for row in history for key in row))
     lines = [",".join(columns)] + [",".join(f"{row.get(c, '')}" for c in columns) for row in history]
-    _atomic_write(run.history, "\n".join(lines) + "\n")
+    atomic_write_text(run.history, "\n".join(lines) + "\n")
 
 
 def read_history(run: RunDir) -> dict[str, list[float]]:
@@ -118,7 +109,7 @@ def read_history(run: RunDir) -> dict[str, list[float]]:
 
 def write_metrics(run: RunDir, metrics: dict[str, Any]) -> None:
     """metrics.json: test metrics and run facts."""
-    _atomic_write(run.metrics, json.dumps(metrics, indent=2) + "\n")
+    atomic_write_text(run.metrics, json.dumps(metrics, indent=2) + "\n")
 
 
 def read_metrics(run: RunDir) -> dict[str, Any]:

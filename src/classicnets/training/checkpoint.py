@@ -4,32 +4,20 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from classicnets.errors import UserError
+from classicnets.files import atomic_write
 
 
 def save_checkpoint(path: Path, variables: dict[str, list], state: dict[str, Any]) -> None:
     """Write variable groups and a JSON-able state to `path` atomically."""
     arrays = {f"{group}/{index:05d}": np.asarray(v.numpy()) for group, vs in variables.items() for index, v in enumerate(vs)}
     arrays["__state__"] = np.array(json.dumps(state))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as temp_file:
-            np.savez(temp_file, **arrays)
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    atomic_write(Path(path), lambda stream: np.savez(stream, **arrays))
 
 
 def load_checkpoint(path: Path, variables: dict[str, list]) -> dict[str, Any]:

@@ -49,7 +49,9 @@ class FineTuneTask(ClassifierTask):
         self.sum_names = ("loss", "accuracy", "count") if model.decoder is None else \
             ("loss", "accuracy", "reconstruction_mse", "count")
         model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        optimizer.build(self._classifier_variables())
+        # built over every trainable variable, as keras.saving.load_model rebuilds a compiled model's optimizer,
+        # so model.keras loads with its optimizer state; the steps update only _classifier_variables()
+        optimizer.build(model.trainable_variables)
         if autoencoder_optimizer is not None:
             autoencoder_optimizer.build(self._autoencoder_variables())
 
