@@ -12,14 +12,15 @@ from classicnets.models import get_spec
 COLUMNS = ("run", "model", "dataset", "parameters", "epochs", "seconds", "metric", "value")
 
 
-def stage_totals(metrics: dict[str, Any]) -> tuple[str, float]:
-    """Epochs as 'pretrain+fine-tune' for multi-stage runs (stages counted wherever they ran), and total seconds."""
+def stage_totals(metrics: dict[str, Any]) -> tuple[int | None, dict[str, int], float]:
+    """Epochs in all (stages counted wherever they ran), the epochs of each stage of a multi-stage run, and the
+    total training seconds."""
     stages = metrics.get("stages")
     if not stages:
-        return str(metrics.get("epochs", "")), float(metrics.get("train_seconds", 0.0))
-    epochs = [stage.get("epochs") or 0 for stage in stages.values()]
+        return metrics.get("epochs"), {}, float(metrics.get("train_seconds", 0.0))
+    epochs = {name: int(stage.get("epochs") or 0) for name, stage in stages.items()}
     seconds = sum(stage.get("train_seconds") or 0.0 for stage in stages.values())
-    return f"{sum(epochs)} ({'+'.join(str(e) for e in epochs)})", seconds
+    return sum(epochs.values()), epochs, seconds
 
 
 def run_row(run_dir: Path) -> dict[str, Any]:
@@ -34,9 +35,10 @@ def run_row(run_dir: Path) -> dict[str, Any]:
         return {**row, "metric": "not finished", "value": None}
     metrics = runs.read_metrics(run)
     name, value = get_evaluator(get_spec(config.model).task).headline(metrics)
-    epochs, seconds = stage_totals(metrics)
-    return {**row, "parameters": metrics.get("parameters"), "epochs": epochs, "seconds": round(seconds, 1),
-            "metric": name, "value": value}
+    epochs, stage_epochs, seconds = stage_totals(metrics)
+    row = {**row, "parameters": metrics.get("parameters"), "epochs": epochs, "seconds": round(seconds, 1),
+           "metric": name, "value": value}
+    return {**row, "stage_epochs": stage_epochs} if stage_epochs else row
 
 
 def compare_runs(run_dirs: list[Path]) -> list[dict[str, Any]]:
@@ -44,8 +46,12 @@ def compare_runs(run_dirs: list[Path]) -> list[dict[str, Any]]:
     return [run_row(run_dir) for run_dir in run_dirs]
 
 
-def format_cell(column: str, value: Any) -> str:
-    """Integers with thousands separators, seconds with 1 decimal, test numbers with 4, nothing when missing."""
+def format_cell(column: str, value: Any, row: dict[str, Any] | None = None) -> str:
+    """Integers with thousands separators, seconds with 1 decimal, test numbers with 4, nothing when missing;
+    a multi-stage run's epochs as 'total (pretrain+fine-tune)'."""
+    stages = (row or {}).get("stage_epochs")
+    if column == "epochs" and stages:
+        return f"{value} ({'+'.join(str(epochs) for epochs in stages.values())})"
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -57,7 +63,7 @@ def format_cell(column: str, value: Any) -> str:
 
 def format_table(rows: list[dict[str, Any]]) -> str:
     """The rows as an aligned plain-text table (also valid Markdown)."""
-    cells = [list(COLUMNS)] + [[format_cell(column, row.get(column)) for column in COLUMNS] for row in rows]
+    cells = [list(COLUMNS)] + [[format_cell(column, row.get(column), row) for column in COLUMNS] for row in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
     lines = ["| " + " | ".join(text.ljust(width) for text, width in zip(line, widths)) + " |" for line in cells]
     lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")

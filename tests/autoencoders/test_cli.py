@@ -75,6 +75,11 @@ def test_compare_prints_one_table(runs_dir, capsys):
     assert status == 0 and len(lines) == 4  # header, rule, two runs
     assert "| mse " in lines[2] and "| autoencoder " in lines[2] and "| digits " in lines[2]
     assert "| accuracy " in lines[3] and "2 (1+1)" in lines[3]
+    status, out, _ = run_cli(capsys, "compare", str(runs_dir / "dense"), str(runs_dir / "frozen"), "--json")
+    dense, frozen = json.loads(out)
+    assert isinstance(dense["epochs"], int) and isinstance(dense["parameters"], int) and "stage_epochs" not in dense
+    assert frozen["epochs"] == 2 and frozen["stage_epochs"] == {"pretrain": 1, "fine_tune": 1}
+    assert isinstance(frozen["value"], float) and isinstance(frozen["seconds"], float)
 
 
 def fake_run(folder, model, input_shape=(8, 8, 1)):
