@@ -46,7 +46,8 @@ class FineTuneTask(ClassifierTask):
                  autoencoder_optimizer: keras.optimizers.Optimizer | None = None, pretrain_steps: int = 0) -> None:
         self.model, self.optimizer = model, optimizer
         self.autoencoder_optimizer, self.pretrain_steps = autoencoder_optimizer, pretrain_steps
-        self.sum_names = ("loss", "accuracy", "count") if model.decoder is None else \
+        # the reconstruction is tracked when this run pretrains (with no pretraining epochs the decoder is idle)
+        self.sum_names = ("loss", "accuracy", "count") if autoencoder_optimizer is None else \
             ("loss", "accuracy", "reconstruction_mse", "count")
         model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         # built over every trainable variable, as keras.saving.load_model rebuilds a compiled model's optimizer,
