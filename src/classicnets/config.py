@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,17 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 SCHEDULES = ("constant", "cosine")
 DISTRIBUTE = ("none", "mirrored", "multi-worker")
 JIT_COMPILE = ("auto", "on", "off")
+
+# Automatic batch size and learning rate (TrainConfig fields left as None). MNIST-sized sets (54,000 training
+# images) get 128 and 0.001, the settings of the published benchmarks. A small set would get only a few steps
+# an epoch with 128 (the 1,294 digits: 10), so its batch is lowered to keep at least SMALL_SET_STEPS steps
+# (digits: 16) and the learning rate raised: softmax on the digits, 5 epochs, reached 0.24 test accuracy with
+# batch 128, 0.70 with batch 16 and 0.91 with batch 16 and rate 0.01 (mlp, cnn and rnn 0.95-0.97).
+BATCH_SIZE = 128
+LEARNING_RATE = 1e-3
+SMALL_SET_STEPS = 50
+SMALLEST_AUTO_BATCH = 16
+SMALL_SET_LEARNING_RATE = 1e-2
 
 
 @dataclass(frozen=True)
@@ -33,9 +45,9 @@ class TrainConfig:
     """How a run trains."""
 
     epochs: int = 5
-    batch_size: int = 128
+    batch_size: int | None = None  # None: automatic, see sized_for(); a run's config.json holds the value used
     optimizer: str = "adam"
-    learning_rate: float = 1e-3
+    learning_rate: float | None = None  # None: automatic, see sized_for()
     schedule: str = "cosine"  # learning rate: constant, or cosine decay to 0 over all epochs
     seed: int = 0
     early_stopping: int = 0  # patience in epochs on validation loss; 0 turns it off
@@ -61,8 +73,10 @@ def validate_train(train: TrainConfig) -> TrainConfig:
     """Check training values; raise UserError naming the bad one."""
     checks = [
         (train.epochs >= 1, f"epochs must be at least 1. Received: epochs={train.epochs}"),
-        (train.batch_size >= 1, f"batch size must be at least 1. Received: batch_size={train.batch_size}"),
-        (train.learning_rate > 0, f"learning rate must be positive. Received: lr={train.learning_rate}"),
+        (train.batch_size is None or train.batch_size >= 1,
+         f"batch size must be at least 1. Received: batch_size={train.batch_size}"),
+        (train.learning_rate is None or train.learning_rate > 0,
+         f"learning rate must be positive. Received: lr={train.learning_rate}"),
         (train.optimizer in OPTIMIZERS, f"unknown optimizer {train.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}"),
         (train.schedule in SCHEDULES, f"unknown schedule {train.schedule!r}; choose one of {', '.join(SCHEDULES)}"),
         (train.early_stopping >= 0, f"early stopping patience must be >= 0. Received: {train.early_stopping}"),
@@ -74,6 +88,20 @@ def validate_train(train: TrainConfig) -> TrainConfig:
         if not ok:
             raise UserError(message)
     return train
+
+
+def sized_for(train: TrainConfig, train_examples: int | None) -> TrainConfig:
+    """Fill an automatic batch size and learning rate for a training split of `train_examples` (None: unknown,
+    the big-set values). Values already set are kept."""
+    batch_size, learning_rate = train.batch_size, train.learning_rate
+    if batch_size is None:
+        batch_size = BATCH_SIZE
+        if train_examples is not None and train_examples < SMALL_SET_STEPS * BATCH_SIZE:
+            fitting = max(train_examples // SMALL_SET_STEPS, 1)  # the largest power of two with enough steps
+            batch_size = max(SMALLEST_AUTO_BATCH, 2 ** int(math.log2(fitting)))
+    if learning_rate is None:
+        learning_rate = SMALL_SET_LEARNING_RATE if batch_size < BATCH_SIZE and train.batch_size is None else LEARNING_RATE
+    return dataclasses.replace(train, batch_size=batch_size, learning_rate=learning_rate)
 
 
 def validate_data(data: DataConfig) -> DataConfig:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import keras
 
 from classicnets import runs
-from classicnets.config import RunConfig, validate_data, validate_train
+from classicnets.config import RunConfig, sized_for, validate_data, validate_train
 from classicnets.data import Dataset, load_dataset
 from classicnets.data.pipeline import split_validation, steps_per_epoch
 from classicnets.errors import UserError
@@ -122,8 +122,9 @@ def _open_run_dir(root: Path, resume: bool, chief: bool) -> runs.RunDir:
 def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: Any, spec: Any,
               resume: bool, verbose: bool, chief: bool) -> RunResult:
     """Build, train, save and evaluate inside an opened run directory."""
-    runs.write_config(run, config)
     train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
+    config = dataclasses.replace(config, train=sized_for(config.train, len(train)))  # config.json keeps the values used
+    runs.write_config(run, config)
     total_steps = config.train.epochs * steps_per_epoch(len(train), config.train.batch_size)
     with strategy.scope():
         model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)

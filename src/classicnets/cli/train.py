@@ -56,14 +56,18 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     train = parser.add_argument_group("training")
     defaults = TrainConfig()
     train.add_argument("--epochs", type=int, help=f"passes over the training data (default: {defaults.epochs})")
-    train.add_argument("--batch-size", type=int, help=f"examples per step (default: {defaults.batch_size})")
-    train.add_argument("--lr", type=float, help=f"learning rate (default: {defaults.learning_rate})")
+    train.add_argument("--batch-size", type=int, help="examples per step (default: 128; a training set under 6,400 "
+                       "examples gets the largest power of two that still makes 50 steps an epoch, at least 16; "
+                       "config.json keeps the value used)")
+    train.add_argument("--lr", type=float, help="learning rate (default: 0.001; 0.01 when the default batch size is "
+                       "lowered for a small training set)")
     train.add_argument("--optimizer", choices=OPTIMIZERS, help=f"(default: {defaults.optimizer})")
     train.add_argument("--schedule", choices=SCHEDULES, help="learning rate: constant, or cosine decay to 0 "
                        f"over the epochs (default: {defaults.schedule}; the notes use constant)")
     train.add_argument("--seed", type=int, help=f"seed of every random choice (default: {defaults.seed})")
     train.add_argument("--early-stopping", type=int, metavar="PATIENCE",
-                       help="stop when validation loss has not improved for PATIENCE epochs (default: off)")
+                       help="stop when validation loss has not improved for PATIENCE epochs and keep the weights "
+                       "of the epoch with the lowest validation loss (default: off)")
     train.add_argument("--steps-per-execution", type=int, help=f"steps per compiled call (default: {defaults.steps_per_execution})")
     train.add_argument("--distribute", choices=DISTRIBUTE, help="TensorFlow strategy: mirrored = all local devices, "
                        "multi-worker = the cluster in TF_CONFIG (default: none)")
@@ -72,7 +76,7 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     run = parser.add_argument_group("run directory")
     run.add_argument("--run-dir", type=Path, help="where the run is written (default: runs/<model>-<dataset>-<time>)")
     run.add_argument("--resume", action="store_true", help="continue the interrupted run in --run-dir")
-    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.add_argument("--quiet", action="store_true", help="no per-epoch progress; only the summary line")
 
 
 def given(args: argparse.Namespace, names: Any) -> dict[str, Any]:

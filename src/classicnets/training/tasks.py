@@ -22,7 +22,7 @@ from typing import Callable
 import keras
 import tensorflow as tf
 
-from classicnets.config import TrainConfig
+from classicnets.config import TrainConfig, sized_for
 from classicnets.errors import UserError
 
 OPTIMIZERS = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD, "rmsprop": keras.optimizers.RMSprop}
@@ -60,7 +60,8 @@ def get_task(name: str) -> type:
 def optimizer_from_config(train: TrainConfig, total_steps: int,
                           learning_rate: float | None = None) -> keras.optimizers.Optimizer:
     """The optimizer a TrainConfig asks for (a task with two networks calls this twice)."""
-    return make_optimizer(train.optimizer, learning_rate or train.learning_rate, train.schedule, total_steps)
+    rate = learning_rate or sized_for(train, None).learning_rate  # a config not yet sized for its data: 0.001
+    return make_optimizer(train.optimizer, rate, train.schedule, total_steps)
 
 
 @register_task("classifier")
