@@ -142,8 +142,7 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     metrics = evaluator.evaluate(task.model, config, dataset, run.plots, history=result.history)
     metrics.update(training_facts(config, task.model, result, time.perf_counter() - started))
     runs.write_metrics(run, metrics)
-    if verbose:
-        print(summary_line(config, metrics, run.root))
+    print(summary_line(config, metrics, run.root))  # also with verbose=False (--quiet): the result and its folder
     return RunResult(run.root, metrics, task.model)
 
 

@@ -13,11 +13,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from classicnets.config import TrainConfig
+from classicnets.config import TrainConfig, sized_for
 from classicnets.data.pipeline import ArraySplit, as_tensor, batches, epoch_order, steps_per_epoch
 from classicnets.errors import UserError
 from classicnets.training.checkpoint import load_checkpoint, save_checkpoint
 from classicnets.training.loops import distributed_loop, local_loop, local_tail, use_xla
+from classicnets.training.progress import EpochProgress
 
 
 class TrainingDiverged(UserError):
@@ -46,7 +47,7 @@ class Trainer:
     def __init__(self, task: Any, strategy: tf.distribute.Strategy, config: TrainConfig,
                  checkpoint_path: Path, callbacks: list[keras.callbacks.Callback] | None = None,
                  on_epoch_end: Callable[[list[dict]], None] | None = None, verbose: bool = True) -> None:
-        self.task, self.strategy, self.config = task, strategy, config
+        self.task, self.strategy, self.config = task, strategy, sized_for(config, None)
         self.checkpoint_path = Path(checkpoint_path)
         self.callbacks = keras.callbacks.CallbackList(callbacks or [], model=task.model)
         self.on_epoch_end = on_epoch_end
@@ -68,7 +69,7 @@ class Trainer:
         return distributed_loop(fast_step, self.strategy, size), None
 
     def _run_epoch_pass(self, split: ArraySplit, chunk: tuple[Callable, Callable | None], order: np.ndarray | None,
-                        progress: keras.utils.Progbar | None) -> list[float]:
+                        progress: EpochProgress | None) -> list[float]:
         """One pass over `split`; returns the summed step results."""
         run_steps = self._local_pass(split, chunk, order) if self._local else self._distributed_pass(split, chunk[0], order)
         remaining = steps_per_epoch(len(split), self.config.batch_size)
@@ -81,7 +82,7 @@ class Trainer:
             running = metrics_from_sums(self.task.sum_names, list(totals))
             self._check_finite(running, done)
             if progress is not None:
-                progress.update(done, list(running.items()))
+                progress.update(done, running)
         return list(totals)
 
     def _local_pass(self, split: ArraySplit, chunk: tuple[Callable, Callable | None],
@@ -158,9 +159,7 @@ class Trainer:
         self.callbacks.on_epoch_begin(epoch)
         progress = None
         if self.verbose:
-            print(f"Epoch {epoch + 1}/{self.config.epochs}")
-            progress = keras.utils.Progbar(steps_per_epoch(len(train), self.config.batch_size),
-                                           stateful_metrics=list(self.task.sum_names))
+            progress = EpochProgress(epoch, self.config.epochs, steps_per_epoch(len(train), self.config.batch_size))
         started = time.perf_counter()
         order = epoch_order(len(train), self.config.seed, epoch)
         row = metrics_from_sums(self.task.sum_names, self._run_epoch_pass(train, self._train_chunk, order, progress))
@@ -168,8 +167,8 @@ class Trainer:
         if validation is not None and len(validation):
             totals = self._run_epoch_pass(validation, self._test_chunk, None, None)
             row.update(metrics_from_sums(self.task.sum_names, totals, prefix="val_"))
+        if progress is not None:
+            progress.finish(row, seconds)
         logs = {"epoch": epoch + 1, **row, "seconds": seconds}
         self.callbacks.on_epoch_end(epoch, {k: v for k, v in logs.items() if k not in ("epoch", "seconds")})
-        if self.verbose:
-            print("  " + "  ".join(f"{k}: {v:.4f}" for k, v in row.items()) + f"  ({seconds:.1f}s)")
         return logs
