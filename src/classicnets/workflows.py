@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import shlex
 import shutil
 import tempfile
 import time
@@ -102,9 +103,33 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     run = _open_run_dir(Path(run_dir), resume, chief)
     try:
         return _train_in(run, config, dataset, strategy, spec, resume, verbose, chief)
+    except KeyboardInterrupt as interrupt:
+        if not chief:
+            raise
+        raise _interrupted(run, config.model, resume) from interrupt
     finally:
         if not chief:
             shutil.rmtree(run.root, ignore_errors=True)
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during training; `hint` says how to continue the run, or that nothing was saved."""
+
+    def __init__(self, hint: str, run_dir: Path, resumable: bool) -> None:
+        super().__init__(hint)
+        self.hint, self.run_dir, self.resumable = hint, run_dir, resumable
+
+
+def _interrupted(run: runs.RunDir, model: str, resume: bool) -> TrainingInterrupted:
+    """The resume command when an epoch was checkpointed; otherwise the new run's folder is removed (it
+    holds no finished epoch, and a folder with files in it cannot be trained into again)."""
+    if run.checkpoint.exists():
+        command = f"classicnets train {shlex.quote(model)} --run-dir {shlex.quote(str(run.root))} --resume"
+        return TrainingInterrupted(f"continue it with: {command}", run.root, True)
+    if not resume:
+        shutil.rmtree(run.root, ignore_errors=True)
+    return TrainingInterrupted("nothing was saved (no epoch had finished); run the same command again to start over",
+                               run.root, False)
 
 
 def _open_run_dir(root: Path, resume: bool, chief: bool) -> runs.RunDir:

@@ -53,9 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"classicnets {args.command}: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        # training says how to continue its run (workflows.TrainingInterrupted); before training began, nothing
+        # new was written
         hint = {"run": "finish it with `classicnets run --out DIR --resume`",
-                "train": "continue it with `classicnets train MODEL --run-dir DIR --resume`"}
+                "train": getattr(interrupt, "hint", "nothing new was saved; run the same command again")}
         print(f"\ninterrupted; {hint.get(args.command, 'stopped')}", file=sys.stderr)
         return 130
 

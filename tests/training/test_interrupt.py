@@ -1,0 +1,53 @@
+"""Ctrl-C during `classicnets train`: the printed command continues the run; before the first epoch ends,
+nothing is kept and the same command starts over."""
+
+import json
+import shlex
+
+from classicnets.training.trainer import Trainer
+from tests.cli.conftest import run_cli
+
+
+def interrupt_in_epoch(monkeypatch, number: int) -> None:
+    """Make training raise KeyboardInterrupt (as Ctrl-C does) when epoch `number` starts."""
+    one_epoch = Trainer._one_epoch
+
+    def interrupted(self, epoch, train, validation):
+        if epoch + 1 == number:
+            raise KeyboardInterrupt
+        return one_epoch(self, epoch, train, validation)
+
+    monkeypatch.setattr(Trainer, "_one_epoch", interrupted)
+
+
+def test_interrupted_run_prints_the_command_that_finishes_it(tmp_path, capsys, monkeypatch):
+    run_dir = tmp_path / "my runs" / "mlp run"  # spaces: the command must quote the folder
+    args = ["--dataset", "digits", "--epochs", "3", "--hidden", "16", "--quiet"]
+    interrupt_in_epoch(monkeypatch, 2)
+    status, _, err = run_cli(capsys, "train", "mlp", *args, "--run-dir", str(run_dir))
+    assert status == 130
+    expected = f"classicnets train mlp --run-dir {shlex.quote(str(run_dir))} --resume"
+    assert err.strip().splitlines()[-1] == f"interrupted; continue it with: {expected}"
+
+    monkeypatch.undo()
+    command = shlex.split(expected)
+    status, out, err = run_cli(capsys, *command[1:])
+    assert status == 0, err
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["epochs"] == 3 and metrics["resumed_from_epoch"] == 1
+
+
+def test_interrupted_first_epoch_keeps_nothing_and_the_same_command_starts_over(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default run folder, runs/softmax-digits-<time>, is chosen in training
+    argv = ["train", "softmax", "--dataset", "digits", "--epochs", "1", "--quiet"]
+    interrupt_in_epoch(monkeypatch, 1)
+    status, _, err = run_cli(capsys, *argv)
+    assert status == 130
+    assert "nothing was saved" in err and "run the same command again" in err and "--resume" not in err
+    assert not any((tmp_path / "runs").iterdir())
+
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_cli(capsys, *argv)
+    assert status == 0, err
+    assert [p.name.startswith("softmax-digits-") for p in (tmp_path / "runs").iterdir()] == [True]
