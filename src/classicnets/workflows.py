@@ -181,14 +181,18 @@ def training_facts(config: RunConfig, model: Any, result: Any, seconds: float) -
             "train_seconds": train_seconds, "seconds_per_epoch": train_seconds / max(len(history), 1),
             "samples_per_second": examples * len(history) / max(train_seconds, 1e-9),
             "wall_seconds_this_session": seconds, "resumed_from_epoch": result.resumed_from_epoch,
+            "best_epoch": result.best_epoch,
             "final_train": {k: v for k, v in history[-1].items() if k != "epoch"} if history else {}}
 
 
 def summary_line(config: RunConfig, metrics: dict[str, Any], root: Path) -> str:
     """One line that says how the run went and where it is."""
     outcome = get_evaluator(get_spec(config.model).task).summarize(metrics)
+    epochs = f"after {metrics['epochs']} epochs"
+    if metrics.get("best_epoch"):  # early stopping: the model holds the weights of its best epoch
+        epochs = f"with best epoch {metrics['best_epoch']} of {metrics['epochs']}"
     return (f"{config.model} on {config.data.dataset}: {outcome} "
-            f"after {metrics['epochs']} epochs ({metrics['train_seconds']:.1f}s, "
+            f"{epochs} ({metrics['train_seconds']:.1f}s, "
             f"{metrics['samples_per_second']:.0f} samples/s) -> {root}")
 
 

@@ -16,6 +16,7 @@ import tensorflow as tf
 from classicnets.config import TrainConfig, sized_for
 from classicnets.data.pipeline import ArraySplit, as_tensor, batches, epoch_order, steps_per_epoch
 from classicnets.errors import UserError
+from classicnets.training.best_weights import BestWeights
 from classicnets.training.checkpoint import load_checkpoint, save_checkpoint
 from classicnets.training.loops import distributed_loop, local_loop, local_tail, use_xla
 from classicnets.training.progress import EpochProgress
@@ -27,11 +28,13 @@ class TrainingDiverged(UserError):
 
 @dataclass
 class TrainingResult:
-    """What fit() did: one history row per epoch (resumed epochs included)."""
+    """What fit() did: one history row per epoch (resumed epochs included); with early stopping, the model
+    holds the weights of best_epoch (lowest validation loss)."""
 
     history: list[dict[str, float]] = field(default_factory=list)
     stopped_early: bool = False
     resumed_from_epoch: int = 0
+    best_epoch: int | None = None
 
 
 def metrics_from_sums(names: tuple[str, ...], totals: list[float], prefix: str = "") -> dict[str, float]:
@@ -49,6 +52,7 @@ class Trainer:
                  on_epoch_end: Callable[[list[dict]], None] | None = None, verbose: bool = True) -> None:
         self.task, self.strategy, self.config = task, strategy, sized_for(config, None)
         self.checkpoint_path = Path(checkpoint_path)
+        self.best = BestWeights(self.checkpoint_path.with_suffix(".best.npz"), task.model)
         self.callbacks = keras.callbacks.CallbackList(callbacks or [], model=task.model)
         self.on_epoch_end = on_epoch_end
         self.verbose = verbose
@@ -138,8 +142,12 @@ class Trainer:
         return min(losses[-patience:]) >= min(losses[:-patience])
 
     def fit(self, train: ArraySplit, validation: ArraySplit | None, resume: bool = False) -> TrainingResult:
-        """Train for config.epochs epochs (continuing after the checkpoint's epoch when resuming)."""
+        """Train for config.epochs epochs (continuing after the checkpoint's epoch when resuming); with early
+        stopping, end with the weights of the epoch with the lowest validation loss."""
         history = self._resume() if resume else []
+        keep_best = self.config.early_stopping > 0
+        if keep_best and resume:
+            self.best.resume(history)
         result = TrainingResult(history=history, resumed_from_epoch=len(history))
         self.callbacks.on_train_begin()
         for epoch in range(len(history), self.config.epochs):
@@ -148,8 +156,13 @@ class Trainer:
                 break
             history.append(self._one_epoch(epoch, train, validation))
             save_checkpoint(self.checkpoint_path, self.task.variables(), {"history": history})
+            if keep_best:
+                self.best.update(history)
             if self.on_epoch_end:
                 self.on_epoch_end(history)
+        if keep_best:
+            self.best.restore(len(history))
+            result.best_epoch = self.best.epoch
         self.callbacks.on_train_end()
         return result
 
