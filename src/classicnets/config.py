@@ -100,7 +100,8 @@ def sized_for(train: TrainConfig, train_examples: int | None) -> TrainConfig:
             fitting = max(train_examples // SMALL_SET_STEPS, 1)  # the largest power of two with enough steps
             batch_size = max(SMALLEST_AUTO_BATCH, 2 ** int(math.log2(fitting)))
     if learning_rate is None:
-        learning_rate = SMALL_SET_LEARNING_RATE if batch_size < BATCH_SIZE and train.batch_size is None else LEARNING_RATE
+        lowered = train.batch_size is None and batch_size < BATCH_SIZE
+        learning_rate = SMALL_SET_LEARNING_RATE if lowered else LEARNING_RATE
     return dataclasses.replace(train, batch_size=batch_size, learning_rate=learning_rate)
 
 

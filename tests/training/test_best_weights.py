@@ -29,7 +29,8 @@ def noisy(count: int, seed: int) -> ArraySplit:
 
 
 def overfitting_trainer(folder, epochs=12):
-    return make_trainer(folder, epochs=epochs, early_stopping=3, learning_rate=0.05, options={"hidden": (32,), "dropout": 0.0})
+    return make_trainer(folder, epochs=epochs, early_stopping=3, learning_rate=0.05,
+                        options={"hidden": (32,), "dropout": 0.0})
 
 
 def test_best_epochs_validation_figures_come_back_from_the_model(tmp_path):

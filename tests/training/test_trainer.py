@@ -28,7 +28,8 @@ def blobs(count: int, seed: int = 0) -> ArraySplit:
 
 def make_trainer(tmp_path, epochs=2, model="mlp", options=None, **train):
     keras.utils.set_random_seed(7)
-    config = TrainConfig(epochs=epochs, batch_size=16, seed=7, steps_per_execution=3, **{"learning_rate": 1e-3, **train})
+    train = {"learning_rate": 1e-3, **train}
+    config = TrainConfig(epochs=epochs, batch_size=16, seed=7, steps_per_execution=3, **train)
     network = build_model(model, {"hidden": (16,), "dropout": 0.3} if options is None else options, (6, 6, 1), 3)
     task = ClassifierTask(network, make_optimizer(config.optimizer, config.learning_rate))
     return Trainer(task, tf.distribute.get_strategy(), config, tmp_path / "checkpoint.npz", verbose=False)
