@@ -6,7 +6,8 @@ from classicnets.cli.main import main
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run `classicnets argv...` in-process; returns (exit status, stdout, stderr)."""
+    """Run `classicnets argv...` in-process; returns (exit status, stdout, stderr) of this command alone."""
+    capsys.readouterr()  # drop what earlier steps of the test printed
     try:
         status = main(list(argv))
     except SystemExit as exit_:  # argparse usage errors and --help

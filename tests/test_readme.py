@@ -1,0 +1,67 @@
+"""The README's commands run as pasted: every `classicnets ...` line of a code block parses with the real
+argument parser, and the snippet that loads a model.keras with plain Keras works."""
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from classicnets.cli.main import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENTS = [ROOT / "README.md", ROOT / "README.ko.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
+
+
+def code_blocks(text: str) -> list[tuple[str, str]]:
+    """(language, text) of every fenced code block."""
+    return [(match.group(1), match.group(2)) for match in FENCE.finditer(text)]
+
+
+def commands(path: Path) -> list[str]:
+    """Every line of a code block that calls classicnets (line continuations joined), and in the READMEs also
+    every inline `classicnets ...` (the Korean README's table of chapters)."""
+    text = path.read_text(encoding="utf-8")
+    found = []
+    for _, block in code_blocks(text):
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.strip().startswith("classicnets "):
+                found.append(line.strip())
+    if path.name.startswith("README"):
+        found += re.findall(r"`(classicnets [^`]+)`", FENCE.sub("", text))
+    return found
+
+
+ALL_COMMANDS = [(path.relative_to(ROOT).as_posix(), line) for path in DOCUMENTS for line in commands(path)]
+
+
+def test_the_readmes_have_commands():
+    documents = {document for document, _ in ALL_COMMANDS}
+    assert {"README.md", "README.ko.md"} <= documents
+    assert len([1 for document, _ in ALL_COMMANDS if document == "README.md"]) >= 5
+
+
+@pytest.mark.parametrize("document, line", ALL_COMMANDS, ids=[f"{d}: {c[:60]}" for d, c in ALL_COMMANDS])
+def test_every_command_parses(document, line):
+    argv = shlex.split(line, comments=True)
+    assert not any(re.fullmatch(r"\[.*\]|<.*>|\.\.\.", word) for word in argv), f"placeholder in {line!r}"
+    try:
+        build_parser().parse_args(argv[1:])
+    except SystemExit as exit_:
+        pytest.fail(f"{document}: {line!r} does not parse (exit {exit_.code})")
+
+
+def test_the_plain_keras_snippet_loads_the_run_it_names(tmp_path, monkeypatch):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Loading a model.keras with plain Keras"):]
+    shell = next(code for language, code in code_blocks(section) if language == "bash").strip()
+    python = next(code for language, code in code_blocks(section) if language == "python")
+    monkeypatch.chdir(tmp_path)
+    assert main(shlex.split(shell)[1:] + ["--quiet"]) == 0
+    python += "\nprint(type(model).__name__, model.count_params())\n"
+    done = subprocess.run([sys.executable, "-c", python], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[0] == "Sequential" and int(done.stdout.split()[1]) > 0
