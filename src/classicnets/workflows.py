@@ -18,7 +18,7 @@ from classicnets import runs
 from classicnets.config import RunConfig, sized_for, validate_data, validate_train
 from classicnets.data import Dataset, load_dataset
 from classicnets.data.pipeline import split_validation, steps_per_epoch
-from classicnets.errors import UserError
+from classicnets.errors import Interrupted, UserError
 from classicnets.evaluators import get_evaluator
 from classicnets.models import build_model, get_spec, make_options
 from classicnets.training.distribute import is_chief, make_strategy
@@ -112,12 +112,12 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
             shutil.rmtree(run.root, ignore_errors=True)
 
 
-class TrainingInterrupted(KeyboardInterrupt):
+class TrainingInterrupted(Interrupted):
     """Ctrl-C during training; `hint` says how to continue the run, or that nothing was saved."""
 
     def __init__(self, hint: str, run_dir: Path, resumable: bool) -> None:
         super().__init__(hint)
-        self.hint, self.run_dir, self.resumable = hint, run_dir, resumable
+        self.run_dir, self.resumable = run_dir, resumable
 
 
 def _interrupted(run: runs.RunDir, model: str, resume: bool) -> TrainingInterrupted:

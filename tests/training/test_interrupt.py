@@ -51,3 +51,14 @@ def test_interrupted_first_epoch_keeps_nothing_and_the_same_command_starts_over(
     status, out, err = run_cli(capsys, *argv)
     assert status == 0, err
     assert [p.name.startswith("softmax-digits-") for p in (tmp_path / "runs").iterdir()] == [True]
+
+
+def test_interrupted_zoo_prints_the_command_that_finishes_it(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "my zoo"
+    interrupt_in_epoch(monkeypatch, 2)  # the zoo's first model is stopped in its second epoch
+    status, _, err = run_cli(capsys, "run", "--quick", "--models", "softmax", "--quiet", "--out", str(out))
+    assert status == 130
+    assert err.strip().splitlines()[-1] == f"interrupted; finish it with: classicnets run --out {shlex.quote(str(out))} --resume"
+    monkeypatch.undo()
+    status, out_text, _ = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet")
+    assert status == 0 and (out / "report.html").exists() and "softmax" in out_text

@@ -54,11 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"classicnets {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as interrupt:
-        # training says how to continue its run (workflows.TrainingInterrupted); before training began, nothing
-        # new was written
-        hint = {"run": "finish it with `classicnets run --out DIR --resume`",
-                "train": getattr(interrupt, "hint", "nothing new was saved; run the same command again")}
-        print(f"\ninterrupted; {hint.get(args.command, 'stopped')}", file=sys.stderr)
+        # training and the zoo say how to continue (errors.Interrupted); before they began, nothing was written
+        default = "nothing new was saved; run the same command again" if args.command in ("train", "run") else "stopped"
+        print(f"\ninterrupted; {getattr(interrupt, 'hint', default)}", file=sys.stderr)
         return 130
 
 

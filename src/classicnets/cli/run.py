@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train, report; exit 1 when any model failed (the others' results are kept)."""
     from classicnets import runs, zoo
-    from classicnets.errors import UserError
+    from classicnets.errors import Interrupted, UserError
 
     if args.resume:
         if args.out is None:
@@ -51,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
         steps = zoo.choose_steps(args.models.split(",") if args.models else None, quick, args.epochs_scale)
         out = args.out or runs.default_run_dir("zoo", dataset)
         zoo.start_zoo(out, dataset, steps, notice=print)
-    outcomes = zoo.run_zoo(out, dataset, steps, verbose=not args.quiet)
+    try:
+        outcomes = zoo.run_zoo(out, dataset, steps, verbose=not args.quiet)
+    except KeyboardInterrupt as interrupt:  # the finished models are kept; --resume trains the rest
+        raise Interrupted(f"finish it with: classicnets run --out {shlex.quote(str(out))} --resume") from interrupt
     rows = zoo.write_report(out, outcomes, dataset)
     print(zoo.markdown_table(rows))
     print(f"report: {out / 'report.html'}")
