@@ -10,6 +10,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from classicnets.files import atomic_write
+
 DPI = 100
 # Float images are expected in [0, 1]; small overshoot (e.g. a linear decoder) is clipped,
 # anything further out is almost surely another scale ([-1, 1] or [0, 255]) and is refused.
@@ -22,11 +24,12 @@ def new_figure(width: float, height: float) -> Figure:
 
 
 def save_figure(figure: Figure, path: str | Path) -> Path:
-    """Write `figure` as a PNG at `path`, creating parent folders, and return the path."""
+    """Write `figure` as a PNG at `path` (atomically, creating parent folders) and return the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, format="png", dpi=DPI)
-    figure.clear()
+    try:
+        atomic_write(path, lambda stream: figure.savefig(stream, format="png", dpi=DPI))
+    finally:
+        figure.clear()
     return path
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from classicnets.evaluators import get_evaluator
+from classicnets.files import atomic_write_text
 from classicnets.models import get_spec
 from classicnets.zoo.runner import Outcome
 
@@ -81,7 +82,7 @@ def write_report(out: Path, outcomes: list[Outcome], dataset: str) -> list[dict[
     """Write summary.json, summary.md and report.html into `out`; returns the table rows."""
     rows = [outcome_row(outcome, out) for outcome in outcomes]
     title = f"classicnets zoo on {dataset}"
-    (out / "summary.json").write_text(json.dumps({"dataset": dataset, "models": rows}, indent=2) + "\n")
-    (out / "summary.md").write_text(f"# {title}\n\n{markdown_table(rows)}\n")
-    (out / "report.html").write_text(html_report(rows, outcomes, title))
+    atomic_write_text(out / "summary.json", json.dumps({"dataset": dataset, "models": rows}, indent=2) + "\n")
+    atomic_write_text(out / "summary.md", f"# {title}\n\n{markdown_table(rows)}\n")
+    atomic_write_text(out / "report.html", html_report(rows, outcomes, title))
     return rows
