@@ -46,7 +46,18 @@ def test_run_files_get_the_usual_permissions(runs):
     for name in ("config.json", "metrics.json", "history.csv", "checkpoint.npz", "model.keras"):
         mode = stat.S_IMODE((runs["mlp"] / name).stat().st_mode)
         assert mode == expected, f"{name}: {oct(mode)} instead of {oct(expected)}"
-    assert not list(runs["mlp"].glob("*.tmp"))
+    assert not list(runs["mlp"].glob("*.tmp*"))
+
+
+def test_every_family_run_opens_whole_with_everything_a_command_needs(runs):
+    """The checks of a run directory accept every run the trainer writes (and load its model)."""
+    from classicnets import runs as run_files
+
+    for name, root in runs.items():
+        run = run_files.open_run(root, needs=("config", "model", "checkpoint", "metrics"))
+        assert run_files.read_config(run).model == name
+        assert run_files.load_model(run) is not None
+        assert run_files.read_metrics(run)["epochs"] >= 1
 
 
 LOAD_ALL = """

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,12 @@ def load_checkpoint(path: Path, variables: dict[str, list]) -> dict[str, Any]:
     try:
         with np.load(path, allow_pickle=False) as saved:
             stored = {name: saved[name] for name in saved.files}
+        state = json.loads(str(stored["__state__"]))
     except FileNotFoundError:
         raise UserError(f"no checkpoint at {path}: nothing to resume; train without --resume") from None
-    except (ValueError, OSError) as error:
-        raise UserError(f"checkpoint {path} cannot be read ({error}); it may be damaged") from None
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as error:  # cut short, or not ours
+        raise UserError(f"checkpoint {path} is damaged ({type(error).__name__}: {error}); the run cannot be "
+                        "resumed from it") from None
     for group, vs in variables.items():
         names = sorted(n for n in stored if n.startswith(group + "/"))
         if len(names) != len(vs):
@@ -40,4 +43,4 @@ def load_checkpoint(path: Path, variables: dict[str, list]) -> dict[str, Any]:
             if tuple(stored[name].shape) != tuple(variable.shape):
                 raise UserError(f"checkpoint {path}: {name} has shape {stored[name].shape}, model expects {variable.shape}")
             variable.assign(stored[name])
-    return json.loads(str(stored["__state__"]))
+    return state
