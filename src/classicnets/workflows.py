@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import shlex
 import shutil
 import tempfile
 import time
@@ -20,6 +19,7 @@ from classicnets.data import Dataset, load_dataset
 from classicnets.data.pipeline import split_validation, steps_per_epoch
 from classicnets.errors import Interrupted, UserError
 from classicnets.evaluators import get_evaluator
+from classicnets.files import WriteError, remove_temp_files
 from classicnets.models import build_model, get_spec, make_options
 from classicnets.training.distribute import is_chief, make_strategy
 from classicnets.training.tasks import get_task
@@ -90,6 +90,7 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     validate_data(config.data)
     spec = get_spec(config.model)
     make_options(spec, config.model_options)  # bad options fail before any data is loaded
+    start_over = resume and _check_resumable(Path(run_dir))  # a damaged run fails before any data is loaded
     strategy = make_strategy(config.train.distribute)  # first: multi-worker must start before other TF work
     keras.utils.set_random_seed(config.train.seed)
     dataset = load_run_data(config, notice=notice)
@@ -100,16 +101,41 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     chief = is_chief(strategy)
     if run_dir is None:
         run_dir = runs.default_run_dir(config.model, dataset.name)
+    made_folder = not Path(run_dir).exists()
     run = _open_run_dir(Path(run_dir), resume, chief)
+    if start_over and chief:
+        notice(f"no epoch of {run.root} had been saved; training it from the beginning")
     try:
-        return _train_in(run, config, dataset, strategy, spec, resume, verbose, chief)
+        return _train_in(run, config, dataset, strategy, spec, resume and not start_over, verbose, chief)
     except KeyboardInterrupt as interrupt:
         if not chief:
             raise
-        raise _interrupted(run, config.model, resume) from interrupt
+        raise _interrupted(run, config.model, resume, made_folder) from interrupt
+    except Exception as error:
+        if not chief:
+            raise
+        if not run.checkpoint.exists():
+            if not resume:
+                runs.discard_new_run(run, made_folder)  # a failed new run leaves nothing behind
+            raise
+        if isinstance(error, WriteError):  # e.g. a full disk: the last saved epoch is kept
+            raise UserError(f"cannot write {error.path}: {error.cause}. The checkpoint of the last finished epoch "
+                            f"is kept; once the file can be written, continue with: "
+                            f"{runs.resume_command(config.model, run.root)}") from None
+        raise
     finally:
         if not chief:
             shutil.rmtree(run.root, ignore_errors=True)
+
+
+def _check_resumable(root: Path) -> bool:
+    """Check the files of a run to resume; True when it never saved an epoch (killed in its first one): it
+    then trains from the beginning with its stored config."""
+    run = runs.open_run(root)
+    if not run.checkpoint.exists() and not run.model.exists():
+        return True
+    runs.open_run(root, needs=("checkpoint",))
+    return False
 
 
 class TrainingInterrupted(Interrupted):
@@ -120,14 +146,13 @@ class TrainingInterrupted(Interrupted):
         self.run_dir, self.resumable = run_dir, resumable
 
 
-def _interrupted(run: runs.RunDir, model: str, resume: bool) -> TrainingInterrupted:
+def _interrupted(run: runs.RunDir, model: str, resume: bool, made_folder: bool) -> TrainingInterrupted:
     """The resume command when an epoch was checkpointed; otherwise the new run's folder is removed (it
     holds no finished epoch, and a folder with files in it cannot be trained into again)."""
     if run.checkpoint.exists():
-        command = f"classicnets train {shlex.quote(model)} --run-dir {shlex.quote(str(run.root))} --resume"
-        return TrainingInterrupted(f"continue it with: {command}", run.root, True)
+        return TrainingInterrupted(f"continue it with: {runs.resume_command(model, run.root)}", run.root, True)
     if not resume:
-        shutil.rmtree(run.root, ignore_errors=True)
+        runs.discard_new_run(run, made_folder)
     return TrainingInterrupted("nothing was saved (no epoch had finished); run the same command again to start over",
                                run.root, False)
 
@@ -136,11 +161,9 @@ def _open_run_dir(root: Path, resume: bool, chief: bool) -> runs.RunDir:
     """The chief writes the real run directory; other workers write a throwaway copy."""
     if not chief:
         return runs.RunDir(Path(tempfile.mkdtemp(prefix="classicnets-worker-")))
-    if resume:
-        run = runs.open_run(root)
-        if not run.checkpoint.exists():
-            raise UserError(f"{run.checkpoint} does not exist: nothing to resume; start a new run without --resume")
-        return run
+    if resume:  # checked by _check_resumable
+        remove_temp_files(root)  # of writes a killed run left half-done
+        return runs.RunDir(root)
     return runs.prepare_new_run(root)
 
 
@@ -149,7 +172,10 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     """Build, train, save and evaluate inside an opened run directory."""
     train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
     config = dataclasses.replace(config, train=sized_for(config.train, len(train)))  # config.json keeps the values used
-    runs.write_config(run, config)
+    config_saved = resume and runs.read_config(run) == config
+    if not resume:  # a new run's config comes first: an interrupted run is resumed from it
+        runs.write_config(run, config)
+        config_saved = True
     total_steps = config.train.epochs * steps_per_epoch(len(train), config.train.batch_size)
     with strategy.scope():
         model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
@@ -158,11 +184,20 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     watch = get_evaluator(spec.task).training_callbacks
     if chief and watch is not None:  # e.g. a GAN's sample grids
         callbacks += watch(run.root, dataset)
-    trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=callbacks,
-                      on_epoch_end=lambda history: runs.write_history(run, history), verbose=verbose)
+
+    def epoch_saved(history: list[dict]) -> None:
+        nonlocal config_saved
+        if not config_saved:  # a resumed run's new --epochs: written once its checkpoint loaded and grew
+            runs.write_config(run, config)
+            config_saved = True
+        runs.write_history(run, history)
+
+    trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=callbacks, on_epoch_end=epoch_saved,
+                      verbose=verbose)
     started = time.perf_counter()
     result = trainer.fit(train, validation if len(validation) else None, resume=resume)
-    task.model.save(run.model)
+    epoch_saved(result.history)  # also when the run had stopped between its last checkpoint and history.csv
+    runs.save_model(run, task.model)
     evaluator = get_evaluator(spec.task)
     metrics = evaluator.evaluate(task.model, config, dataset, run.plots, history=result.history)
     metrics.update(training_facts(config, task.model, result, time.perf_counter() - started))
@@ -199,7 +234,7 @@ def summary_line(config: RunConfig, metrics: dict[str, Any], root: Path) -> str:
 def evaluate_run(run_dir: Path, dataset: str | None = None, notice: Callable[[str], None] = print) -> dict[str, Any]:
     """Metrics of a finished run on its test split or on another dataset (plots go to RUN/plots/<dataset>);
     "summary" holds the evaluator's one-line summary."""
-    run = runs.open_run(Path(run_dir))
+    run = runs.open_run(Path(run_dir), needs=("model",))
     config = runs.read_config(run)
     model = runs.load_model(run)
     data = load_run_data(config, dataset, notice=notice)

@@ -16,6 +16,7 @@ from classicnets import runs
 from classicnets.config import DataConfig, RunConfig, TrainConfig
 from classicnets.data import load_dataset
 from classicnets.errors import UserError
+from classicnets.files import atomic_write_text
 from classicnets.workflows import train_and_evaluate
 from classicnets.zoo.plan import Step
 
@@ -46,9 +47,8 @@ def start_zoo(out: Path, dataset: str | None, steps: list[Step], notice: Callabl
         raise UserError(f"{out} already exists and is not empty; nothing was changed. Finish it with "
                         f"`classicnets run --out {out} --resume`, or choose another --out.")
     name = resolve_dataset(dataset, notice)
-    out.mkdir(parents=True, exist_ok=True)
     zoo = {"dataset": name, "steps": [dataclasses.asdict(step) for step in steps]}
-    (out / PLAN_FILE).write_text(json.dumps(zoo, indent=2) + "\n")
+    atomic_write_text(out / PLAN_FILE, json.dumps(zoo, indent=2) + "\n")
     return zoo
 
 
@@ -58,8 +58,12 @@ def reopen_zoo(out: Path) -> tuple[str, list[Step]]:
     if not path.exists():
         raise UserError(f"{path} does not exist: {out} is not a `classicnets run` folder; "
                         "start one with `classicnets run --out DIR`")
-    zoo = json.loads(path.read_text())
-    return zoo["dataset"], [Step(**step) for step in zoo["steps"]]
+    try:
+        zoo = json.loads(path.read_text(encoding="utf-8"))
+        return zoo["dataset"], [Step(**step) for step in zoo["steps"]]
+    except (ValueError, TypeError, KeyError) as error:  # bad JSON, or not the plan start_zoo wrote
+        raise UserError(f"{path} is damaged ({type(error).__name__}: {error}); the zoo run cannot be finished "
+                        f"from it: start a new one with `classicnets run --out DIR`. Nothing was changed.") from None
 
 
 def step_config(step: Step, dataset: str, out: Path) -> RunConfig:
@@ -73,19 +77,18 @@ def run_step(step: Step, dataset: str, out: Path, verbose: bool) -> Outcome:
     """Train one model (or continue it, or find it finished); failures are caught and described."""
     run_dir = out / step.model
     run = runs.RunDir(run_dir)
-    if run.metrics.exists():
-        return Outcome(step.model, "done before", run_dir, runs.read_metrics(run), notes=step.notes)
-    resume = run.checkpoint.exists()
-    if run_dir.exists() and not resume:
-        shutil.rmtree(run_dir)  # interrupted in its first epoch: nothing worth keeping
-    config = runs.read_config(run) if resume else step_config(step, dataset, out)
     try:
+        if run.metrics.exists():
+            return Outcome(step.model, "done before", run_dir, runs.read_metrics(run), notes=step.notes)
+        resume = run.checkpoint.exists()
+        if run_dir.exists() and not resume:
+            shutil.rmtree(run_dir)  # interrupted in its first epoch: nothing worth keeping
+        config = runs.read_config(run) if resume else step_config(step, dataset, out)
         result = train_and_evaluate(config, run_dir, resume=resume, verbose=verbose, notice=lambda _: None)
     except UserError as error:
         return Outcome(step.model, "failed", run_dir, error=str(error), notes=step.notes)
     except Exception as error:  # a bug in one model must not cost the others; the traceback is kept
-        run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir / "error.txt").write_text(traceback.format_exc())
+        atomic_write_text(run_dir / "error.txt", traceback.format_exc())
         return Outcome(step.model, "failed", run_dir, error=f"{type(error).__name__}: {error} (see {run_dir}/error.txt)",
                        notes=step.notes)
     return Outcome(step.model, "trained", run_dir, result.metrics, notes=step.notes)
