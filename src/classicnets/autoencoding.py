@@ -12,7 +12,8 @@ from classicnets import runs
 from classicnets.config import RunConfig
 from classicnets.data import Dataset, load_image_files
 from classicnets.errors import UserError
-from classicnets.inference import match_background
+from classicnets.generation import check_image_count
+from classicnets.inference import image_paths, match_background
 
 BATCH = 1000
 
@@ -54,12 +55,11 @@ def mean_squared_error(x: np.ndarray, reconstruction: np.ndarray) -> np.ndarray:
 
 def open_autoencoder_run(run_dir: Path, command: str) -> tuple[Any, RunConfig]:
     """The model and config of an autoencoder run; a clear error for any other kind of run."""
-    run = runs.open_run(Path(run_dir))
-    config = runs.read_config(run)
+    config = runs.read_config(runs.open_run(Path(run_dir)))
     if config.model != "autoencoder":
         raise UserError(f"{run_dir} holds a {config.model!r} run, but `classicnets {command}` needs an autoencoder "
                         "run; train one with `classicnets train autoencoder`")
-    return runs.load_model(run), config
+    return runs.load_model(runs.open_run(Path(run_dir), needs=("model",))), config
 
 
 def check_same_shape(config: RunConfig, dataset: Dataset) -> None:
@@ -77,7 +77,7 @@ def image_files_as_inputs(config: RunConfig, paths: list[str]) -> np.ndarray:
         raise UserError(f"this run was trained on feature vectors from {config.data.dataset!r}, not images; "
                         "reconstruct its test split instead (leave out the image files)")
     height, width, channels = info["input_shape"]
-    images = load_image_files(paths, (height, width), channels)
+    images = load_image_files(image_paths(paths), (height, width), channels)
     return match_background(images, info.get("dark_background", True))
 
 
@@ -86,6 +86,5 @@ def sample_images(model: Any, count: int, seed: int = 0) -> np.ndarray:
     if not hasattr(model, "generate"):
         raise UserError("this autoencoder is not variational, so it cannot draw new samples; train one with "
                         "`classicnets train autoencoder --kind variational` and sample from that run")
-    if count < 1:
-        raise UserError(f"--n must be at least 1. Received: --n {count}")
+    check_image_count(count)
     return np.clip(np.asarray(model.generate(count, seed=seed)), 0.0, 1.0)

@@ -25,7 +25,7 @@ def stage_totals(metrics: dict[str, Any]) -> tuple[int | None, dict[str, int], f
 
 def run_row(run_dir: Path) -> dict[str, Any]:
     """One run's row: what was trained on what, its size and cost, and its headline test number."""
-    run = runs.open_run(Path(run_dir))
+    run = runs.open_run(Path(run_dir), needs=("metrics",))
     config = runs.read_config(run)
     model = config.model
     if "kind" in config.model_options:

@@ -9,21 +9,33 @@ from typing import Any
 import numpy as np
 
 from classicnets import runs
+from classicnets.config import RunConfig
 from classicnets.errors import UserError
 from classicnets.evaluation import plot_image_grid
+from classicnets.files import check_output
 from classicnets.models import get_spec
 
 GAN_TASKS = ("gan", "cgan")
+MAX_IMAGES = 10_000  # one grid: 100 x 100 images; more is no longer a picture and can exhaust memory
 
 
-def load_generator_run(run_dir: Path) -> tuple[Any, list[str], str]:
-    """The trained AdversarialPair of a GAN run, its class names and its model name."""
-    run = runs.open_run(Path(run_dir))
-    config = runs.read_config(run)
+def open_generator_run(run_dir: Path) -> tuple[runs.RunDir, RunConfig]:
+    """A GAN run whose model file is whole, and its config; UserError for any other kind of run."""
+    config = runs.read_config(runs.open_run(Path(run_dir)))
     if get_spec(config.model).task not in GAN_TASKS:
         raise UserError(f"{run_dir} holds a {config.model!r} run, which does not generate images; give the run "
                         f"directory of a gan or cgan run (`classicnets train cgan ...`)")
-    return runs.load_model(run), list(config.data_info.get("class_names", [])), config.model
+    return runs.open_run(Path(run_dir), needs=("model",)), config
+
+
+def check_image_count(count: int, rows: int = 1) -> None:
+    """--n: at least 1, and at most MAX_IMAGES images in one grid (`rows` of `count`), checked before any work."""
+    if count < 1:
+        raise UserError(f"--n must be at least 1. Received: --n {count}")
+    if count * rows > MAX_IMAGES:
+        each = f" ({count:,} for each of {rows} classes)" if rows > 1 else ""
+        raise UserError(f"--n {count} asks for {count * rows:,} images{each}; one grid holds at most {MAX_IMAGES:,}. "
+                        "Give a smaller --n (run the command again with other --seed values for more)")
 
 
 def parse_label(text: str, class_names: list[str]) -> int | None:
@@ -42,8 +54,6 @@ def parse_label(text: str, class_names: list[str]) -> int | None:
 def generated_rows(model: Any, class_names: list[str], label: str | None, n: int,
                    seed: int) -> tuple[list[np.ndarray], list[str] | None, str]:
     """Image rows for a grid, their row titles and a title: one row per class for --label all."""
-    if n < 1:
-        raise UserError(f"--n must be at least 1. Received: --n {n}")
     if not model.conditional:
         if label is not None:
             raise UserError(f"--label {label!r}: this run is an unconditional gan and cannot draw a chosen class; "
@@ -62,10 +72,15 @@ def _square(images: np.ndarray) -> list[np.ndarray]:
     return [images[start:start + columns] for start in range(0, len(images), columns)]
 
 
-def generate_to_file(run_dir: Path, out: Path, label: str | None = None, n: int = 16, seed: int = 0) -> Path:
-    """Write a PNG grid of generated images; returns its path."""
-    if Path(out).suffix.lower() != ".png":
-        raise UserError(f"--out {out} must be a .png file")
-    model, class_names, name = load_generator_run(run_dir)
-    rows, titles, title = generated_rows(model, class_names, label, n, seed)
-    return plot_image_grid(rows, out, row_titles=titles, title=f"{name}: {title}")
+def generate_to_file(run_dir: Path, out: Path, label: str | None = None, n: int = 16, seed: int = 0,
+                     force: bool = False) -> Path:
+    """Write a PNG grid of generated images; returns its path. Everything is checked before the model is loaded;
+    an existing `out` is replaced only with `force`."""
+    check_output(out, force, (".png",))
+    check_image_count(n)
+    run, config = open_generator_run(run_dir)
+    class_names = list(config.data_info.get("class_names", []))
+    if get_spec(config.model).task == "cgan" and parse_label(label or "all", class_names) is None:
+        check_image_count(n, len(class_names))  # one row of n for each class
+    rows, titles, title = generated_rows(runs.load_model(run), class_names, label, n, seed)
+    return plot_image_grid(rows, out, row_titles=titles, title=f"{config.model}: {title}")

@@ -36,8 +36,27 @@ def match_background(images: np.ndarray, dark_background: bool) -> np.ndarray:
     return images
 
 
+def image_paths(paths: list[str]) -> list[str]:
+    """The image files given, each folder among them replaced by the image files inside it, sorted by name."""
+    from classicnets.data.images import IMAGE_EXTENSIONS, is_image_file
+
+    found = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            found.append(str(path))
+            continue
+        inside = sorted(str(child) for child in path.iterdir() if is_image_file(child))
+        if not inside:
+            raise UserError(f"folder {path} holds no image files ({', '.join(IMAGE_EXTENSIONS)}); give image files, "
+                            "or a folder with some in it")
+        found += inside
+    return found
+
+
 def predict_files(model: Any, config: RunConfig, paths: list[str], k: int = 3) -> list[dict[str, Any]]:
-    """Predicted label, confidence and top-k for each image file, converted to the run's input shape."""
+    """Predicted label, confidence and top-k for each image file (folders: the images in them), converted to
+    the run's input shape."""
+    paths = image_paths(paths)
     info = config.data_info
     if not info.get("is_image", True):
         raise_not_image(config)

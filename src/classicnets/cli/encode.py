@@ -25,6 +25,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     parser.add_argument("--dataset", help="encode this dataset instead of the run's own")
     parser.add_argument("--out", type=Path, required=True, help=".npz file to write")
+    parser.add_argument("--force", action="store_true", help="replace --out if it exists (default: refuse)")
     parser.set_defaults(handler=run)
 
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     """Write the codes; print their size and where they are."""
     from classicnets.autoencoder_runs import encode_run
 
-    result = encode_run(args.run_dir, args.out, args.dataset)
+    result = encode_run(args.run_dir, args.out, args.dataset, force=args.force)
     print(f"{result['dataset']}: {result['train']} train and {result['test']} test codes of size "
           f"{result['code_size']} -> {result['out']}")
     return 0

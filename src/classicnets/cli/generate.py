@@ -23,9 +23,11 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     parser.add_argument("--label", help="cgan only: a class name or index, or 'all' for one row per class "
                         "(default: all)")
-    parser.add_argument("--n", type=int, default=16, help="images (per class with --label all) (default: 16)")
+    parser.add_argument("--n", type=int, default=16, help="images (per class with --label all), at most 10,000 in "
+                        "all (default: 16)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the noise: same seed, same images (default: 0)")
     parser.add_argument("--out", type=Path, required=True, help="the PNG file to write")
+    parser.add_argument("--force", action="store_true", help="replace --out if it exists (default: refuse)")
     parser.set_defaults(handler=run)
 
 
@@ -33,6 +35,6 @@ def run(args: argparse.Namespace) -> int:
     """Write the grid and say where it is."""
     from classicnets.generation import generate_to_file
 
-    path = generate_to_file(args.run_dir, args.out, args.label, args.n, args.seed)
+    path = generate_to_file(args.run_dir, args.out, args.label, args.n, args.seed, force=args.force)
     print(f"wrote {path}")
     return 0

@@ -12,6 +12,7 @@ from classicnets.cli.common import HelpFormatter
 EXAMPLES = """examples:
   classicnets predict runs/cnn-mnist my_digit.png
   classicnets predict runs/cnn-mnist photos/*.jpg --top 5
+  classicnets predict runs/cnn-mnist photos/                             # every image in a folder
   classicnets predict runs/cnn-mnist a.png b.png --json
   classicnets predict runs/linear-regression --values 3.5 --values 5     # one row per --values
   classicnets predict runs/tabular --values 1,0                          # fur=1, wings=0 -> mammal
@@ -26,7 +27,8 @@ def add_parser(subparsers: Any) -> None:
                                    description="Classify image files (any size or mode; converted to the run's input),\n"
                                    "or predict from feature values with a run trained on a table.")
     parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    parser.add_argument("images", nargs="*", metavar="IMAGE")
+    parser.add_argument("images", nargs="*", metavar="IMAGE", help="image files, or folders: their .png, .jpg, .bmp "
+                        "and .gif files, by name")
     parser.add_argument("--values", action="append", metavar="V,V",
                         help="one row of comma-separated feature values, in the training CSV's column order "
                         "(repeat for more rows)")
@@ -67,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if len(given) != 1:
         raise UserError("give image files, --values or --csv (exactly one of them); "
                         f"received {' and '.join(given) or 'none'}")
-    run_dir = runs.open_run(args.run_dir)
+    run_dir = runs.open_run(args.run_dir, needs=("model",))
     config = runs.read_config(run_dir)
     if args.images:
         results = predict_files(runs.load_model(run_dir), config, args.images, k=args.top)
