@@ -1,4 +1,5 @@
-"""The `classicnets` command: parses the sub-command, runs it, turns user errors into exit status 2.
+"""The `classicnets` command: parses the sub-command, runs it, turns user errors into exit status 2 and a bug
+of ours into a short request for a report (exit 1; --debug or CLASSICNETS_DEBUG=1 show the traceback).
 
 Parsing imports no TensorFlow (the model families' options are plain dataclasses), so help pages, --version
 and argument errors answer at once; TensorFlow is loaded only when a command runs that needs it."""
@@ -6,6 +7,8 @@ and argument errors answer at once; TensorFlow is loaded only when a command run
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 
 from classicnets import __version__
@@ -15,6 +18,7 @@ from classicnets.cli import (
 from classicnets.cli.common import HelpFormatter
 from classicnets.cli.quiet import import_tensorflow_quietly
 from classicnets.errors import UserError
+from classicnets.files import CAUSES
 
 EXAMPLES = """examples:
   classicnets run                            # train the whole zoo, write report.html (the main job)
@@ -36,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="classicnets", description="Train, evaluate and use the classic neural networks.",
                                      epilog=EXAMPLES, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"classicnets {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error "
+                        "(also: CLASSICNETS_DEBUG=1)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (run, train, evaluate, predict, generate, datasets, models, complete, translate,
                    reconstruct, encode, sample, compare):
@@ -44,8 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: exit 0 on success, 2 on bad input or usage, 130 when interrupted."""
+    """Entry point: exit 0 on success, 2 on bad input or usage, 1 on a bug of ours, 130 when interrupted."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)  # help pages, --version and usage errors end here, without TensorFlow
+    debug = args.debug or os.environ.get("CLASSICNETS_DEBUG", "") not in ("", "0")
     try:
         if getattr(args, "needs_tensorflow", True):
             import_tensorflow_quietly()  # before any command module loads TensorFlow
@@ -53,11 +61,37 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"classicnets {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # the machine said no (a file, a disk, a permission), not the program
+        if debug:
+            raise
+        print(f"classicnets {args.command}: error: {describe_os_error(error)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt as interrupt:
         # training and the zoo say how to continue (errors.Interrupted); before they began, nothing was written
         default = "nothing new was saved; run the same command again" if args.command in ("train", "run") else "stopped"
         print(f"\ninterrupted; {getattr(interrupt, 'hint', default)}", file=sys.stderr)
         return 130
+    except Exception as error:
+        if debug:
+            raise
+        print(bug_report(args.command, argv, error), file=sys.stderr)
+        return 1
+
+
+def describe_os_error(error: OSError) -> str:
+    """'PATH: cause' for an OSError, the way the user reads it."""
+    cause = CAUSES.get(error.errno or 0, (error.strerror or str(error),))[0]
+    path = error.filename if error.filename is not None else "a file"
+    return f"cannot use {path}: {cause}"
+
+
+def bug_report(command: str, argv: list[str], error: Exception) -> str:
+    """What the user sees when classicnets itself failed: the error in one line and what to send us."""
+    first_line = (str(error).strip().splitlines() or [""])[0][:300]
+    return (f"classicnets {command}: internal error: {type(error).__name__}: {first_line}\n"
+            f"This is a bug in classicnets {__version__}, not in what you gave it. Please report it with this "
+            f"command line: classicnets {shlex.join(argv)}\n"
+            "(run it again with --debug before the command, or CLASSICNETS_DEBUG=1, to see the traceback)")
 
 
 if __name__ == "__main__":
