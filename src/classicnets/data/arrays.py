@@ -11,6 +11,26 @@ from classicnets.data.labels import encode_labels, stratified_split
 from classicnets.errors import UserError
 
 
+LARGEST_VALUE = float(np.finfo(np.float32).max)  # features train as float32: beyond this they become inf
+
+
+def out_of_range(values: np.ndarray) -> np.ndarray:
+    """True where a value is nan, infinite or beyond +-LARGEST_VALUE (whole-number arrays are always in range)."""
+    values = np.asarray(values)
+    if values.dtype.kind != "f":
+        return np.zeros(values.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return ~(np.abs(values) <= LARGEST_VALUE)
+
+
+def first_out_of_range(x: np.ndarray) -> int | None:
+    """Index of the first sample of `x` (N, ...) holding a value out_of_range, or None."""
+    if np.asarray(x).dtype.kind != "f":  # uint8 images: no copy
+        return None
+    bad = np.flatnonzero(out_of_range(x).reshape(len(x), -1).any(axis=1))
+    return int(bad[0]) if len(bad) else None
+
+
 def scale_features(x: np.ndarray, feature_min: np.ndarray, feature_max: np.ndarray) -> np.ndarray:
     """Min-max scale features to [0, 1] with saved per-feature bounds; constant features become 0."""
     span = np.where(feature_max > feature_min, feature_max - feature_min, 1.0)

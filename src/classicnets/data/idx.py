@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import math
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,7 +79,7 @@ def _read_payload(path: Path, expected_magic: int | None) -> np.ndarray:
     """Read header and data, checking that the data is exactly as long as the header says."""
     with _reading(path) as stream:
         dtype, dims = _read_header(stream, path, expected_magic)
-        size = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+        size = math.prod(dims) * dtype.itemsize  # Python ints: sizes from a damaged header may overflow int64
         if size > MAX_GZIP_RATIO * path.stat().st_size:  # a damaged header; do not allocate for it
             raise UserError(f"{path} is corrupt: its header claims {dims} values, far more than it holds. {FIX_HINT}")
         payload = _read_exactly(stream, size)

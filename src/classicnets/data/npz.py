@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from classicnets.data.arrays import LARGEST_VALUE, first_out_of_range
 from classicnets.errors import UserError
 
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -40,7 +41,22 @@ def read_npz(path: str | Path) -> tuple[Split, Split]:
             raise UserError(
                 f"{path} is damaged or holds Python objects ({error}). Save plain arrays with numpy.savez."
             ) from error
+    for key, values in zip(NPZ_KEYS, (x_train, y_train, x_test, y_test)):
+        _check_array(path, key, values)
     return (x_train, y_train), (x_test, y_test)
+
+
+def _check_array(path: Path, key: str, values: np.ndarray) -> None:
+    """UserError for an array that is no list of samples, or whose sample `index` holds nan, inf or a number
+    too large to train on (found before training, where it would only show as a loss of nan)."""
+    if values.ndim == 0:
+        raise UserError(f"{path}: {key} is a single value ({values!r}), not one entry per sample; save "
+                        f"{key} as an array with the samples along its first axis.")
+    index = first_out_of_range(values)
+    if index is not None:
+        raise UserError(f"{path}: {key}[{index}] holds nan, infinity or a number beyond +-{LARGEST_VALUE:.1e}; "
+                        f"every value must be a finite number. Fix or remove sample {index} of {key} and save the "
+                        "file again.")
 
 
 def read_npz_shapes(path: str | Path) -> dict[str, tuple[int, ...]]:

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from classicnets.data.arrays import scale_features
+from classicnets.data.arrays import LARGEST_VALUE, out_of_range, scale_features
 from classicnets.data.columns import BUNDLED_FILES, FeatureTable, csv_path, read_feature_table, scaled_like_run
 from classicnets.data.dataset import Dataset
 from classicnets.errors import UserError
@@ -21,10 +21,11 @@ def numeric_target(table: FeatureTable, path: Path) -> np.ndarray:
     import pandas as pd
 
     values = pd.to_numeric(pd.Series(table.target), errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(~np.isfinite(values))
+    bad = np.flatnonzero(out_of_range(values))
     if len(bad):
         raise UserError(f"CSV file {path}: data row {bad[0] + 1}, column {table.target_name!r} holds "
-                        f"{str(table.target[bad[0]])!r}, which is not a number; a regression target must be numeric.")
+                        f"{str(table.target[bad[0]])!r}; a regression target must be numeric: a finite number within "
+                        f"+-{LARGEST_VALUE:.1e}. Fix or remove that row.")
     return values
 
 

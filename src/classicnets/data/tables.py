@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from classicnets.data.arrays import split_dataset
+from classicnets.data.arrays import LARGEST_VALUE, out_of_range, split_dataset
 from classicnets.data.dataset import Dataset
 from classicnets.errors import UserError
 
@@ -34,6 +35,10 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise UserError(
             f"cannot parse CSV file {path} ({error}). Check that it is a comma-separated text file."
         ) from error
+    except (OSError, EOFError, zlib.error) as error:  # a damaged .csv.gz (or an unreadable file)
+        fix = ("compress the CSV again (gzip FILE.csv) or give the plain .csv" if path.name.lower().endswith(".gz")
+               else "check that the file can be read")
+        raise UserError(f"cannot read CSV file {path} ({error}); {fix}.") from error
     if len(table) == 0:
         raise UserError(f"CSV file {path} has a header but no data rows. Add one row per sample.")
     return table
@@ -70,8 +75,21 @@ def _numeric_features(table: pd.DataFrame, path: Path) -> np.ndarray:
             )
         if not is_numeric:
             table[column] = numbers
+        _check_range(numbers.to_numpy(), values, column, path)
     values = table.to_numpy()  # int64 when every column holds whole numbers, else float64 (object for bools)
     return values.astype(np.float64) if values.dtype == object else values
+
+
+def _check_range(numbers: np.ndarray, cells: pd.Series, column: str, path: Path) -> None:
+    """UserError naming the first cell that is infinite or too large to train on (1e308 overflows once scaled)."""
+    bad = np.flatnonzero(out_of_range(numbers))
+    if len(bad):
+        row = bad[0]
+        raise UserError(
+            f"CSV file {path}: data row {row + 1} (line {row + 2} counting the header), column {column!r} holds "
+            f"{str(cells.iloc[row])!r}; features must be finite numbers within +-{LARGEST_VALUE:.1e}. Fix or remove "
+            f"that row, or rescale the column (e.g. to other units)."
+        )
 
 
 def _as_square_images(features: np.ndarray) -> np.ndarray | None:

@@ -14,6 +14,10 @@ BUNDLED_FOLDER = Path(__file__).parent / "bundled" / "words"
 BUNDLED_WORDS = {"english": "english.txt", "notes": "notes.txt"}  # name -> file
 BUNDLED_PAIRS = {"english-korean": "english-korean.tsv", "notes": "notes-korean.tsv"}
 DEFAULT_WORDS, DEFAULT_PAIRS = "english", "english-korean"
+# Words are read letter by letter, padded to the longest: one word of 10,000 letters makes every batch 10,000
+# steps long, and a list holding one took minutes for its first epoch. The longest word of common English
+# dictionaries has 45 letters.
+MAX_WORD_LENGTH = 64
 
 
 def normalize(text: str) -> str:
@@ -46,9 +50,19 @@ def read_lines(path: Path) -> list[tuple[int, str]]:
     return [(number, line) for number, line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
+def check_word_length(path: Path, number: int, word: str) -> None:
+    """UserError naming the line of a word longer than MAX_WORD_LENGTH."""
+    if len(word) > MAX_WORD_LENGTH:
+        raise UserError(f"{path} line {number}: the word {word[:20]!r}... has {len(word):,} characters; words may "
+                        f"have at most {MAX_WORD_LENGTH}. Shorten or remove that line, or start it with '#' to skip it.")
+
+
 def read_words(path: Path) -> list[str]:
     """The distinct words of a word list file, in file order."""
-    words = list(dict.fromkeys(line.strip() for _, line in read_lines(path)))
+    lines = [(number, line.strip()) for number, line in read_lines(path)]
+    for number, word in lines:
+        check_word_length(path, number, word)
+    words = list(dict.fromkeys(word for _, word in lines))
     if not words:
         raise UserError(f"{path} holds no words; write one word a line (UTF-8 text)")
     return words
@@ -62,6 +76,8 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
         if len(fields) != 2 or not all(fields):
             raise UserError(f"{path} line {number}: expected a source word, one tab, and its translation; "
                             f"got {line!r}. Fix that line or start it with '#' to skip it.")
+        for word in fields:
+            check_word_length(path, number, word)
         pairs.append((fields[0], fields[1]))
     if not pairs:
         raise UserError(f"{path} holds no word pairs; write 'source<TAB>target' a line (UTF-8 text)")
