@@ -27,6 +27,11 @@ SMALL_SET_STEPS = 50
 SMALLEST_AUTO_BATCH = 16
 SMALL_SET_LEARNING_RATE = 1e-2
 
+# Bounds on values that would otherwise fail deep inside numpy or TensorFlow, or ask for more than any machine has
+MAX_SEED = 2**32 - 1  # numpy's seeds
+MAX_EPOCHS = 100_000
+MAX_IMAGE_SIDE = 1024  # pixels; 28x28 is MNIST's size and 1024x1024 already takes 1 MiB an image (3 in colour)
+
 
 @dataclass(frozen=True)
 class DataConfig:
@@ -69,10 +74,25 @@ class RunConfig:
     data_info: dict[str, Any] = field(default_factory=dict)  # facts of the loaded data: shapes, class names
 
 
+def check_finite(values: Any) -> None:
+    """Raise a UserError naming the first float field of dataclass `values` that is nan or infinite (Python's
+    float() and so argparse accept 'nan' and 'inf', and every comparison with nan is False)."""
+    for field_ in dataclasses.fields(values):
+        value = getattr(values, field_.name)
+        if isinstance(value, float) and not math.isfinite(value):
+            default = f" (the default is {field_.default})" if isinstance(field_.default, float) else ""
+            raise UserError(f"{field_.name} must be a finite number{default}; nan and infinity are not. "
+                            f"Received: {field_.name}={value}")
+
+
 def validate_train(train: TrainConfig) -> TrainConfig:
     """Check training values; raise UserError naming the bad one."""
+    check_finite(train)
     checks = [
-        (train.epochs >= 1, f"epochs must be at least 1. Received: epochs={train.epochs}"),
+        (1 <= train.epochs <= MAX_EPOCHS,
+         f"epochs must be at least 1 and at most {MAX_EPOCHS:,}. Received: epochs={train.epochs}"),
+        (0 <= train.seed <= MAX_SEED, f"seed must be a whole number from 0 to 2**32 - 1 ({MAX_SEED}). "
+         f"Received: seed={train.seed}"),
         (train.batch_size is None or train.batch_size >= 1,
          f"batch size must be at least 1. Received: batch_size={train.batch_size}"),
         (train.learning_rate is None or train.learning_rate > 0,
@@ -105,8 +125,26 @@ def sized_for(train: TrainConfig, train_examples: int | None) -> TrainConfig:
     return dataclasses.replace(train, batch_size=batch_size, learning_rate=learning_rate)
 
 
+def require_image_size(image_size: Any) -> tuple[int, int]:
+    """Return (height, width) as ints, or raise UserError for anything but two whole numbers 1..MAX_IMAGE_SIDE."""
+    try:
+        height, width = (int(size) for size in image_size)
+        valid = [height, width] == list(image_size)
+    except (TypeError, ValueError):
+        valid = False
+    if not valid or not (1 <= height <= MAX_IMAGE_SIDE and 1 <= width <= MAX_IMAGE_SIDE):
+        raise UserError(
+            f"image size must be two positive whole numbers, height and width, each at most {MAX_IMAGE_SIDE}, "
+            f"e.g. (28, 28). Received: image_size={image_size!r}"
+        )
+    return height, width
+
+
 def validate_data(data: DataConfig) -> DataConfig:
     """Check data values; raise UserError naming the bad one."""
+    check_finite(data)
+    if data.image_size is not None:
+        require_image_size(data.image_size)
     for name in ("test_fraction", "validation_fraction"):
         value = getattr(data, name)
         if not 0 <= value < 1:

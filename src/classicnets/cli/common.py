@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import typing
 from typing import Any
+
+from classicnets.config import MAX_IMAGE_SIDE
 
 
 def int_tuple(text: str) -> tuple[int, ...]:
@@ -14,6 +17,17 @@ def int_tuple(text: str) -> tuple[int, ...]:
         return tuple(int(part) for part in text.replace(" ", "").split(",") if part)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers like 256,128, got {text!r}") from None
+
+
+def finite_float(text: str) -> float:
+    """A number for a float flag; 'nan' and 'inf', which float() accepts, are refused."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number like 0.5 or 1e-3, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number like 0.5 or 1e-3, got {text!r}")
+    return value
 
 
 def image_size(text: str) -> tuple[int, int]:
@@ -25,8 +39,9 @@ def image_size(text: str) -> tuple[int, int]:
         sizes = ()
     if len(sizes) == 1:
         sizes = sizes * 2
-    if len(sizes) != 2 or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"expected a size like 28 or 32x24 (height x width), got {text!r}")
+    if len(sizes) != 2 or min(sizes) < 1 or max(sizes) > MAX_IMAGE_SIDE:
+        raise argparse.ArgumentTypeError(f"expected a size like 28 or 32x24 (height x width), each side from 1 to "
+                                         f"{MAX_IMAGE_SIDE}, got {text!r}")
     return sizes  # type: ignore[return-value]
 
 
@@ -43,7 +58,8 @@ def add_dataclass_options(parser: argparse.ArgumentParser, options: type, title:
         elif typing.get_origin(kind) is tuple:
             group.add_argument(flag, type=int_tuple, default=None, metavar="N,N", help=help_text)
         else:
-            group.add_argument(flag, type=kind, default=None, choices=field.metadata.get("choices"), help=help_text)
+            parse = finite_float if kind is float else kind
+            group.add_argument(flag, type=parse, default=None, choices=field.metadata.get("choices"), help=help_text)
 
 
 def given_options(args: argparse.Namespace, options: type) -> dict[str, Any]:

@@ -7,8 +7,12 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from classicnets.cli.common import HelpFormatter, add_dataclass_options, given_options, help_text_of, image_size
-from classicnets.config import DISTRIBUTE, JIT_COMPILE, OPTIMIZERS, SCHEDULES, DataConfig, RunConfig, TrainConfig
+from classicnets.cli.common import (
+    HelpFormatter, add_dataclass_options, finite_float, given_options, help_text_of, image_size,
+)
+from classicnets.config import (
+    DISTRIBUTE, JIT_COMPILE, MAX_EPOCHS, MAX_IMAGE_SIDE, OPTIMIZERS, SCHEDULES, DataConfig, RunConfig, TrainConfig,
+)
 from classicnets.errors import UserError
 from classicnets.models import get_spec, model_names
 
@@ -49,22 +53,25 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--dataset", help="mnist, fashion-mnist, digits, a folder of class sub-folders, a .csv or .npz "
                       "(default: mnist when available, else the bundled digits)")
     data.add_argument("--data-dir", help="folder holding the dataset's files (IDX .gz or Keras .npz)")
-    data.add_argument("--image-size", type=image_size, help="size images of a folder are converted to, e.g. 28 or 32x24")
+    data.add_argument("--image-size", type=image_size, help="size images of a folder are converted to, e.g. 28 or 32x24 "
+                      f"(each side at most {MAX_IMAGE_SIDE})")
     data.add_argument("--color", choices=("grayscale", "rgb"), help="colour mode for images of a folder")
-    data.add_argument("--test-fraction", type=float, help="test share for data without a test split (default: 0.2)")
-    data.add_argument("--validation-fraction", type=float, help="share of training data held out (default: 0.1)")
+    data.add_argument("--test-fraction", type=finite_float, help="test share for data without a test split (default: 0.2)")
+    data.add_argument("--validation-fraction", type=finite_float, help="share of training data held out (default: 0.1)")
     train = parser.add_argument_group("training")
     defaults = TrainConfig()
-    train.add_argument("--epochs", type=int, help=f"passes over the training data (default: {defaults.epochs})")
+    train.add_argument("--epochs", type=int, help=f"passes over the training data, at most {MAX_EPOCHS:,} "
+                       f"(default: {defaults.epochs})")
     train.add_argument("--batch-size", type=int, help="examples per step (default: 128; a training set under 6,400 "
                        "examples gets the largest power of two that still makes 50 steps an epoch, at least 16; "
                        "config.json keeps the value used)")
-    train.add_argument("--lr", type=float, help="learning rate (default: 0.001; 0.01 when the default batch size is "
+    train.add_argument("--lr", type=finite_float, help="learning rate (default: 0.001; 0.01 when the default batch size is "
                        "lowered for a small training set)")
     train.add_argument("--optimizer", choices=OPTIMIZERS, help=f"(default: {defaults.optimizer})")
     train.add_argument("--schedule", choices=SCHEDULES, help="learning rate: constant, or cosine decay to 0 "
                        f"over the epochs (default: {defaults.schedule}; the notes use constant)")
-    train.add_argument("--seed", type=int, help=f"seed of every random choice (default: {defaults.seed})")
+    train.add_argument("--seed", type=int, help="seed of every random choice, 0 to 2**32 - 1 "
+                       f"(default: {defaults.seed})")
     train.add_argument("--early-stopping", type=int, metavar="PATIENCE",
                        help="stop when validation loss has not improved for PATIENCE epochs and keep the weights "
                        "of the epoch with the lowest validation loss (default: off)")

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from classicnets.config import require_image_size
 from classicnets.errors import UserError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
@@ -23,21 +24,6 @@ def is_image_file(path: Path) -> bool:
 def check_image_size(image_size: Sequence[int] | None) -> tuple[int, int] | None:
     """None (keep the data's own size) or a checked (height, width)."""
     return None if image_size is None else require_image_size(image_size)
-
-
-def require_image_size(image_size: Sequence[int]) -> tuple[int, int]:
-    """Return (height, width) as ints, or raise UserError for anything else."""
-    try:
-        height, width = (int(size) for size in image_size)
-        valid = height >= 1 and width >= 1 and [height, width] == list(image_size)
-    except (TypeError, ValueError):
-        valid = False
-    if not valid:
-        raise UserError(
-            f"image size must be two positive whole numbers, height and width, e.g. (28, 28). "
-            f"Received: image_size={image_size!r}"
-        )
-    return height, width
 
 
 def channels_for(color: str | None) -> int | None:
@@ -91,10 +77,20 @@ def load_image_files(paths: Sequence[str | Path], image_size: tuple[int, int], c
     image_size = require_image_size(image_size)
     if channels not in (1, 3):
         raise UserError(f"channels must be 1 (grayscale) or 3 (rgb). Received: channels={channels!r}")
-    images = np.zeros((len(paths), *image_size, channels), dtype=np.uint8)
+    images = allocate_images(len(paths), image_size, channels)
     for index, path in enumerate(paths):
         images[index] = read_image(path, image_size, channels)
     return images
+
+
+def allocate_images(count: int, image_size: tuple[int, int], channels: int) -> np.ndarray:
+    """A zeroed uint8 (count, H, W, C) array; UserError, naming the size, when memory cannot hold it."""
+    try:
+        return np.zeros((count, *image_size, channels), dtype=np.uint8)
+    except MemoryError:
+        gib = count * image_size[0] * image_size[1] * channels / 2**30
+        raise UserError(f"{count:,} images of {image_size[0]}x{image_size[1]}x{channels} take {gib:,.1f} GiB, more "
+                        "than this machine's memory; choose a smaller --image-size.") from None
 
 
 def conform_images(images: np.ndarray, image_size: tuple[int, int] | None, channels: int | None) -> np.ndarray:
@@ -104,7 +100,7 @@ def conform_images(images: np.ndarray, image_size: tuple[int, int] | None, chann
     channels = channels or have_channels
     if (size, channels) == ((height, width), have_channels):
         return images
-    converted = np.zeros((len(images), *size, channels), dtype=np.uint8)
+    converted = allocate_images(len(images), size, channels)
     for index, image in enumerate(images):
         pil_image = Image.fromarray(image[:, :, 0] if have_channels == 1 else image)  # mode 'L' or 'RGB'
         converted[index] = conform_image(pil_image, size, channels)

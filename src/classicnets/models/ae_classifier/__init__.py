@@ -14,7 +14,7 @@ from pathlib import Path
 from classicnets.config import RunConfig, load_config
 from classicnets.errors import UserError
 from classicnets.models.autoencoder import CODE_ACTIVATIONS, AutoencoderOptions
-from classicnets.models.checks import check_rate
+from classicnets.models.checks import check_finite, check_rate
 from classicnets.models.registry import ModelSpec, option, register
 
 PRETRAIN_KINDS = ("dense", "conv", "denoising")
@@ -40,6 +40,7 @@ class AEClassifierOptions:
                                           "supervised autoencoder; 0: the notes' recipe)")
 
     def check(self) -> None:
+        check_finite(self)
         check_rate("dropout", self.dropout)
         if self.encoder and self.pretrain_epochs > 0:
             raise UserError(f"--pretrain-epochs {self.pretrain_epochs} has no effect with --encoder {self.encoder}: "
@@ -91,4 +92,5 @@ def encoder_run_config(run_dir: str) -> RunConfig:
 
 register(ModelSpec("ae-classifier", "softmax on an autoencoder's code: pretrain (or --encoder RUN_DIR), then "
                    "fine-tune on the labels", AEClassifierOptions,
-                   "classicnets.models.ae_classifier.network:build_ae_classifier", task="ae-classifier"))
+                   "classicnets.models.ae_classifier.network:build_ae_classifier", task="ae-classifier",
+                   data_loader="classicnets.data.labelled_images:load_classified"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classicnets.models.checks import CELLS, check_choice, check_positive, check_rate
+from classicnets.models.checks import CELLS, check_choice, check_finite, check_positive, check_rate
 from classicnets.models.registry import ModelSpec, option, register
 
 WORD_LISTS_HELP = "word list: a UTF-8 file with one word a line, or a bundled list: english (498 words), notes (9 words)"
@@ -25,6 +25,7 @@ class AutocompleteOptions:
     dropout: float = option(0.0, "dropout rate before the output layer (training only)")
 
     def check(self) -> None:
+        check_finite(self)
         check_choice("cell", self.cell, CELLS)
         check_positive("units", self.units)
         check_positive("layers", self.layers)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classicnets.errors import UserError
-from classicnets.models.checks import ACTIVATIONS, INITIALIZERS, check_choice, check_positive
+from classicnets.models.checks import (
+    ACTIVATIONS, INITIALIZERS, check_at_least, check_choice, check_finite, check_positive,
+)
 from classicnets.models.registry import ModelSpec, option, register
 
 KINDS = ("dense", "conv", "denoising", "variational")
@@ -30,6 +32,7 @@ class AutoencoderOptions:
     beta: float = option(1.0, "--kind variational: weight of the KL term")
 
     def check(self) -> None:
+        check_finite(self)
         check_choice("kind", self.kind, KINDS)
         check_positive("hidden", self.hidden)
         check_positive("code_size", self.code_size)
@@ -38,6 +41,7 @@ class AutoencoderOptions:
         check_choice("code_activation", self.code_activation, CODE_ACTIVATIONS)
         check_choice("output_activation", self.output_activation, OUTPUT_ACTIVATIONS)
         check_choice("initializer", self.initializer, INITIALIZERS)
+        check_at_least("init_stddev", self.init_stddev, 0, inclusive=False)
         if not self.noise > 0:
             raise UserError(f"noise must be positive. Received: noise={self.noise}")
         if self.beta < 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classicnets.errors import UserError
-from classicnets.models.checks import check_positive, check_rate
+from classicnets.models.checks import MAX_SIZE, check_finite, check_positive, check_rate
 from classicnets.models.registry import ModelSpec, option, register
 
 @dataclass(frozen=True)
@@ -17,12 +17,15 @@ class CNNOptions:
     batch_norm: bool = option(False, "batch normalisation after each convolution")
 
     def check(self) -> None:
+        check_finite(self)
         check_positive("filters", self.filters)
         check_positive("kernel_size", self.kernel_size)
         check_rate("dropout", self.dropout)
-        if self.dense < 0:
-            raise UserError(f"dense must be >= 0 (0 for no dense layer). Received: dense={self.dense}")
+        if not 0 <= self.dense <= MAX_SIZE:
+            raise UserError(f"dense must be >= 0 (0 for no dense layer) and at most {MAX_SIZE:,}. "
+                            f"Received: dense={self.dense}")
 
 
 register(ModelSpec("cnn", "convolutional network of the notes (conv32-pool-conv64-pool-dense256)", CNNOptions,
-                   "classicnets.models.cnn.network:build_cnn"))
+                   "classicnets.models.cnn.network:build_cnn",
+                   data_loader="classicnets.data.labelled_images:load_classified"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classicnets.errors import UserError
-from classicnets.models.checks import check_choice, check_positive, check_rate
+from classicnets.models.checks import check_choice, check_finite, check_positive, check_rate
 from classicnets.models.registry import ModelSpec, option, register
 
 ACTIVATIONS = ("leaky_relu", "relu")
@@ -43,6 +43,7 @@ class GANOptions:
                                 "epochs (0: about 10 times a run)")
 
     def check(self) -> None:
+        check_finite(self)
         check_positive("noise_dim", self.noise_dim)
         check_positive("generator_hidden", self.generator_hidden)
         check_positive("discriminator_hidden", self.discriminator_hidden)

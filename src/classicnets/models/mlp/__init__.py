@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classicnets.models.checks import ACTIVATIONS, INITIALIZERS, check_choice, check_positive, check_rate
+from classicnets.models.checks import (
+    ACTIVATIONS, INITIALIZERS, check_at_least, check_choice, check_finite, check_positive, check_rate,
+)
 from classicnets.models.registry import ModelSpec, option, register
 
 @dataclass(frozen=True)
@@ -17,11 +19,14 @@ class MLPOptions:
     init_stddev: float = option(1.0, "standard deviation for --initializer random_normal")
 
     def check(self) -> None:
+        check_finite(self)
         check_positive("hidden", self.hidden)
         check_choice("activation", self.activation, ACTIVATIONS)
         check_choice("initializer", self.initializer, INITIALIZERS)
         check_rate("dropout", self.dropout)
+        check_at_least("init_stddev", self.init_stddev, 0, inclusive=False)
 
 
 register(ModelSpec("mlp", "multi-layer perceptron (the notes: 784-256-256-10, ~94% on MNIST)", MLPOptions,
-                   "classicnets.models.mlp.network:build_mlp"))
+                   "classicnets.models.mlp.network:build_mlp",
+                   data_loader="classicnets.data.labelled_images:load_classified"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classicnets.models.checks import CELLS, check_choice, check_positive, check_rate
+from classicnets.models.checks import CELLS, check_choice, check_finite, check_positive, check_rate
 from classicnets.models.registry import ModelSpec, option, register
 
 @dataclass(frozen=True)
@@ -15,6 +15,7 @@ class RNNOptions:
     dropout: float = option(0.0, "dropout rate before the output layer")
 
     def check(self) -> None:
+        check_finite(self)
         check_choice("cell", self.cell, CELLS)
         check_positive("units", self.units)
         check_positive("layers", self.layers)
@@ -22,4 +23,5 @@ class RNNOptions:
 
 
 register(ModelSpec("rnn", "recurrent network reading image rows as time steps (simple/lstm/gru)", RNNOptions,
-                   "classicnets.models.rnn.network:build_rnn"))
+                   "classicnets.models.rnn.network:build_rnn",
+                   data_loader="classicnets.data.labelled_images:load_classified"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classicnets.models.checks import CELLS, check_choice, check_positive, check_rate
+from classicnets.models.checks import CELLS, check_choice, check_finite, check_positive, check_rate
 from classicnets.models.registry import ModelSpec, option, register
 
 PAIR_LISTS_HELP = ("word pairs: a UTF-8 .tsv file with 'source<TAB>target' a line, or a bundled list: "
@@ -20,6 +20,7 @@ class Seq2SeqOptions:
     dropout: float = option(0.0, "dropout rate on the decoder's outputs (training only; the notes: 0.5)")
 
     def check(self) -> None:
+        check_finite(self)
         check_choice("cell", self.cell, CELLS)
         check_positive("units", self.units)
         check_positive("embedding_dim", self.embedding_dim)
