@@ -13,6 +13,7 @@ import numpy as np
 
 from classicnets.data.arrays import scale_features, split_dataset
 from classicnets.data.dataset import Dataset
+from classicnets.data.labels import require_classes
 from classicnets.data.tables import _numeric_features, _read_table
 from classicnets.errors import UserError
 
@@ -97,6 +98,10 @@ def load_labelled(config: Any, model: str, default_name: str, default: Callable[
     path = csv_path(dataset, model, default_name)
     loaded = labelled_dataset(str(dataset), path, config.model_options.get("target", "label"),
                               config.data.test_fraction, config.train.seed)
+    if not config.data_info:  # a new run; a trained run may be evaluated on rows of one class
+        require_classes(loaded.y_train, loaded.class_names, str(path), model,
+                        f"Add rows of another class to the {loaded.extra['target']!r} column, or name the column "
+                        "that holds the classes with --target COLUMN.")
     return scaled_like_run(loaded, config.data_info)
 
 

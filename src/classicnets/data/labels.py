@@ -58,3 +58,14 @@ def stratified_split(labels: np.ndarray, test_fraction: float, seed: int, where:
             f"{test_fraction}. Add more samples (at least 2 per class) or give it its own test split."
         )
     return rng.permutation(train), rng.permutation(test)
+
+
+def require_classes(labels: np.ndarray, class_names: list[str], where: str, needed_by: str, hint: str) -> None:
+    """Raise UserError when the training `labels` hold fewer than 2 classes: a classifier would learn nothing
+    and score 100% on a test split of that one class."""
+    present = np.unique(labels)
+    if len(present) >= 2:
+        return
+    found = f"the class {class_names[present[0]]!r}" if len(present) else "no class"
+    raise UserError(f"{where}: every training example has {found}; at least 2 classes are needed to train "
+                    f"{needed_by}. {hint}")
