@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from classicnets.cli.common import HelpFormatter
+from classicnets.cli.common import HelpFormatter, finite_float
 
 EXAMPLES = """examples:
   classicnets run                                  # MNIST when available, else the bundled digits
@@ -27,7 +27,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--dataset", help="any dataset `classicnets train` takes (default: mnist when available, "
                         "else the bundled digits; --quick: digits)")
     parser.add_argument("--models", help="comma-separated subset, e.g. softmax,mlp (default: all)")
-    parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every model's epochs (default: 1)")
+    parser.add_argument("--epochs-scale", type=finite_float, default=1.0, help="multiply every model's epochs (default: 1)")
     parser.add_argument("--quick", action="store_true",
                         help="the bundled 8x8 digits with short training (the digits always train with these settings)")
     parser.add_argument("--out", type=Path, help="folder for the report and the runs (default: runs/zoo-<dataset>-<time>)")
@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     """Train, report; exit 1 when any model failed (the others' results are kept)."""
     from classicnets import runs, zoo
     from classicnets.errors import Interrupted, UserError
+    from classicnets.zoo.plan import check_dataset
 
     if args.resume:
         if args.out is None:
@@ -50,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
         dataset = zoo.resolve_dataset("digits" if args.quick and args.dataset is None else args.dataset, notice=print)
         quick = args.quick or dataset == "digits"  # the bundled digits always get the settings sized for them
         steps = zoo.choose_steps(args.models.split(",") if args.models else None, quick, args.epochs_scale)
+        if args.dataset is not None:  # before the folder is made: a bad dataset would fail every model
+            check_dataset(dataset, steps)
         out = args.out or runs.default_run_dir("zoo", dataset)
         zoo.start_zoo(out, dataset, steps, notice=print)
     try:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from classicnets.config import MAX_EPOCHS
+from classicnets.data import load_dataset
+from classicnets.data.labels import require_classes
 from classicnets.errors import UserError
 from classicnets.models import model_names
 
@@ -46,11 +50,13 @@ STEPS = (
          notes="the notes gave up on it; judge agreement = share drawn as the class asked for"),
 )
 
+UNLABELLED = ("autoencoder", "gan")  # zoo models that learn from the inputs alone; the others need 2 classes
+
 
 def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_scale: float = 1.0) -> list[Step]:
     """The steps to run: all registered zoo models, or those named, in teaching order, epochs scaled."""
-    if epochs_scale <= 0:
-        raise UserError(f"--epochs-scale must be positive. Received: {epochs_scale}")
+    if not 0 < epochs_scale < math.inf:
+        raise UserError(f"--epochs-scale must be a positive number. Received: {epochs_scale}")
     available = [step for step in STEPS if step.model in model_names()]
     known = [step.model for step in available]
     unknown = [name for name in models or [] if name not in known]
@@ -59,10 +65,26 @@ def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_sc
     chosen = [step for step in available if not models or step.model in models]
     chosen = [_without_missing_runs(step, {other.model for other in chosen}) for step in chosen]
     if quick:  # digits are ~40x smaller than MNIST; each model also has a fixed cost (compile, plots)
-        return [dataclasses.replace(step, epochs=max(1, round(step.quick_epochs * epochs_scale)),
-                                    train={**step.train, **step.quick_train}, options={**step.options, **step.quick_options},
-                                    cost=step.cost / 40) for step in chosen]
-    return [dataclasses.replace(step, epochs=max(1, round(step.epochs * epochs_scale))) for step in chosen]
+        chosen = [dataclasses.replace(step, epochs=step.quick_epochs, train={**step.train, **step.quick_train},
+                                      options={**step.options, **step.quick_options}, cost=step.cost / 40)
+                  for step in chosen]
+    scaled = [dataclasses.replace(step, epochs=max(1, round(step.epochs * epochs_scale))) for step in chosen]
+    longest = max(scaled, key=lambda step: step.epochs, default=None)
+    if longest is not None and longest.epochs > MAX_EPOCHS:
+        raise UserError(f"--epochs-scale {epochs_scale} gives {longest.model} {longest.epochs:,} epochs; a model may "
+                        f"train at most {MAX_EPOCHS:,}. Lower --epochs-scale.")
+    return scaled
+
+
+def check_dataset(dataset: str, steps: list[Step]) -> None:
+    """Load the zoo's dataset once before its folder is made: a name that does not exist, a damaged file or data
+    of one class (for the models that classify) would otherwise fail every model."""
+    loaded = load_dataset(dataset, notice=lambda _: None)
+    classifying = [step.model for step in steps if step.model not in UNLABELLED]
+    if classifying:
+        require_classes(loaded.y_train, loaded.class_names, loaded.source, f"the zoo's {', '.join(classifying)}",
+                        "Give a dataset with at least 2 classes, or choose only models that learn from the inputs "
+                        f"alone: --models {','.join(UNLABELLED)}.")
 
 
 def _without_missing_runs(step: Step, chosen: set[str]) -> Step:
