@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from classicnets import run_checks
 from classicnets.config import RunConfig, config_from_dict, save_config, validate_data, validate_train
 from classicnets.errors import UserError
-from classicnets.files import atomic_save, atomic_write_text, make_folder
+from classicnets.files import TEMP_NAME, atomic_save, atomic_write_text, make_folder, remove_temp_files
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,13 @@ def prepare_new_run(root: Path) -> RunDir:
     root = Path(root)
     if root.is_file():
         raise UserError(f"run directory {root} is a file; nothing was changed. Choose another --run-dir.")
-    if root.is_dir() and any(root.iterdir()):
+    if root.is_dir() and any(not TEMP_NAME.fullmatch(entry.name) for entry in root.iterdir()):
         raise UserError(
             f"run directory {root} already exists and is not empty; nothing was changed. "
             "Continue that run with --resume, or choose another --run-dir."
         )
     make_folder(root)
+    remove_temp_files(root)  # all it may hold: what a run killed while writing its first file left
     return RunDir(root)
 
 

@@ -110,7 +110,7 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     except KeyboardInterrupt as interrupt:
         if not chief:
             raise
-        raise _interrupted(run, config.model, resume, made_folder) from interrupt
+        raise _interrupted(run, config, resume, made_folder) from interrupt
     except Exception as error:
         if not chief:
             raise
@@ -120,8 +120,8 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
             raise
         if isinstance(error, WriteError):  # e.g. a full disk: the last saved epoch is kept
             raise UserError(f"cannot write {error.path}: {error.cause}. The checkpoint of the last finished epoch "
-                            f"is kept; once the file can be written, continue with: "
-                            f"{runs.resume_command(config.model, run.root)}") from None
+                            f"is kept; once the file can be written, continue with: {_continue_command(run, config)}"
+                            ) from None
         raise
     finally:
         if not chief:
@@ -146,11 +146,20 @@ class TrainingInterrupted(Interrupted):
         self.run_dir, self.resumable = run_dir, resumable
 
 
-def _interrupted(run: runs.RunDir, model: str, resume: bool, made_folder: bool) -> TrainingInterrupted:
+def _continue_command(run: runs.RunDir, config: RunConfig) -> str:
+    """The command that continues a stopped run, with --epochs when config.json does not have the new count yet
+    (a resumed run writes it with its first new epoch)."""
+    command = runs.resume_command(config.model, run.root)
+    if runs.read_config(run).train.epochs != config.train.epochs:
+        command += f" --epochs {config.train.epochs}"
+    return command
+
+
+def _interrupted(run: runs.RunDir, config: RunConfig, resume: bool, made_folder: bool) -> TrainingInterrupted:
     """The resume command when an epoch was checkpointed; otherwise the new run's folder is removed (it
     holds no finished epoch, and a folder with files in it cannot be trained into again)."""
     if run.checkpoint.exists():
-        return TrainingInterrupted(f"continue it with: {runs.resume_command(model, run.root)}", run.root, True)
+        return TrainingInterrupted(f"continue it with: {_continue_command(run, config)}", run.root, True)
     if not resume:
         runs.discard_new_run(run, made_folder)
     return TrainingInterrupted("nothing was saved (no epoch had finished); run the same command again to start over",
@@ -162,8 +171,10 @@ def _open_run_dir(root: Path, resume: bool, chief: bool) -> runs.RunDir:
     if not chief:
         return runs.RunDir(Path(tempfile.mkdtemp(prefix="classicnets-worker-")))
     if resume:  # checked by _check_resumable
-        remove_temp_files(root)  # of writes a killed run left half-done
-        return runs.RunDir(root)
+        run = runs.RunDir(root)
+        for folder in (run.root, run.plots):  # what writes of a killed run left half-done
+            remove_temp_files(folder)
+        return run
     return runs.prepare_new_run(root)
 
 
