@@ -3,8 +3,10 @@
 import json
 
 import numpy as np
+import pytest
 from PIL import Image
 
+from classicnets.cli.main import main
 from tests.cli.conftest import run_cli
 
 
@@ -68,3 +70,67 @@ def test_datasets_lists_the_known_ones(capsys):
     assert status == 0
     for name in ("mnist", "fashion-mnist", "digits"):
         assert name in out
+
+
+def test_predict_classifies_the_images_of_a_folder(trained_run, tmp_path, capsys):
+    paths, _ = digit_files(tmp_path)
+    (tmp_path / "notes.txt").write_text("not an image")  # other files in the folder are left alone
+    status, out, err = run_cli(capsys, "predict", str(trained_run), str(tmp_path), "--json")
+    assert status == 0, err
+    from_folder = json.loads(out)
+    assert [result["file"] for result in from_folder] == sorted(paths)
+    status, out, _ = run_cli(capsys, "predict", str(trained_run), *sorted(paths), "--json")
+    assert json.loads(out) == from_folder
+
+
+@pytest.fixture(scope="module")
+def variational_run(tmp_path_factory):
+    """A tiny variational autoencoder on the digits: it samples, reconstructs and encodes."""
+    run = tmp_path_factory.mktemp("vae") / "run"
+    assert main(["train", "autoencoder", "--kind", "variational", "--dataset", "digits", "--epochs", "1", "--hidden",
+                 "16", "--code-size", "2", "--quiet", "--run-dir", str(run)]) == 0
+    return run
+
+
+def test_an_existing_out_is_replaced_only_with_force(variational_run, tmp_path, capsys):
+    picture, codes = tmp_path / "mine.png", tmp_path / "mine.npz"
+    picture.write_bytes(b"the user's picture")
+    codes.write_bytes(b"the user's data")
+    for command in (["sample", str(variational_run), "--out", str(picture)],
+                    ["reconstruct", str(variational_run), "--out", str(picture)],
+                    ["encode", str(variational_run), "--out", str(codes)]):
+        status, _, err = run_cli(capsys, *command)
+        assert status == 2 and "already exists" in err and "--force" in err, err
+        status, _, err = run_cli(capsys, *command, "--force")
+        assert status == 0, err
+    assert Image.open(picture).format == "PNG"
+    with np.load(codes) as saved:
+        assert saved["x_train"].shape[1] == 2 and len(saved["x_test"]) == len(saved["y_test"])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mine.npz", "mine.png"]  # no temp files left
+
+
+def test_default_outputs_in_the_run_are_replaced_each_time(variational_run, capsys):
+    for _ in range(2):
+        status, _, err = run_cli(capsys, "sample", str(variational_run), "--n", "4")
+        assert status == 0, err
+    assert Image.open(variational_run / "plots" / "sample.png").format == "PNG"
+
+
+def test_encode_wants_an_npz_name(variational_run, tmp_path, capsys):
+    status, _, err = run_cli(capsys, "encode", str(variational_run), "--out", str(tmp_path / "codes"))
+    assert status == 2 and "must end in .npz" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_debug_shows_the_traceback_of_a_bug(trained_run, capsys, monkeypatch):
+    def broken(run_dir):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("classicnets.comparison.run_row", broken)
+    status, _, err = run_cli(capsys, "compare", str(trained_run))
+    assert status == 1 and "internal error: RuntimeError: a bug" in err and "Traceback" not in err
+    with pytest.raises(RuntimeError):
+        main(["--debug", "compare", str(trained_run)])
+    monkeypatch.setenv("CLASSICNETS_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["compare", str(trained_run)])
