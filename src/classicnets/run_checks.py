@@ -166,3 +166,19 @@ def task_of(model: str) -> str:
     from classicnets.models import get_spec
 
     return get_spec(model).task
+
+
+def mismatch(model: Any, info: dict[str, Any], task: str) -> str | None:
+    """Where a run's facts of its data disagree with its loaded model: the input shape, or (classifiers) the
+    number of classes. Models whose shapes Keras does not know (subclassed ones) are not compared."""
+    try:
+        inputs, outputs = tuple(model.input_shape[1:]), tuple(model.output_shape[1:])
+    except (AttributeError, ValueError, TypeError):
+        return None
+    shape = info.get("input_shape")
+    if None not in inputs and len(inputs) == len(shape) and list(inputs) != shape:
+        return f"data_info.input_shape is {shape}, but model.keras takes inputs of shape {list(inputs)}"
+    classes = len(info.get("class_names", []))
+    if task == "classifier" and outputs and outputs[-1] is not None and outputs[-1] != classes:
+        return f"data_info.class_names lists {classes} classes, but model.keras has {outputs[-1]} outputs"
+    return None

@@ -137,7 +137,7 @@ def _raise_if(run: RunDir, part: str, problem: str | None) -> None:
         return
     path = {"model": run.model, "checkpoint": run.checkpoint, "best": run.best_checkpoint, "metrics": run.metrics,
             "config": run.config}[part]
-    what = f"{path} does not exist" if problem == "missing" else f"{path} is damaged: {problem}"
+    what = f"{path} does not exist" if problem == "missing" else f"{path} is damaged: {problem.rstrip('.')}"
     advice = _what_still_works(run, part)
     raise UserError(f"{what}. {advice[0].upper()}{advice[1:]}. Nothing was changed.")
 
@@ -145,7 +145,7 @@ def _raise_if(run: RunDir, part: str, problem: str | None) -> None:
 def _what_still_works(run: RunDir, part: str) -> str:
     """Advice for a run whose file `part` is missing or damaged: resume it, use its model, or train again."""
     if part == "config":
-        return "without it the run can be neither used nor resumed: restore the file, or train the run again"
+        return "until it is restored the run can be neither used nor resumed: put back a copy, or train the run again"
     model = _stored_model_name(run)
     resumable = part not in ("checkpoint", "best") and model is not None and _checkpoint_problem(run) is None
     if resumable:
@@ -235,10 +235,12 @@ def load_model(run: RunDir):
 
     _raise_if(run, "model", _model_problem(run))
     try:
-        return keras.saving.load_model(run.model, safe_mode=True, compile=False)
+        model = keras.saving.load_model(run.model, safe_mode=True, compile=False)
     except Exception as error:  # Keras raises many kinds for a bad file; its message can hold the whole config
-        problem = _load_failure(error)
-    _raise_if(run, "model", problem)
+        _raise_if(run, "model", _load_failure(error))
+    config = read_config(run)
+    _raise_if(run, "config", run_checks.mismatch(model, config.data_info, run_checks.task_of(config.model)))
+    return model
 
 
 def _load_failure(error: Exception) -> str:
