@@ -1,0 +1,75 @@
+"""`classicnets serve MODELS_DIR`: serve exported models over HTTP (TF Serving's REST API and KServe v2)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import Any
+
+from classicnets.cli.common import HelpFormatter, finite_float
+
+EXAMPLES = """examples:
+  classicnets serve models/                          # every models/NAME/VERSION/ on 127.0.0.1:8501
+  classicnets serve models/ --host 0.0.0.0 --port 8080 --poll-seconds 10
+  curl localhost:8501/v1/models/mlp                  # versions and their state
+  curl localhost:8501/v1/models/mlp:predict -d '{"instances": [[[[0.0], ...]]]}'
+  curl localhost:8501/v2/models/mlp                  # KServe v2 metadata; POST .../infer to run it
+"""
+SIZE_UNITS = {"": 1, "k": 2**10, "kib": 2**10, "m": 2**20, "mib": 2**20, "g": 2**30, "gib": 2**30}
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register `serve`."""
+    parser = subparsers.add_parser(
+        "serve", help="serve exported models over HTTP (TF Serving REST API and KServe v2)", epilog=EXAMPLES,
+        formatter_class=HelpFormatter,
+        description="Serve every MODELS_DIR/NAME/VERSION/ SavedModel (what `classicnets export` writes) with\n"
+        "TensorFlow Serving's REST API (/v1/models/NAME...) and the KServe v2 protocol (/v2/models/NAME...).\n"
+        "The highest version is served unless a request names one; new version folders are loaded and\n"
+        "removed ones unloaded while serving. SIGTERM or Ctrl-C stop it.")
+    parser.add_argument("models_dir", type=Path, metavar="MODELS_DIR")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for every interface "
+                        "(default: 127.0.0.1)")
+    parser.add_argument("--port", type=port_number, default=8501, help="TCP port (default: 8501, TF Serving's)")
+    parser.add_argument("--poll-seconds", type=finite_float, default=2.0,
+                        help="how often to look for new or removed version folders; 0: only at start (default: 2)")
+    parser.add_argument("--max-body", type=byte_size, default=4 * 2**20, metavar="SIZE",
+                        help="largest request body, in bytes or with KiB/MiB (default: 4MiB; larger ones get 413)")
+    parser.add_argument("--latest", type=int, default=0, metavar="N",
+                        help="serve only the N highest versions of each model (default: 0, every version)")
+    parser.add_argument("--access-log", action="store_true", help="log one line per request")
+    parser.set_defaults(handler=run)
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 0 to 65535 (0: any free port)."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return int(text)
+
+
+def byte_size(text: str) -> int:
+    """'4MiB' -> 4194304; '65536' -> 65536; at least 1 KiB."""
+    match = re.fullmatch(r"\s*([0-9]+)\s*([a-zA-Z]*)\s*", text)
+    unit = SIZE_UNITS.get(match[2].lower()) if match else None
+    if match is None or unit is None or int(match[1]) * unit < 2**10:
+        raise argparse.ArgumentTypeError(f"expected a size such as 4MiB, 512KiB or 65536 (bytes), at least 1KiB; "
+                                         f"got {text!r}")
+    return int(match[1]) * unit
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until stopped."""
+    import logging
+
+    from classicnets.errors import UserError
+    from classicnets.serving.server import ServerOptions, serve
+
+    if args.poll_seconds < 0 or args.latest < 0:
+        raise UserError(f"--poll-seconds and --latest cannot be negative. Received: --poll-seconds "
+                        f"{args.poll_seconds:g} --latest {args.latest}")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    options = ServerOptions(host=args.host, port=args.port, poll_seconds=args.poll_seconds,
+                            max_body=args.max_body, latest=args.latest, access_log=args.access_log)
+    return serve(args.models_dir, options)

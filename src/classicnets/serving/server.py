@@ -1,0 +1,233 @@
+"""The HTTP server: Starlette on uvicorn, TF Serving's REST API and KServe v2 side by side over one
+ModelRepository that a background thread keeps in step with MODELS_DIR.
+
+Request bodies are read up to a limit (413 beyond it), parsed, checked and run in a worker thread, so the
+event loop keeps answering health checks while a large batch runs; every refusal is {"error": "..."} with
+TF Serving's status codes, and the server keeps serving after it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from classicnets.errors import UserError
+from classicnets.serving import kserve_api, tfserving_api
+from classicnets.serving.repository import ModelRepository, parse_version
+from classicnets.serving.servable import RequestError
+
+log = logging.getLogger(__name__)
+
+DRAIN_LIMIT = 64 * 2**20  # past --max-body, read (and drop) this much more so the client sees the 413
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """How `classicnets serve` listens and follows MODELS_DIR."""
+
+    host: str = "127.0.0.1"
+    port: int = 8501
+    poll_seconds: float = 2.0
+    max_body: int = 4 * 2**20
+    latest: int = 0  # serve only each model's highest N versions; 0: every version folder
+    access_log: bool = False
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    """A JSON answer; binary strings become TF Serving's {"b64": ...}."""
+    return Response(json.dumps(payload, separators=(",", ":"), default=encode_bytes), status,
+                    media_type="application/json")
+
+
+def encode_bytes(value: Any) -> Any:
+    """json.dumps' fallback for string tensors, which numpy hands over as bytes."""
+    import base64
+
+    if isinstance(value, bytes):
+        return {"b64": base64.b64encode(value).decode("ascii")}
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def parse_json(body: bytes) -> dict[str, Any]:
+    """The request body as a JSON object; 400 for anything else (including nesting too deep to parse)."""
+    try:
+        request = json.loads(body)
+    except RecursionError:
+        raise RequestError(400, "the JSON body is nested too deeply") from None
+    except ValueError as error:  # also bodies that are not UTF-8
+        raise RequestError(400, f"the body is not valid JSON: {error}") from None
+    if not isinstance(request, dict):
+        raise RequestError(400, "the JSON body must be an object, such as {\"instances\": [...]}")
+    return request
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, at most --max-body bytes (413 past it)."""
+    limit = request.app.state.options.max_body
+    declared = request.headers.get("content-length", "")
+    too_large = RequestError(413, f"the request body is larger than the server's limit of {limit} bytes "
+                             "(--max-body); send fewer examples per request")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit + DRAIN_LIMIT or (declared.isdigit() and int(declared) > limit + DRAIN_LIMIT):
+            raise too_large
+        if size <= limit:
+            chunks.append(chunk)
+    if size > limit:
+        raise too_large
+    return b"".join(chunks)
+
+
+async def answer_post(request: Request, handle: Callable[[dict[str, Any]], dict[str, Any]]) -> Response:
+    """Read the body here, then parse, check and run it in a worker thread."""
+    body = await read_body(request)
+    return json_response(await run_in_threadpool(lambda: handle(parse_json(body))))
+
+
+async def v1_models(request: Request) -> Response:
+    """Every /v1/models/... endpoint: the path is parsed the way TF Serving parses it."""
+    repository: ModelRepository = request.app.state.repository
+    name, version, verb = tfserving_api.parse_path(request.path_params["path"])
+    expected_method = "POST" if verb not in ("status", "metadata") else "GET"
+    if request.method != expected_method:
+        raise RequestError(405, f"{verb} takes {expected_method} requests")
+    if verb == "status":
+        return json_response(tfserving_api.model_status(repository, name, version))
+    servable = repository.servable(name, version)
+    if verb == "metadata":
+        return json_response(tfserving_api.model_metadata(servable, name))
+    if verb != "predict":
+        raise RequestError(400 if verb in ("classify", "regress") else 404,
+                           f":{verb} is not supported: the exported signatures are predict signatures; use :predict")
+    return await answer_post(request, lambda body: tfserving_api.predict(servable, body))
+
+
+async def v2_server(request: Request) -> Response:
+    """GET /v2."""
+    return json_response(kserve_api.server_metadata())
+
+
+async def v2_live(request: Request) -> Response:
+    """GET /v2/health/live."""
+    return json_response({"live": True})
+
+
+async def v2_ready(request: Request) -> Response:
+    """GET /v2/health/ready: ready once the first scan of MODELS_DIR has loaded what it found."""
+    ready = request.app.state.repository.scanned.is_set()
+    return json_response({"ready": ready}, 200 if ready else 503)
+
+
+async def v2_model(request: Request) -> Response:
+    """GET /v2/models/NAME[/versions/V]."""
+    repository: ModelRepository = request.app.state.repository
+    name = request.path_params["name"]
+    servable = repository.servable(name, request.path_params.get("version"))
+    available = [state.version for state in repository.versions(name).values() if state.servable is not None]
+    return json_response(kserve_api.model_metadata(servable, name, available))
+
+
+async def v2_model_ready(request: Request) -> Response:
+    """GET /v2/models/NAME[/versions/V]/ready: 200 when it can serve, 503 while loading or after a failure."""
+    repository: ModelRepository = request.app.state.repository
+    name, version = request.path_params["name"], request.path_params.get("version")
+    versions = repository.versions(name)
+    if version is None:
+        ready = repository.ready(name)
+    elif parse_version(version) in versions:
+        ready = versions[parse_version(version)].servable is not None  # type: ignore[index]
+    else:
+        raise RequestError(404, f"model '{name}' has no version {version!r}; see GET /v2/models/{name}")
+    return json_response({"name": name, "ready": ready}, 200 if ready else 503)
+
+
+async def v2_infer(request: Request) -> Response:
+    """POST /v2/models/NAME[/versions/V]/infer."""
+    name = request.path_params["name"]
+    servable = request.app.state.repository.servable(name, request.path_params.get("version"))
+    return await answer_post(request, lambda body: kserve_api.infer(servable, name, body))
+
+
+async def refused(request: Request, error: Exception) -> Response:
+    """A RequestError, or Starlette's own 404/405, as {"error": ...}."""
+    if isinstance(error, HTTPException):
+        message = "no such endpoint; see /v1/models/NAME or /v2" if error.status_code == 404 else error.detail
+        return json_response({"error": message}, error.status_code)
+    return json_response({"error": error.message}, error.status)  # type: ignore[attr-defined]
+
+
+async def failed(request: Request, error: Exception) -> Response:
+    """A bug of ours: a 500 with the error's first line; the server keeps serving."""
+    log.exception("%s %s failed", request.method, request.url.path)
+    return json_response({"error": f"internal error: {type(error).__name__}: {error}"[:500]}, 500)
+
+
+def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
+    """The Starlette application serving `repository`."""
+    version_routes = [("/v2/models/{name}", v2_model, ["GET"]), ("/v2/models/{name}/ready", v2_model_ready, ["GET"]),
+                      ("/v2/models/{name}/infer", v2_infer, ["POST"])]
+    routes = [Route("/v1/models/{path:path}", v1_models, methods=["GET", "POST"]),
+              Route("/v2", v2_server), Route("/v2/health/live", v2_live), Route("/v2/health/ready", v2_ready)]
+    for path, endpoint, methods in version_routes:
+        routes.append(Route(path, endpoint, methods=methods))
+        routes.append(Route(path.replace("{name}", "{name}/versions/{version}"), endpoint, methods=methods))
+    app = Starlette(routes=routes, exception_handlers={RequestError: refused, HTTPException: refused,
+                                                       Exception: failed})
+    app.state.repository = repository
+    app.state.options = options
+    return app
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket; a UserError naming the address if it cannot be had (in use, not this machine's)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as error:
+        raise UserError(f"cannot listen on {host}:{port}: {error.strerror or error}; choose another --port "
+                        "or --host") from None
+
+
+def serve(models_dir: Path, options: ServerOptions) -> int:
+    """Serve every model of `models_dir` until SIGTERM or Ctrl-C; returns 0 once stopped cleanly."""
+    import uvicorn
+
+    if not models_dir.is_dir():
+        raise UserError(f"MODELS_DIR {models_dir} is not a folder; give the folder that holds NAME/VERSION/ "
+                        "SavedModels (what classicnets export writes)")
+    repository = ModelRepository(models_dir, latest=options.latest)
+    sock = listen(options.host, options.port)
+    stop = threading.Event()
+    poller = threading.Thread(target=repository.poll, args=(options.poll_seconds, stop), name="model-poller",
+                              daemon=True)
+    poller.start()
+    config = uvicorn.Config(build_app(repository, options), log_config=None, access_log=options.access_log,
+                            timeout_graceful_shutdown=10)
+    host, port = sock.getsockname()[:2]
+    log.info("serving %s on http://%s:%d (TF Serving REST: /v1/models/NAME, KServe v2: /v2/models/NAME)",
+             models_dir, host, port)
+    # uvicorn restores these handlers after its graceful shutdown and raises the signal again: ours only
+    # note it, so SIGTERM and Ctrl-C end with exit status 0 instead of killing the process
+    previous = {sig: signal.signal(sig, lambda number, frame: None) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        stop.set()
+        sock.close()
+    log.info("stopped")
+    return 0
