@@ -124,6 +124,18 @@ def check_output(path: Path, force: bool, suffixes: tuple[str, ...], flag: str =
         above = above.parent
     if not above.is_dir():
         raise WriteError(path, f"{above} is a file, not a folder", f"choose another {flag}")
+    if os.statvfs(above).f_flag & os.ST_RDONLY:
+        raise write_error(path, OSError(errno.EROFS, "read-only"))
     if not os.access(above, os.W_OK | os.X_OK):
-        raise write_error(path, PermissionError(errno.EACCES, "permission denied"))
+        raise write_error(path, OSError(errno.EACCES, "permission denied"))
     return path
+
+
+def check_writable(folder: Path) -> None:
+    """A WriteError unless a file can be made in `folder` (a read-only disk, no permission); leaves nothing."""
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".classicnets-", suffix=".tmp")
+    except OSError as error:
+        raise write_error(folder, error) from None
+    os.close(handle)
+    os.unlink(name)

@@ -19,7 +19,7 @@ from classicnets.data import Dataset, load_dataset
 from classicnets.data.pipeline import split_validation, steps_per_epoch
 from classicnets.errors import Interrupted, UserError
 from classicnets.evaluators import get_evaluator
-from classicnets.files import WriteError, remove_temp_files
+from classicnets.files import WriteError, check_writable, remove_temp_files
 from classicnets.models import build_model, get_spec, make_options
 from classicnets.training.distribute import is_chief, make_strategy
 from classicnets.training.tasks import get_task
@@ -132,6 +132,11 @@ def _check_resumable(root: Path) -> bool:
     """Check the files of a run to resume; True when it never saved an epoch (killed in its first one): it
     then trains from the beginning with its stored config."""
     run = runs.open_run(root)
+    try:
+        check_writable(run.root)  # TensorBoard's logs are written first, and they fail without naming a cause
+    except WriteError as error:
+        raise UserError(f"cannot write into {run.root}: {error.cause}; a run is resumed where it can write its "
+                        "files: copy the folder to a writable disk and resume the copy. Nothing was changed.") from None
     if not run.checkpoint.exists() and not run.model.exists():
         return True
     runs.open_run(root, needs=("checkpoint",))
