@@ -70,10 +70,11 @@ class ModelRepository:
         state = versions.get(number) if number is not None else None
         if state is None:
             raise RequestError(404, f"model '{name}' has no version {version!r}; see GET /v1/models/{name}")
+        if state.state == LOADING:
+            raise RequestError(503, f"version {version} of model '{name}' is still loading")
         if state.servable is None:
-            detail = f": {state.error}" if state.error else ""
-            raise RequestError(503 if state.state == LOADING else 404,
-                               f"version {version} of model '{name}' is {state.state.lower()}{detail}")
+            why = f"failed to load: {state.error}" if state.error else "unloaded (a newer version is serving)"
+            raise RequestError(404, f"version {version} of model '{name}' {why}")
         return state.servable
 
     def ready(self, name: str) -> bool:

@@ -1,0 +1,369 @@
+"""`classicnets serve` run for real: a server process on a free localhost port, real SavedModels exported with
+keras.export.ExportArchive, and a real HTTP client speaking TF Serving's REST API and KServe v2."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+tf = pytest.importorskip("tensorflow")
+
+MAX_BODY = 256 * 2**10  # holds the 100,000 levels of "[" below
+START_SERVER = """
+import argparse, sys
+from classicnets.cli import serve
+parser = argparse.ArgumentParser()
+serve.add_parser(parser.add_subparsers())
+args = parser.parse_args(sys.argv[1:])
+sys.exit(args.handler(args))
+"""
+
+
+def export(model_path: Path, endpoints: dict, specs: dict, model: keras.Model) -> None:
+    """Write `model` as a SavedModel with named signatures (what `classicnets export` writes)."""
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    for name, function in endpoints.items():
+        archive.add_endpoint(name, function, input_signature=specs[name])
+    archive.write_out(str(model_path), verbose=False)
+
+
+def export_classifier(model_path: Path, seed: int) -> keras.Model:
+    """A softmax classifier on 8x8x1 images: serving_default images -> probabilities, classes."""
+    keras.utils.set_random_seed(seed)
+    images = keras.Input((8, 8, 1))
+    model = keras.Model(images, keras.layers.Dense(3, activation="softmax")(keras.layers.Flatten()(images)))
+
+    def serve(images):
+        probabilities = model(images)
+        return {"probabilities": probabilities, "classes": tf.argmax(probabilities, axis=-1)}
+
+    export(model_path, {"serving_default": serve},
+           {"serving_default": [tf.TensorSpec([None, 8, 8, 1], tf.float32, name="images")]}, model)
+    return model
+
+
+def export_autoencoder(model_path: Path) -> keras.Model:
+    """serving_default images -> reconstructions, encode images -> codes."""
+    keras.utils.set_random_seed(3)
+    images = keras.Input((8, 8, 1))
+    codes = keras.layers.Dense(2)(keras.layers.Flatten()(images))
+    encoder = keras.Model(images, codes)
+    decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(64), keras.layers.Reshape((8, 8, 1))])
+    spec = [tf.TensorSpec([None, 8, 8, 1], tf.float32, name="images")]
+    export(model_path, {"serving_default": lambda images: {"reconstructions": decoder(encoder(images))},
+                        "encode": lambda images: {"codes": encoder(images)}},
+           {"serving_default": spec, "encode": spec}, keras.Sequential([encoder, decoder]))
+    return encoder
+
+
+def export_cgan(model_path: Path) -> keras.Model:
+    """Two inputs: noise float32 [batch, 4] and labels int32 [batch] -> images."""
+    keras.utils.set_random_seed(4)
+    noise, labels = keras.Input((4,)), keras.Input((), dtype="int32")
+    joined = keras.layers.Concatenate()([noise, keras.layers.Embedding(3, 4)(labels)])
+    model = keras.Model([noise, labels], keras.layers.Reshape((8, 8, 1))(keras.layers.Dense(64)(joined)))
+    export(model_path, {"serving_default": lambda noise, labels: {"images": model([noise, labels])}},
+           {"serving_default": [tf.TensorSpec([None, 4], tf.float32, name="noise"),
+                                tf.TensorSpec([None], tf.int32, name="labels")]}, model)
+    return model
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    """MODELS_DIR with digits 1 and 2, ae 1 and cgan 1, plus folders the server must not serve."""
+    root = tmp_path_factory.mktemp("serving")
+    models_dir = root / "models"
+    keras_models = {"digits/1": export_classifier(models_dir / "digits" / "1", seed=1),
+                    "digits/2": export_classifier(models_dir / "digits" / "2", seed=2),
+                    "ae/1": export_autoencoder(models_dir / "ae" / "1"),
+                    "cgan/1": export_cgan(models_dir / "cgan" / "1")}
+    shutil.copytree(models_dir / "digits" / "1", root / "outside" / "9")
+    (models_dir / "escape").symlink_to(root / "outside")  # a model folder leading out of MODELS_DIR
+    (models_dir / "digits" / "9").symlink_to(root / "outside" / "9")  # a version folder leading out
+    shutil.copytree(models_dir / "digits" / "1", models_dir / "digits" / ".tmp-export-5")
+    shutil.copytree(models_dir / "digits" / "1", models_dir / "digits" / "latest")
+    return models_dir, keras_models
+
+
+@pytest.fixture(scope="module")
+def server(models, tmp_path_factory):
+    """A running `classicnets serve` (poll every second, 256 KiB bodies); yields (base URL, process)."""
+    models_dir, _ = models
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")
+    command = [sys.executable, "-c", START_SERVER, "serve", str(models_dir), "--port", str(port),
+               "--poll-seconds", "1", "--max-body", str(MAX_BODY)]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while call(base, "GET", "/v2/health/ready", timeout=2)[0] != 200:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.seek(0)
+            pytest.fail(f"the server did not become ready:\n{log.read()[-3000:]}")
+        time.sleep(0.2)
+    yield base, process
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    log.close()
+
+
+def call(base: str, method: str, path: str, body=None, raw: bytes | None = None, timeout: float = 30):
+    """(status, parsed JSON answer); status 0 while nothing listens."""
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    request = urllib.request.Request(base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+    except (ConnectionError, urllib.error.URLError):
+        return 0, None
+
+
+def images(count: int, seed: int = 0) -> np.ndarray:
+    """(count, 8, 8, 1) random images."""
+    return np.random.default_rng(seed).random((count, 8, 8, 1), dtype=np.float32)
+
+
+def wait_for(condition, seconds: float = 20) -> None:
+    """Poll `condition` until it holds (the server polls its folder every second)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the server did not follow the folder change in time"
+        time.sleep(0.25)
+
+
+def test_tf_serving_status_lists_every_version(server):
+    base, _ = server
+    status, answer = call(base, "GET", "/v1/models/digits")
+    assert status == 200
+    assert answer == {"model_version_status": [
+        {"version": version, "state": "AVAILABLE", "status": {"error_code": "OK", "error_message": ""}}
+        for version in ("2", "1")]}  # not 9 (leads outside), .tmp-export-5 or latest (not integers)
+    status, answer = call(base, "GET", "/v1/models/digits/versions/1")
+    assert status == 200 and [entry["version"] for entry in answer["model_version_status"]] == ["1"]
+
+
+def test_tf_serving_metadata_has_the_signature_defs(server):
+    base, _ = server
+    status, answer = call(base, "GET", "/v1/models/ae/metadata")
+    assert status == 200
+    assert answer["model_spec"] == {"name": "ae", "signature_name": "", "version": "1"}
+    signature_defs = answer["metadata"]["signature_def"]["signature_def"]
+    assert {"serving_default", "encode"} <= set(signature_defs)
+    images_input = signature_defs["encode"]["inputs"]["images"]
+    assert images_input["dtype"] == "DT_FLOAT"
+    assert [dim["size"] for dim in images_input["tensor_shape"]["dim"]] == ["-1", "8", "8", "1"]
+    assert signature_defs["encode"]["method_name"] == "tensorflow/serving/predict"
+    assert list(signature_defs["encode"]["outputs"]) == ["codes"]
+
+
+def test_tf_serving_predict_rows_and_columns(server, models):
+    base, _ = server
+    _, keras_models = models
+    batch = images(3)
+    expected = keras_models["digits/2"](batch).numpy()  # the highest version serves
+    status, rows = call(base, "POST", "/v1/models/digits:predict", {"instances": batch.tolist()})
+    assert status == 200
+    assert [set(row) for row in rows["predictions"]] == [{"probabilities", "classes"}] * 3
+    np.testing.assert_allclose([row["probabilities"] for row in rows["predictions"]], expected, rtol=1e-5)
+    assert [row["classes"] for row in rows["predictions"]] == expected.argmax(axis=1).tolist()
+    status, named_rows = call(base, "POST", "/v1/models/digits:predict",
+                              {"instances": [{"images": image} for image in batch.tolist()]})
+    assert status == 200 and named_rows == rows
+    status, columns = call(base, "POST", "/v1/models/digits:predict", {"inputs": batch.tolist()})
+    assert status == 200
+    np.testing.assert_allclose(columns["outputs"]["probabilities"], expected, rtol=1e-5)
+    status, older = call(base, "POST", "/v1/models/digits/versions/1:predict", {"inputs": {"images": batch.tolist()}})
+    assert status == 200
+    np.testing.assert_allclose(older["outputs"]["probabilities"], keras_models["digits/1"](batch).numpy(), rtol=1e-5)
+
+
+def test_tf_serving_predict_a_named_signature_and_several_inputs(server, models):
+    base, _ = server
+    _, keras_models = models
+    batch = images(2)
+    status, answer = call(base, "POST", "/v1/models/ae:predict", {"signature_name": "encode", "instances": batch.tolist()})
+    assert status == 200  # a single output: a plain list of values, one per instance
+    np.testing.assert_allclose(answer["predictions"], keras_models["ae/1"](batch).numpy(), rtol=1e-5, atol=1e-6)
+    noise, labels = np.ones((2, 4), np.float32), np.array([0, 2], np.int32)
+    expected = keras_models["cgan/1"]([noise, labels]).numpy()
+    status, rows = call(base, "POST", "/v1/models/cgan:predict",
+                        {"instances": [{"noise": [1.0] * 4, "labels": 0}, {"noise": [1.0] * 4, "labels": 2}]})
+    assert status == 200
+    np.testing.assert_allclose(rows["predictions"], expected, rtol=1e-5, atol=1e-6)
+    status, columns = call(base, "POST", "/v1/models/cgan:predict", {"inputs": {"noise": noise.tolist(), "labels": [0, 2]}})
+    assert status == 200 and np.asarray(columns["outputs"]).shape == (2, 8, 8, 1)
+    np.testing.assert_allclose(columns["outputs"], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_kserve_v2_server_and_model_metadata(server):
+    base, _ = server
+    assert call(base, "GET", "/v2") == (200, {"name": "classicnets", "version": "0.1.0", "extensions": []})
+    assert call(base, "GET", "/v2/health/live") == (200, {"live": True})
+    assert call(base, "GET", "/v2/health/ready") == (200, {"ready": True})
+    assert call(base, "GET", "/v2/models/digits/ready") == (200, {"name": "digits", "ready": True})
+    assert call(base, "GET", "/v2/models/digits/versions/1/ready") == (200, {"name": "digits", "ready": True})
+    status, metadata = call(base, "GET", "/v2/models/cgan")
+    assert status == 200
+    assert metadata == {"name": "cgan", "versions": ["1"], "platform": "tensorflow_savedmodel",
+                        "inputs": [{"name": "labels", "datatype": "INT32", "shape": [-1]},
+                                   {"name": "noise", "datatype": "FP32", "shape": [-1, 4]}],
+                        "outputs": [{"name": "images", "datatype": "FP32", "shape": [-1, 8, 8, 1]}]}
+    status, metadata = call(base, "GET", "/v2/models/digits/versions/1")
+    assert status == 200 and metadata["versions"] == ["1", "2"]
+    assert metadata["outputs"] == [{"name": "classes", "datatype": "INT64", "shape": [-1]},
+                                   {"name": "probabilities", "datatype": "FP32", "shape": [-1, 3]}]
+
+
+def test_kserve_v2_infer_typed_tensors(server, models):
+    base, _ = server
+    _, keras_models = models
+    batch = images(2)
+    flat = {"id": "request-7", "inputs": [{"name": "images", "shape": [2, 8, 8, 1], "datatype": "FP32",
+                                           "data": batch.ravel().tolist()}]}
+    status, answer = call(base, "POST", "/v2/models/digits/versions/1/infer", flat)
+    assert status == 200
+    assert (answer["model_name"], answer["model_version"], answer["id"]) == ("digits", "1", "request-7")
+    outputs = {output["name"]: output for output in answer["outputs"]}
+    assert outputs["classes"]["datatype"] == "INT64" and outputs["classes"]["shape"] == [2]
+    assert outputs["probabilities"]["datatype"] == "FP32" and outputs["probabilities"]["shape"] == [2, 3]
+    np.testing.assert_allclose(outputs["probabilities"]["data"], keras_models["digits/1"](batch).numpy().ravel(),
+                               rtol=1e-5)
+    nested = {"inputs": [{**flat["inputs"][0], "data": batch.tolist()}], "outputs": [{"name": "probabilities"}]}
+    status, answer = call(base, "POST", "/v2/models/digits/versions/1/infer", nested)
+    assert status == 200 and [output["name"] for output in answer["outputs"]] == ["probabilities"]
+    assert answer["outputs"][0]["data"] == outputs["probabilities"]["data"]
+    cgan_request = {"inputs": [{"name": "noise", "shape": [1, 4], "datatype": "FP32", "data": [1, 1, 1, 1]},
+                               {"name": "labels", "shape": [1], "datatype": "INT32", "data": [2]}]}
+    status, answer = call(base, "POST", "/v2/models/cgan/infer", cgan_request)
+    assert status == 200 and answer["outputs"][0]["shape"] == [1, 8, 8, 1]
+    expected = keras_models["cgan/1"]([np.ones((1, 4), np.float32), np.array([2], np.int32)]).numpy()
+    np.testing.assert_allclose(answer["outputs"][0]["data"], expected.ravel(), rtol=1e-5, atol=1e-6)
+
+
+IMAGE = images(1)[0].tolist()
+V2_IMAGE = {"name": "images", "shape": [1, 8, 8, 1], "datatype": "FP32", "data": [0.5] * 64}
+BAD_REQUESTS = {  # id: (method, path, JSON body or raw bytes, status, words the error must hold)
+    "malformed JSON": ("POST", "/v1/models/digits:predict", b'{"instances": [', 400, "not valid JSON"),
+    "not an object": ("POST", "/v1/models/digits:predict", [IMAGE], 400, "must be an object"),
+    "both formats": ("POST", "/v1/models/digits:predict", {"instances": [IMAGE], "inputs": [IMAGE]}, 400, "both"),
+    "neither format": ("POST", "/v1/models/digits:predict", {"signature_name": "serving_default"}, 400, "neither"),
+    "wrong shape": ("POST", "/v1/models/digits:predict", {"instances": [IMAGE[:7]]}, 400, "[-1, 8, 8, 1]"),
+    "ragged": ("POST", "/v1/models/digits:predict", {"instances": [IMAGE, IMAGE[:7]]}, 400, "rectangular"),
+    "strings": ("POST", "/v1/models/digits:predict", {"instances": [[["0.5"] * 8] * 8]}, 400, "float32"),
+    "float labels": ("POST", "/v1/models/cgan:predict", {"inputs": {"noise": [[0] * 4], "labels": [0.5]}}, 400,
+                     "int32"),
+    "missing input": ("POST", "/v1/models/cgan:predict", {"instances": [{"noise": [0] * 4}]}, 400, "missing: labels"),
+    "rows for several inputs": ("POST", "/v1/models/cgan:predict", {"instances": [[0] * 4]}, 400, "several inputs"),
+    "deep nesting": ("POST", "/v1/models/digits:predict", b"[" * 100_000, 400, "nested too deeply"),
+    "deep nesting inside": ("POST", "/v1/models/digits:predict", b'{"instances": ' + b"[" * 100_000, 400,
+                            "nested too deeply"),
+    "too large": ("POST", "/v1/models/digits:predict", b" " * (MAX_BODY + 1), 413, "--max-body"),
+    "unknown model": ("POST", "/v1/models/nothing:predict", {"instances": [IMAGE]}, 404, "nothing"),
+    "unknown version": ("POST", "/v1/models/digits/versions/8:predict", {"instances": [IMAGE]}, 404, "version"),
+    "unknown signature": ("POST", "/v1/models/digits:predict", {"signature_name": "encode", "instances": [IMAGE]},
+                          404, "encode"),
+    "version outside": ("GET", "/v1/models/digits/versions/9", None, 404, "version"),
+    "model outside": ("GET", "/v1/models/escape", None, 404, "escape"),
+    "dot dot": ("GET", "/v1/models/..%2F..%2Fetc/metadata", None, 404, "no such endpoint"),
+    "dot dot version": ("GET", "/v2/models/digits/versions/..%2F1", None, 404, "endpoint"),
+    "absolute path": ("GET", "/v1/models/%2Fetc%2Fpasswd", None, 404, "no such endpoint"),
+    "predict by GET": ("GET", "/v1/models/digits:predict", None, 405, "POST"),
+    "unknown endpoint": ("GET", "/v3/models", None, 404, "no such endpoint"),
+    "v2 unknown model": ("POST", "/v2/models/nothing/infer", {"inputs": [V2_IMAGE]}, 404, "nothing"),
+    "v2 datatype": ("POST", "/v2/models/digits/infer", {"inputs": [{**V2_IMAGE, "datatype": "FP64"}]}, 400, "FP32"),
+    "v2 count": ("POST", "/v2/models/digits/infer", {"inputs": [{**V2_IMAGE, "data": [0.5] * 63}]}, 400, "63 values"),
+    "v2 shape": ("POST", "/v2/models/digits/infer", {"inputs": [{**V2_IMAGE, "shape": [1, 64]}]}, 400,
+                 "[-1, 8, 8, 1]"),
+    "v2 unknown output": ("POST", "/v2/models/digits/infer", {"inputs": [V2_IMAGE], "outputs": [{"name": "x"}]}, 400,
+                          "unknown output"),
+    "v2 no inputs": ("POST", "/v2/models/digits/infer", {"inputs": []}, 400, "non-empty list"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_REQUESTS, ids=list(BAD_REQUESTS))
+def test_a_bad_request_is_refused_and_the_server_keeps_serving(server, case):
+    base, _ = server
+    method, path, body, expected_status, words = BAD_REQUESTS[case]
+    raw = body if isinstance(body, bytes) else None
+    status, answer = call(base, method, path, body=None if raw else body, raw=raw)
+    assert (status, set(answer)) == (expected_status, {"error"}), answer
+    assert words in answer["error"]
+    status, answer = call(base, "POST", "/v1/models/digits:predict", {"instances": [IMAGE]})
+    assert status == 200 and len(answer["predictions"]) == 1
+
+
+def test_new_version_folders_are_loaded_and_removed_ones_unloaded(server, models):
+    base, _ = server
+    models_dir, keras_models = models
+    staging = models_dir / "digits" / ".tmp-export-3"  # written beside, then renamed: what the exporter does
+    shutil.copytree(models_dir / "digits" / "1", staging)
+    staging.rename(models_dir / "digits" / "3")
+    wait_for(lambda: call(base, "GET", "/v2/models/digits/versions/3/ready")[0] == 200)
+    status, answer = call(base, "POST", "/v2/models/digits/infer", {"inputs": [V2_IMAGE]})
+    assert status == 200 and answer["model_version"] == "3"
+
+    shutil.rmtree(models_dir / "digits" / "1")
+    wait_for(lambda: call(base, "GET", "/v1/models/digits/versions/1")[0] == 404)
+    status, answer = call(base, "GET", "/v1/models/digits")
+    assert [entry["version"] for entry in answer["model_version_status"]] == ["3", "2"]
+
+    broken = models_dir / "digits" / "4"
+    broken.mkdir()
+    (broken / "saved_model.pb").write_bytes(b"not a SavedModel")
+    wait_for(lambda: call(base, "GET", "/v1/models/digits/versions/4")[0] == 200)
+    wait_for(lambda: call(base, "GET", "/v1/models/digits/versions/4")[1]["model_version_status"][0]["state"] == "END")
+    status, answer = call(base, "GET", "/v1/models/digits/versions/4")
+    assert answer["model_version_status"][0]["status"]["error_code"] == "UNKNOWN"
+    assert answer["model_version_status"][0]["status"]["error_message"]
+    assert call(base, "GET", "/v2/models/digits/versions/4/ready") == (503, {"name": "digits", "ready": False})
+    status, answer = call(base, "POST", "/v1/models/digits/versions/4:predict", {"instances": [IMAGE]})
+    assert status == 404 and "failed to load" in answer["error"]
+    status, answer = call(base, "POST", "/v2/models/digits/infer", {"inputs": [V2_IMAGE]})
+    assert status == 200 and answer["model_version"] == "3"  # the version before the broken one keeps serving
+    expected = keras_models["digits/1"](np.full((1, 8, 8, 1), 0.5, np.float32)).numpy().ravel()
+    np.testing.assert_allclose(answer["outputs"][1]["data"], expected, rtol=1e-5)  # 3 is a copy of 1
+
+
+def test_latest_policy_serves_only_the_newest_loadable_versions(models, tmp_path):
+    from classicnets.serving.repository import ModelRepository
+
+    models_dir, _ = models
+    for version in ("1", "2"):
+        shutil.copytree(models_dir / "digits" / "2", tmp_path / "digits" / version)
+    repository = ModelRepository(tmp_path, latest=1)
+    repository.scan()
+    assert {v: s.state for v, s in repository.versions("digits").items()} == {2: "AVAILABLE"}
+    (tmp_path / "digits" / "3").mkdir()  # a broken newer version: 2 keeps serving
+    repository.scan()
+    assert {v: s.state for v, s in repository.versions("digits").items()} == {3: "END", 2: "AVAILABLE"}
+    shutil.copytree(tmp_path / "digits" / "2", tmp_path / "digits" / "4")
+    repository.scan()
+    assert {v: s.state for v, s in repository.versions("digits").items()} == {4: "AVAILABLE", 3: "END", 2: "END"}
+    assert repository.servable("digits").version == 4
+
+
+def test_sigterm_stops_the_server_cleanly(server):
+    base, process = server
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+    assert call(base, "GET", "/v2/health/live", timeout=2)[0] == 0
