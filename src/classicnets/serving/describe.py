@@ -1,0 +1,122 @@
+"""classicnets.json, written beside an exported model: what it is, what its signatures take and give, the run
+it came from and how its export check went; and the vocabulary file of the word models."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from typing import Any
+
+from classicnets import __version__, runs
+from classicnets.config import RunConfig
+from classicnets.data.tokens import END, PAD, START, UNKNOWN
+from classicnets.errors import UserError
+from classicnets.models import get_spec
+from classicnets.serving import parity
+from classicnets.serving.signatures import Signature, TensorInfo
+
+SCALES = {  # what each input name means to a client
+    "images": "float32 pixels in [0, 1] (8-bit values / 255), shape (batch, height, width, channels)",
+    "features": "the CSV's own units, columns in the order of feature_names; the run's min-max scaling is inside "
+                "the model",
+    "noise": "standard normal noise N(0, 1)",
+    "codes": "codes as the encode signature gives them",
+    "labels": "class indices into class_names",
+    "tokens": "token ids of assets/vocabulary.json: 1 (<start>) first, then letter ids; 0 pads",
+    "source_ids": "source letter ids of assets/vocabulary.json; 0 pads",
+    "target_ids": "target token ids of assets/vocabulary.json: 1 (<start>), then the letters so far; 0 pads",
+}
+CLASS_TASKS = ("classifier", "ae-classifier", "linear-classifier", "cgan")  # whose outputs or inputs are classes
+SPECIAL = {"pad": PAD, "start": START, "end": END, "unknown": UNKNOWN}
+
+
+def describe_export(config: RunConfig, run: runs.RunDir, name: str, version: int, signatures: list[Signature],
+                    outputs: dict[str, dict[str, TensorInfo]], formats: tuple[str, ...], case: parity.CheckCase,
+                    inputs_about: str) -> dict[str, Any]:
+    """classicnets.json (the check's differences are filled in once it has run)."""
+    info = config.data_info
+    manifest: dict[str, Any] = {
+        "name": name, "version": version, "family": config.model, "task": get_spec(config.model).task,
+        "exported_by": f"classicnets {__version__}", "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "formats": list(formats),
+        "input": {info_.name: {**info_.describe(), "scale": SCALES.get(info_.name, "")}
+                  for info_ in signatures[0].inputs},
+        "class_names": list(info.get("class_names", [])) if get_spec(config.model).task in CLASS_TASKS else [],
+        "signatures": {signature.name: {
+            "about": signature.about,
+            "inputs": {item.name: item.describe() for item in signature.inputs},
+            "outputs": {item.name: item.describe() for item in outputs[signature.name].values()},
+        } for signature in signatures},
+        "files": _files(formats, case, run, config),
+        "run": describe_run(run, config),
+        "check": {"examples": parity.EXAMPLES, "inputs": inputs_about,
+                  "how": "reloaded in a separate Python process without classicnets (tf.saved_model.load, ONNX "
+                         "Runtime) and compared with the Keras model's outputs",
+                  "tolerance": {fmt: f"|exported - Keras| <= {limit:g} x max(1, |Keras|)"
+                                for fmt, limit in parity.TOLERANCE.items()},
+                  "max_abs_difference": {}},
+    }
+    if "feature_min" in info:
+        manifest["feature_names"] = info.get("extra", {}).get("feature_names", [])
+        manifest["feature_min"], manifest["feature_max"] = info["feature_min"], info["feature_max"]
+    return manifest
+
+
+def _files(formats: tuple[str, ...], case: parity.CheckCase, run: runs.RunDir, config: RunConfig) -> dict[str, Any]:
+    """Where each part of the export is, relative to the version folder."""
+    files: dict[str, Any] = {}
+    if "saved-model" in formats:
+        files["saved_model"] = "saved_model.pb"
+    if "onnx" in formats:
+        files["onnx"] = {signature: f"onnx/{path.name}" for signature, path in case.onnx.items()}
+    if vocabulary_asset(config) is not None:
+        files["vocabulary"] = "assets/vocabulary.json"
+    return files
+
+
+def describe_run(run: runs.RunDir, config: RunConfig) -> dict[str, Any]:
+    """The run an export came from: where, which model and options, its data, training and test figures."""
+    train = config.train
+    summary: dict[str, Any] = {
+        "path": str(run.root.resolve()), "model": config.model, "model_options": config.model_options,
+        "dataset": config.data.dataset, "data_source": config.data_info.get("source"),
+        "train": {"epochs": train.epochs, "batch_size": train.batch_size, "optimizer": train.optimizer,
+                  "learning_rate": train.learning_rate, "seed": train.seed},
+    }
+    try:
+        metrics = runs.read_metrics(run)
+    except UserError:  # an unfinished or damaged metrics.json: the model itself was checked and loaded
+        return summary
+    summary["epochs_trained"] = metrics.get("epochs")
+    summary["test"] = {key: value for key, value in metrics.get("test", {}).items()
+                       if isinstance(value, (int, float)) and not isinstance(value, bool)}
+    return summary
+
+
+def vocabulary_asset(config: RunConfig) -> str | None:
+    """assets/vocabulary.json of the word models (token id = position in the list), None for other models."""
+    extra = config.data_info.get("extra", {})
+    if "vocabulary" in extra:
+        content = {"tokens": extra["vocabulary"], "special": SPECIAL, "max_length": extra.get("max_length")}
+    elif "source_vocabulary" in extra:
+        content = {"source_tokens": extra["source_vocabulary"], "target_tokens": extra["target_vocabulary"],
+                   "special": SPECIAL, "source_length": extra.get("source_length"),
+                   "target_length": extra.get("target_length")}
+    else:
+        return None
+    return json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_json(values: dict[str, Any]) -> str:
+    """JSON text; numbers that are not finite become null."""
+    def clean(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(item) for item in value]
+        return value
+
+    return json.dumps(clean(values), indent=2, ensure_ascii=False) + "\n"
