@@ -53,7 +53,8 @@ def field_problem(cls: type, values: dict[str, Any], where: str) -> str | None:
     hints = typing.get_type_hints(cls)
     for field in dataclasses.fields(cls):
         if field.name in values and not fits(values[field.name], hints[field.name]):
-            return f"{where}{field.name} is {json.dumps(values[field.name])}, which is not a {type_name(hints[field.name])}"
+            value = json.dumps(values[field.name])
+            return f"{where}{field.name} is {value}, which is not a {type_name(hints[field.name])}"
     return None
 
 
@@ -66,7 +67,8 @@ def type_name(hint: Any) -> str:
         return "null"
     if origin is tuple:
         return f"list of {type_name(args[0])}"
-    return {int: "whole number", float: "number", str: "string", bool: "true/false"}.get(hint, getattr(hint, "__name__", str(hint)))
+    names = {int: "whole number", float: "number", str: "string", bool: "true/false"}
+    return names.get(hint, getattr(hint, "__name__", str(hint)))
 
 
 def config_problem(values: Any) -> str | None:

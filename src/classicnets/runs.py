@@ -90,7 +90,10 @@ def discard_new_run(run: RunDir, made_folder: bool) -> None:
         shutil.rmtree(run.root, ignore_errors=True)
         return
     for entry in run.root.iterdir() if run.root.is_dir() else []:
-        shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def resume_command(model: str, root: Path) -> str:
@@ -124,7 +127,9 @@ def open_run(root: Path, needs: Iterable[str] = ("config",)) -> RunDir:
 
 
 def _model_problem(run: RunDir) -> str | None:
-    return "missing" if not run.model.exists() else run_checks.zip_problem(run.model, run_checks.MODEL_MEMBERS, ".keras")
+    if not run.model.exists():
+        return "missing"
+    return run_checks.zip_problem(run.model, run_checks.MODEL_MEMBERS, ".keras")
 
 
 def _checkpoint_problem(run: RunDir) -> str | None:
@@ -147,10 +152,13 @@ def _what_still_works(run: RunDir, part: str) -> str:
     if part == "config":
         return "until it is restored the run can be neither used nor resumed: put back a copy, or train the run again"
     model = _stored_model_name(run)
+    if model is not None and not run.checkpoint.exists() and not run.model.exists():
+        return f"no epoch of the run was saved: `{resume_command(model, run.root)}` trains it from the beginning"
     resumable = part not in ("checkpoint", "best") and model is not None and _checkpoint_problem(run) is None
     if resumable:
         writes = {"model": "model.keras", "metrics": "metrics.json"}[part]
-        return f"its checkpoint is whole, so `{resume_command(model, run.root)}` finishes the run and writes {writes} again"
+        return (f"its checkpoint is whole, so `{resume_command(model, run.root)}` finishes the run and writes "
+                f"{writes} again")
     usable = part != "model" and _model_problem(run) is None
     if part == "metrics" and usable:
         return f"`classicnets evaluate {shlex.quote(str(run.root))}` prints its test metrics from model.keras"
@@ -247,7 +255,8 @@ def _load_failure(error: Exception) -> str:
     """A short reason why Keras did not load a model file."""
     text = str(error)
     if "safe_mode" in text:
-        return ("it holds Python code, e.g. a Lambda layer, which Keras' safe mode refuses to run; classicnets never "
-                "writes such a file, so it was replaced or altered: load it unsafely only if you trust where it came from")
+        return ("it holds Python code, e.g. a Lambda layer, which Keras' safe mode refuses to run; classicnets "
+                "never writes such a file, so it was replaced or altered: load it unsafely only if you trust where "
+                "it came from")
     first_line = text.strip().splitlines()[0] if text.strip() else ""
     return f"Keras cannot load it: {type(error).__name__}: {first_line[:200]}"

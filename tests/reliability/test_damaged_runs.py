@@ -149,6 +149,16 @@ def read_only_temp_files(place: Place) -> None:
     place.monkeypatch.setattr(tempfile, "mkstemp", lambda *a, **k: os_error(errno.EROFS)(None))
 
 
+def read_only_file_system(place: Place) -> None:
+    """statvfs says read-only, and so does any attempt to make a file."""
+    import tempfile
+
+    statvfs = os.statvfs
+    place.monkeypatch.setattr(os, "statvfs", lambda path: os.statvfs_result(
+        (*statvfs(path)[:8], statvfs(path).f_flag | os.ST_RDONLY, statvfs(path).f_namemax)))
+    place.monkeypatch.setattr(tempfile, "mkstemp", lambda *a, **k: os_error(errno.EROFS)(None))
+
+
 def no_permission_to_make_folders(place: Place) -> None:
     def refuse(self, *args, **kwargs) -> None:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
@@ -221,6 +231,10 @@ ROWS = [  # description, damage, argv (RUN: the damaged copy), words the message
      RESUME, ["model.keras", "read-only", "--resume"]),
     ("read-only file system while the plots are written", read_only_temp_files,
      ["evaluate", "RUN"], ["plots", ".png", "read-only"]),
+    ("generate --out on a read-only file system", read_only_file_system,
+     ["generate", "RUN", "--out", "new.png"], ["new.png", "read-only"]),
+    ("resumed on a read-only file system", read_only_file_system,
+     [*RESUME, "--epochs", "3"], ["cannot write into", "run", "read-only", "copy the folder"]),
     ("predict on a folder without images", user_folder("empty_folder"),
      ["predict", "RUN", "empty_folder"], ["empty_folder", "no image files"]),
     ("a bug of ours", a_bug,
