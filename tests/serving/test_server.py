@@ -89,6 +89,7 @@ def models(tmp_path_factory):
                     "digits/2": export_classifier(models_dir / "digits" / "2", seed=2),
                     "ae/1": export_autoencoder(models_dir / "ae" / "1"),
                     "cgan/1": export_cgan(models_dir / "cgan" / "1")}
+    (models_dir / "digits" / "2" / "classicnets.json").write_text('{"class_names": ["zero", "one", "two"]}')
     shutil.copytree(models_dir / "digits" / "1", root / "outside" / "9")
     (models_dir / "escape").symlink_to(root / "outside")  # a model folder leading out of MODELS_DIR
     (models_dir / "digits" / "9").symlink_to(root / "outside" / "9")  # a version folder leading out
@@ -201,7 +202,8 @@ def test_tf_serving_predict_a_named_signature_and_several_inputs(server, models)
     base, _ = server
     _, keras_models = models
     batch = images(2)
-    status, answer = call(base, "POST", "/v1/models/ae:predict", {"signature_name": "encode", "instances": batch.tolist()})
+    status, answer = call(base, "POST", "/v1/models/ae:predict",
+                          {"signature_name": "encode", "instances": batch.tolist()})
     assert status == 200  # a single output: a plain list of values, one per instance
     np.testing.assert_allclose(answer["predictions"], keras_models["ae/1"](batch).numpy(), rtol=1e-5, atol=1e-6)
     noise, labels = np.ones((2, 4), np.float32), np.array([0, 2], np.int32)
@@ -210,7 +212,8 @@ def test_tf_serving_predict_a_named_signature_and_several_inputs(server, models)
                         {"instances": [{"noise": [1.0] * 4, "labels": 0}, {"noise": [1.0] * 4, "labels": 2}]})
     assert status == 200
     np.testing.assert_allclose(rows["predictions"], expected, rtol=1e-5, atol=1e-6)
-    status, columns = call(base, "POST", "/v1/models/cgan:predict", {"inputs": {"noise": noise.tolist(), "labels": [0, 2]}})
+    status, columns = call(base, "POST", "/v1/models/cgan:predict",
+                           {"inputs": {"noise": noise.tolist(), "labels": [0, 2]}})
     assert status == 200 and np.asarray(columns["outputs"]).shape == (2, 8, 8, 1)
     np.testing.assert_allclose(columns["outputs"], expected, rtol=1e-5, atol=1e-6)
 
@@ -229,9 +232,11 @@ def test_kserve_v2_server_and_model_metadata(server):
                                    {"name": "noise", "datatype": "FP32", "shape": [-1, 4]}],
                         "outputs": [{"name": "images", "datatype": "FP32", "shape": [-1, 8, 8, 1]}]}
     status, metadata = call(base, "GET", "/v2/models/digits/versions/1")
-    assert status == 200 and metadata["versions"] == ["1", "2"]
+    assert status == 200 and metadata["versions"] == ["1", "2"] and "parameters" not in metadata
     assert metadata["outputs"] == [{"name": "classes", "datatype": "INT64", "shape": [-1]},
                                    {"name": "probabilities", "datatype": "FP32", "shape": [-1, 3]}]
+    status, metadata = call(base, "GET", "/v2/models/digits")  # version 2 has a classicnets.json
+    assert status == 200 and metadata["parameters"] == {"class_names": ["zero", "one", "two"]}
 
 
 def test_kserve_v2_infer_typed_tensors(server, models):
@@ -274,6 +279,8 @@ BAD_REQUESTS = {  # id: (method, path, JSON body or raw bytes, status, words the
                      "int32"),
     "missing input": ("POST", "/v1/models/cgan:predict", {"instances": [{"noise": [0] * 4}]}, 400, "missing: labels"),
     "rows for several inputs": ("POST", "/v1/models/cgan:predict", {"instances": [[0] * 4]}, 400, "several inputs"),
+    "signature not a name": ("POST", "/v1/models/digits:predict", {"signature_name": [1], "instances": [IMAGE]}, 400,
+                             "string"),
     "deep nesting": ("POST", "/v1/models/digits:predict", b"[" * 100_000, 400, "nested too deeply"),
     "deep nesting inside": ("POST", "/v1/models/digits:predict", b'{"instances": ' + b"[" * 100_000, 400,
                             "nested too deeply"),

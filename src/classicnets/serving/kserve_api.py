@@ -32,11 +32,14 @@ def server_metadata() -> dict[str, Any]:
 
 
 def model_metadata(servable: Servable, name: str, versions: list[int]) -> dict[str, Any]:
-    """GET /v2/models/NAME: the available versions and serving_default's typed inputs and outputs."""
+    """GET /v2/models/NAME: the available versions, serving_default's typed inputs and outputs, class names."""
     signature = servable.signature(None)
-    return {"name": name, "versions": [str(version) for version in sorted(versions)], "platform": PLATFORM,
-            "inputs": [tensor_metadata(name, spec) for name, spec in signature.inputs.items()],
-            "outputs": [tensor_metadata(name, spec) for name, spec in signature.outputs.items()]}
+    metadata = {"name": name, "versions": [str(version) for version in sorted(versions)], "platform": PLATFORM,
+                "inputs": [tensor_metadata(name, spec) for name, spec in signature.inputs.items()],
+                "outputs": [tensor_metadata(name, spec) for name, spec in signature.outputs.items()]}
+    if servable.class_names:  # what the class indices of "classes" mean, from classicnets.json
+        metadata["parameters"] = {"class_names": list(servable.class_names)}
+    return metadata
 
 
 def tensor_metadata(name: str, spec: tf.TensorSpec) -> dict[str, Any]:
@@ -70,13 +73,13 @@ def request_tensor(signature: Signature, tensor: dict[str, Any]) -> tuple[str, n
     """One request tensor as (input name, array), its datatype and shape checked against the signature."""
     input_name = tensor.get("name")
     if not isinstance(input_name, str) or input_name not in signature.inputs:
-        raise RequestError(400, f"unknown input {input_name!r}; signature '{signature.name}' takes "
+        raise RequestError(400, f"unknown input {input_name!r:.100}; signature '{signature.name}' takes "
                            f"{', '.join(signature.inputs)}")
     spec = signature.inputs[input_name]
     expected = DATATYPES.get(spec.dtype, spec.dtype.name.upper())
     if tensor.get("datatype") != expected:
         raise RequestError(400, f"input '{input_name}' needs datatype {expected}; received "
-                           f"{tensor.get('datatype')!r}")
+                           f"{tensor.get('datatype')!r:.100}")
     shape = tensor.get("shape")
     if not isinstance(shape, list) or not all(type(size) is int and size >= 0 for size in shape):
         raise RequestError(400, f"input '{input_name}' needs \"shape\": a list of sizes such as "
@@ -97,9 +100,9 @@ def requested_outputs(signature: Signature, outputs: Any) -> list[str]:
     if not isinstance(outputs, list) or not all(isinstance(output, dict) for output in outputs):
         raise RequestError(400, '"outputs" must be a list of objects {"name": output name}')
     names = [output.get("name") for output in outputs]
-    unknown = [name for name in names if name not in signature.outputs]
+    unknown = [name for name in names if not isinstance(name, str) or name not in signature.outputs]
     if unknown:
-        raise RequestError(400, f"unknown output {unknown[0]!r}; signature '{signature.name}' gives "
+        raise RequestError(400, f"unknown output {unknown[0]!r:.100}; signature '{signature.name}' gives "
                            f"{', '.join(signature.outputs)}")
     return names
 

@@ -82,9 +82,12 @@ class Servable:
     class_names: tuple[str, ...] = ()
     loaded: Any = field(default=None, repr=False)  # keeps the variables the functions read alive
 
-    def signature(self, name: str | None) -> Signature:
+    def signature(self, name: Any) -> Signature:
         """The signature called `name` (default: serving_default); 404 if the model has none of that name."""
-        name = name or DEFAULT_SIGNATURE
+        name = DEFAULT_SIGNATURE if name is None or name == "" else name
+        if not isinstance(name, str):
+            raise RequestError(400, f"a signature name is a string, such as \"{DEFAULT_SIGNATURE}\"; "
+                               f"received {name!r:.100}")
         if name not in self.signatures:
             raise RequestError(404, f"no signature '{name}' in version {self.version}; it has: "
                                f"{', '.join(self.signatures) or 'none'}")

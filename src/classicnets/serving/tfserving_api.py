@@ -19,7 +19,8 @@ from classicnets.serving.repository import ModelRepository, VersionState, parse_
 from classicnets.serving.servable import RequestError, Servable, Signature
 
 # NAME, then /versions/V, then :verb or /metadata; a name never holds '/' or ':'
-V1_PATH = re.compile(r"(?P<name>[^/:]+)(?:/versions/(?P<version>[^/:]+))?(?::(?P<verb>[a-z]+)|/(?P<metadata>metadata))?")
+V1_PATH = re.compile(r"(?P<name>[^/:]+)(?:/versions/(?P<version>[^/:]+))?"
+                     r"(?::(?P<verb>[a-z]+)|/(?P<metadata>metadata))?")
 
 
 def parse_path(path: str) -> tuple[str, str | None, str | None]:
