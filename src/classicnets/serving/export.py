@@ -30,6 +30,8 @@ from classicnets.serving.signatures import Signature, TensorInfo, signatures_of
 FORMATS = ("saved-model", "onnx")
 ONNX_PACKAGES = ("tf2onnx", "onnx", "onnxruntime")
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+VERSION = re.compile(r"[0-9]+")  # the version folders TensorFlow Serving reads
+MAX_VERSION = 2**63 - 1  # its versions are int64
 MANIFEST = "classicnets.json"
 
 
@@ -92,13 +94,13 @@ def _sanitise(text: str) -> str:
 
 def choose_version(name_dir: Path, version: int | None) -> int:
     """The version asked for when it is free, else a UserError; without one, the next after the highest."""
-    taken = sorted(int(child.name) for child in name_dir.iterdir() if child.name.isdigit()) \
+    taken = sorted(int(child.name) for child in name_dir.iterdir() if VERSION.fullmatch(child.name)) \
         if name_dir.is_dir() else []
     following = (taken[-1] + 1) if taken else 1
     if version is None:
         return following
-    if version < 1:
-        raise UserError(f"--version must be a whole number of at least 1. Received: --version {version}")
+    if not 1 <= version <= MAX_VERSION:
+        raise UserError(f"--version must be a whole number from 1 to 2**63 - 1. Received: --version {version}")
     if (name_dir / str(version)).exists():
         raise UserError(f"{name_dir / str(version)} already exists; nothing was written. Leave out --version for "
                         f"the next free one ({following}), or choose another")
@@ -109,7 +111,7 @@ def export_run(run_dir: Path, models_dir: Path, name: str | None = None, version
                formats: Sequence[str] = ("saved-model",)) -> ExportResult:
     """Export one run as MODELS_DIR/NAME/VERSION, checked; a UserError (and nothing written) when it fails."""
     staged = stage(run_dir, models_dir, name, version, formats)
-    parity.run_checks([staged.case])
+    _check([staged])
     return finish(staged)
 
 
@@ -123,7 +125,7 @@ def export_runs(requests: Sequence[tuple[Path, Path, str | None]],
             staged.append(stage(run_dir, models_dir, name, None, formats))
         except UserError as error:
             staged.append(error)
-    parity.run_checks([item.case for item in staged if isinstance(item, Staged)])
+    _check([item for item in staged if isinstance(item, Staged)])
     results: list[ExportResult | UserError] = []
     for item in staged:
         try:
@@ -131,6 +133,16 @@ def export_runs(requests: Sequence[tuple[Path, Path, str | None]],
         except UserError as error:
             results.append(error)
     return results
+
+
+def _check(staged: list[Staged]) -> None:
+    """Run the exports' check; stopped (Ctrl-C) or failing, it leaves none of their folders behind."""
+    try:
+        parity.run_checks([item.case for item in staged])
+    except BaseException:
+        for item in staged:
+            discard(item)
+        raise
 
 
 def stage(run_dir: Path, models_dir: Path, name: str | None, version: int | None,

@@ -189,8 +189,11 @@ def run_checks(cases: list[CheckCase]) -> None:
 def _reload(job: Path, results: Path) -> dict[str, Any]:
     """Run reload_check.py on the job: Python's isolated mode keeps the project's folders off its path."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([sys.executable, "-I", str(CHECK_SCRIPT), str(job)], capture_output=True, text=True,
-                          timeout=CHECK_TIMEOUT, env=env)
+    try:
+        done = subprocess.run([sys.executable, "-I", str(CHECK_SCRIPT), str(job)], capture_output=True, text=True,
+                              timeout=CHECK_TIMEOUT, env=env)
+    except subprocess.TimeoutExpired:
+        return {"errors": [f"the reloading process took more than {CHECK_TIMEOUT} s"] * _count(job)}
     if done.returncode != 0 or not results.exists():
         last = (done.stderr.strip().splitlines() or ["no message"])[-1][:500]
         return {"errors": [f"the reloading process failed (exit {done.returncode}): {last}"] * _count(job)}
