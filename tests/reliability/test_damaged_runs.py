@@ -314,10 +314,15 @@ for line in sys.stdin:
         output = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         os.dup2(output, 1)
         os.dup2(output, 2)
-        status = main(argv)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
+        status = 70
+        try:
+            status = main(argv)
+        except SystemExit as exit_:  # argparse
+            status = exit_.code
+        finally:  # the child never returns to reading commands
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status if isinstance(status, int) else 2)
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
