@@ -153,3 +153,13 @@ def test_a_pass_counts_every_example_once_partial_last_batch_included(tmp_path, 
     predicted = trainer.task.model.predict(split.x.astype(np.float32) / 255, verbose=0).argmax(axis=1)
     assert totals["count"] == 53
     assert totals["accuracy"] == pytest.approx(float(np.sum(predicted == split.y)))
+
+
+def test_divergence_in_the_first_epoch_says_nothing_was_kept(tmp_path, capsys):
+    from classicnets.cli.main import main
+
+    status = main(["train", "mlp", "--dataset", "digits", "--epochs", "2", "--lr", "1e30", "--quiet",
+                   "--run-dir", str(tmp_path / "run")])
+    err = capsys.readouterr().err
+    assert status == 2 and "became nan" in err and "No epoch had finished" in err and "checkpoint.npz" not in err
+    assert not (tmp_path / "run").exists()

@@ -122,10 +122,11 @@ class Trainer:
         """Stop with a clear message when a loss turned NaN/Inf; the last checkpoint is untouched."""
         bad = [name for name, value in metrics.items() if not math.isfinite(value)]
         if bad:
+            kept = (f"The last good checkpoint (end of epoch {self._epoch}) is kept at {self.checkpoint_path}. "
+                    if self._epoch else "No epoch had finished, so there is no checkpoint to keep. ")
             raise TrainingDiverged(
                 f"{bad[0]} became {metrics[bad[0]]} at step {step} of epoch {self._epoch + 1}; training stopped. "
-                f"The last good checkpoint (end of epoch {self._epoch}) is kept at {self.checkpoint_path}. "
-                "Lower the learning rate (--lr) or change the initialiser, then train again."
+                f"{kept}Lower the learning rate (--lr) or change the initialiser, then train again."
             )
 
     def _resume(self) -> list[dict]:
