@@ -239,20 +239,27 @@ def seq2seq_signatures(model: Any, config: RunConfig) -> list[Signature]:
 
 
 def greedy_translation(model: Any, source_ids: tf.Tensor, steps: int) -> dict[str, tf.Tensor]:
-    """classicnets.translation.greedy_decode in the graph, unrolled for `steps` letters."""
+    """classicnets.translation.greedy_decode in the graph, as one loop of `steps` letters over a fixed-width row
+    of decoder ids: the decoder reads left to right and masks padding, so its output at position i does not
+    depend on the (padding) ids after i, and the loop's shapes stay fixed (one copy of the model in the graph)."""
+    batch = tf.shape(source_ids)[0]
     vocabulary = model.settings["target_vocabulary_size"]
     allowed = tf.constant([0.0 if token in NEVER_NEXT else 1.0 for token in range(vocabulary)])  # (V,)
-    decoded = tf.fill([tf.shape(source_ids)[0], 1], START)  # (B, 1)
-    log_probability = tf.zeros([tf.shape(source_ids)[0]])
-    done = tf.zeros([tf.shape(source_ids)[0]], tf.bool)
-    for _ in range(steps):
-        last = _float(model(tf.concat([source_ids, decoded], axis=1), training=False))[:, -1] * allowed  # (B, V)
+    decoded = tf.concat([tf.fill([batch, 1], START), tf.fill([batch, steps], PAD)], axis=1)  # (B, 1 + steps)
+    positions = tf.range(steps + 1)
+
+    def step(index, decoded, log_probability, done):
+        probabilities = _float(model(tf.concat([source_ids, decoded], axis=1), training=False))  # (B, 1 + steps, V)
+        last = tf.gather(probabilities, index, axis=1) * allowed  # (B, V): after the ids up to `index`
         chosen = tf.argmax(last, axis=-1, output_type=tf.int32)  # (B,)
         chosen_probability = tf.gather(last, chosen, batch_dims=1)
         log_probability += tf.where(done, 0.0, tf.math.log(tf.maximum(chosen_probability, 1e-30)))
         chosen = tf.where(done, PAD, chosen)
-        decoded = tf.concat([decoded, chosen[:, None]], axis=1)
-        done = tf.logical_or(done, tf.equal(chosen, END))
+        decoded += chosen[:, None] * tf.cast(tf.equal(positions, index + 1), tf.int32)[None, :]  # at index + 1
+        return index + 1, decoded, log_probability, tf.logical_or(done, tf.equal(chosen, END))
+
+    start = (tf.constant(0), decoded, tf.zeros([batch]), tf.zeros([batch], tf.bool))
+    _, decoded, log_probability, _ = tf.while_loop(lambda index, *_: index < steps, step, start)
     return {"output_ids": decoded[:, 1:], "probability": tf.exp(log_probability)}
 
 
