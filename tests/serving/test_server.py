@@ -369,6 +369,26 @@ def test_latest_policy_serves_only_the_newest_loadable_versions(models, tmp_path
     assert repository.servable("digits").version == 4
 
 
+def test_nan_in_a_request_is_read_as_tf_serving_reads_it(server):
+    base, _ = server
+    image = images(1)
+    image[0, 0, 0, 0] = np.nan
+    body = json.dumps({"instances": image.tolist()}).encode()  # NaN: not JSON, but TF Serving reads it
+    status, answer = call(base, "POST", "/v1/models/digits:predict", raw=body)
+    assert b"NaN" in body and status == 200 and len(answer["predictions"]) == 1
+
+
+def test_the_listening_socket_is_tcp_and_a_taken_port_is_a_user_error():
+    from classicnets.errors import UserError
+    from classicnets.serving.server import listen
+
+    with listen("127.0.0.1", 0) as sock:
+        # asyncio turns Nagle's algorithm off only for sockets marked TCP (else 40 ms per response)
+        assert sock.proto == socket.IPPROTO_TCP
+        with pytest.raises(UserError, match=f"127.0.0.1:{sock.getsockname()[1]}"):
+            listen("127.0.0.1", sock.getsockname()[1])
+
+
 def test_sigterm_stops_the_server_cleanly(server):
     base, process = server
     process.send_signal(signal.SIGTERM)

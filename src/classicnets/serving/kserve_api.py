@@ -110,4 +110,4 @@ def requested_outputs(signature: Signature, outputs: Any) -> list[str]:
 def response_tensor(name: str, array: np.ndarray, signature: Signature) -> dict[str, Any]:
     """One output as a typed tensor with its data flat, in row-major order."""
     datatype = DATATYPES.get(signature.outputs[name].dtype, str(array.dtype).upper())
-    return {"name": name, "datatype": datatype, "shape": list(array.shape), "data": array.ravel().tolist()}
+    return {"name": name, "datatype": datatype, "shape": list(array.shape), "data": array.ravel()}

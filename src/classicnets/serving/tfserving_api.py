@@ -6,7 +6,7 @@
 
 Answers are shaped exactly as TF Serving shapes them: rows come back as "predictions" (a list of values for
 a single output, a list of {output: value} objects for several), columns as "outputs" (a value, or a
-{output: value} object)."""
+{output: value} object). The values stay numpy arrays until the server writes the JSON."""
 
 from __future__ import annotations
 
@@ -65,9 +65,7 @@ def predict(servable: Servable, request: dict[str, Any]) -> dict[str, Any]:
         outputs = signature.run(rows_to_arrays(signature, request["instances"]))
         return {"predictions": arrays_to_rows(outputs)}
     outputs = signature.run(columns_to_arrays(signature, request["inputs"]))
-    if len(outputs) == 1:
-        return {"outputs": next(iter(outputs.values())).tolist()}
-    return {"outputs": {name: array.tolist() for name, array in outputs.items()}}
+    return {"outputs": next(iter(outputs.values())) if len(outputs) == 1 else outputs}
 
 
 def rows_to_arrays(signature: Signature, instances: Any) -> dict[str, np.ndarray]:
@@ -101,13 +99,12 @@ def columns_to_arrays(signature: Signature, inputs: Any) -> dict[str, np.ndarray
     return {name: signature.to_array(name, inputs)}
 
 
-def arrays_to_rows(outputs: dict[str, np.ndarray]) -> list[Any]:
+def arrays_to_rows(outputs: dict[str, np.ndarray]) -> np.ndarray | list[dict[str, np.ndarray]]:
     """Split outputs along their first dimension; a single output gives plain values, several give objects."""
     sizes = {array.shape[0] if array.ndim else None for array in outputs.values()}
     if len(sizes) != 1 or None in sizes:
         raise RequestError(400, "the outputs do not share a batch dimension, so they cannot be returned as rows; "
                            'send "inputs" (columnar format) instead of "instances"')
     if len(outputs) == 1:
-        return next(iter(outputs.values())).tolist()
-    columns = {name: array.tolist() for name, array in outputs.items()}
-    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+        return next(iter(outputs.values()))
+    return [dict(zip(outputs, values)) for values in zip(*outputs.values())]
