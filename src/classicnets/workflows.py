@@ -15,7 +15,8 @@ import keras
 
 from classicnets import runs
 from classicnets.config import RunConfig, sized_for, validate_data, validate_train
-from classicnets.data import Dataset, load_dataset
+from classicnets.data import Dataset
+from classicnets.data.labelled_images import load_run_dataset
 from classicnets.data.pipeline import split_validation, steps_per_epoch
 from classicnets.errors import Interrupted, UserError
 from classicnets.evaluators import get_evaluator
@@ -28,17 +29,10 @@ from classicnets.training.trainer import Trainer
 
 def load_run_data(config: RunConfig, dataset: str | None = None, notice: Callable[[str], None] = print) -> Dataset:
     """Load the run's dataset (or another one), converted to the run's image size when it is a folder."""
-    spec = get_spec(config.model)
-    if spec.load_data is not None:
-        if dataset is not None:
-            config = dataclasses.replace(config, data=dataclasses.replace(config.data, dataset=dataset))
-        return spec.load_data(config, notice)
-    data = config.data
-    image_size = data.image_size
-    if image_size is None and config.data_info.get("is_image") and config.data_info.get("input_shape"):
-        image_size = tuple(config.data_info["input_shape"][:2])
-    return load_dataset(dataset or data.dataset, data_dir=data.data_dir, image_size=image_size, color=data.color,
-                        test_fraction=data.test_fraction, seed=config.train.seed, notice=notice)
+    if dataset is not None:
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, dataset=dataset))
+    load = get_spec(config.model).load_data or load_run_dataset
+    return load(config, notice)
 
 
 def describe_data(dataset: Dataset) -> dict[str, Any]:
