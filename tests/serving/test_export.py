@@ -240,3 +240,20 @@ def test_an_export_that_fails_its_check_leaves_nothing(trained, tmp_path, capsys
     status, _, err = run_export(capsys, monkeypatch, trained["linear-classifier"], "--out", out)
     assert status == 2 and "failed its check" in err and "Nothing was written" in err
     assert not out.exists()
+
+
+def test_the_zoo_exports_what_it_trained_and_on_resume_only_what_is_missing(trained, tmp_path):
+    from classicnets.zoo.runner import Outcome, export_models
+
+    printed = []
+    outcomes = [Outcome("tabular", "trained", trained["tabular"]), Outcome("gan", "failed", trained["gan"]),
+                Outcome("linear-regression", "done before", trained["linear-regression"])]
+    assert export_models(tmp_path, outcomes, say=printed.append) == []
+    for name in ("tabular", "linear-regression"):  # trained now, or finished earlier and never exported
+        assert (tmp_path / "models" / name / "1" / "saved_model.pb").is_file()
+    assert not (tmp_path / "models" / "gan").exists()
+    resumed = [Outcome("tabular", "done before", trained["tabular"]), outcomes[2]]
+    assert export_models(tmp_path, resumed, say=printed.append) == []  # both exported already: nothing to do
+    assert sorted(path.name for path in (tmp_path / "models").iterdir()) == ["linear-regression", "tabular"]
+    assert [path.name for path in (tmp_path / "models" / "tabular").iterdir()] == ["1"]
+    assert printed == [f"exporting 2 model(s) to {tmp_path / 'models'} for TensorFlow Serving"]

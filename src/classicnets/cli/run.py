@@ -55,15 +55,23 @@ def run(args: argparse.Namespace) -> int:
             check_dataset(dataset, steps)
         out = args.out or runs.default_run_dir("zoo", dataset)
         zoo.start_zoo(out, dataset, steps, notice=print)
+    finish = f"finish it with: classicnets run --out {shlex.quote(str(out))} --resume"
     try:
         outcomes = zoo.run_zoo(out, dataset, steps, verbose=not args.quiet)
     except KeyboardInterrupt as interrupt:  # the finished models are kept; --resume trains the rest
-        raise Interrupted(f"finish it with: classicnets run --out {shlex.quote(str(out))} --resume") from interrupt
+        raise Interrupted(finish) from interrupt
     rows = zoo.write_report(out, outcomes, dataset)
     print(zoo.markdown_table(rows))
     print(f"report: {out / 'report.html'}")
+    try:
+        not_exported = zoo.export_models(out, outcomes)
+    except KeyboardInterrupt as interrupt:  # versions are renamed into place whole: --resume exports the rest
+        raise Interrupted(finish) from interrupt
+    print(f"models for TensorFlow Serving: {out / zoo.MODELS_FOLDER}")
     failed = [outcome.model for outcome in outcomes if outcome.status == "failed"]
     if failed:
         print(f"failed: {', '.join(failed)} (the others finished; see their rows)")
-        return 1
-    return 0
+    if not_exported:
+        print(f"not exported: {', '.join(not_exported)} (their runs are kept; try classicnets export RUN_DIR --out "
+              f"{shlex.quote(str(out / zoo.MODELS_FOLDER))})")
+    return 1 if failed or not_exported else 0

@@ -118,21 +118,30 @@ def export_run(run_dir: Path, models_dir: Path, name: str | None = None, version
 def export_runs(requests: Sequence[tuple[Path, Path, str | None]],
                 formats: Sequence[str] = ("saved-model",)) -> list[ExportResult | UserError]:
     """Export several runs (run_dir, models_dir, name), checked in one reloading process; one result or error
-    per request, in order."""
+    per request, in order. Stopped midway (Ctrl-C), the exports not yet kept leave nothing."""
     staged: list[Staged | UserError] = []
-    for run_dir, models_dir, name in requests:
-        try:
-            staged.append(stage(run_dir, models_dir, name, None, formats))
-        except UserError as error:
-            staged.append(error)
-    _check([item for item in staged if isinstance(item, Staged)])
-    results: list[ExportResult | UserError] = []
-    for item in staged:
-        try:
-            results.append(finish(item) if isinstance(item, Staged) else item)
-        except UserError as error:
-            results.append(error)
-    return results
+    try:
+        for run_dir, models_dir, name in requests:
+            try:
+                staged.append(stage(run_dir, models_dir, name, None, formats))
+            except UserError as error:
+                staged.append(error)
+        parity.run_checks([item.case for item in staged if isinstance(item, Staged)])
+        return [_finish_or_error(item) for item in staged]
+    except BaseException:
+        for item in staged:
+            if isinstance(item, Staged):
+                discard(item)  # (a version already renamed into place is not touched)
+        raise
+
+
+def _finish_or_error(item: Staged | UserError) -> ExportResult | UserError:
+    if isinstance(item, UserError):
+        return item
+    try:
+        return finish(item)
+    except UserError as error:
+        return error
 
 
 def _check(staged: list[Staged]) -> None:

@@ -21,6 +21,7 @@ from classicnets.workflows import train_and_evaluate
 from classicnets.zoo.plan import Step
 
 PLAN_FILE = "zoo.json"
+MODELS_FOLDER = "models"  # DIR/models/<model>/<version>: the trained models in TensorFlow Serving's layout
 MODEL_OVERHEAD = 5.0  # seconds each model costs besides its epochs: building, compiling, evaluating, plotting
 
 
@@ -120,3 +121,28 @@ def run_zoo(out: Path, dataset: str, steps: list[Step], verbose: bool = True,
             say(f"  {step.model} failed: {outcome.error}")
         outcomes.append(outcome)
     return outcomes
+
+
+def export_models(out: Path, outcomes: list[Outcome], say: Callable[[str], None] = print) -> list[str]:
+    """Export every model trained in this session, and any finished one not exported yet (a resumed zoo), into
+    DIR/models/<model>/<next version>, checked in one reloading process; returns the models whose export failed."""
+    from classicnets.serving.export import export_runs  # loads the export's TensorFlow code only when it is used
+
+    models = out / MODELS_FOLDER
+    chosen = [outcome for outcome in outcomes if outcome.status == "trained" or
+              (outcome.status == "done before" and not _exported(models / outcome.model))]
+    if not chosen:
+        return []
+    say(f"exporting {len(chosen)} model(s) to {models} for TensorFlow Serving")
+    results = export_runs([(outcome.run_dir, models, outcome.model) for outcome in chosen])
+    failed = []
+    for outcome, result in zip(chosen, results):
+        if isinstance(result, Exception):
+            say(f"  export of {outcome.model} failed: {result}")
+            failed.append(outcome.model)
+    return failed
+
+
+def _exported(model_folder: Path) -> bool:
+    """Whether a model of the zoo already has a version folder."""
+    return model_folder.is_dir() and any(child.name.isdigit() for child in model_folder.iterdir())
