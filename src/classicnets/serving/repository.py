@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from classicnets.serving.servable import RequestError, Servable, first_line, load_servable
 
@@ -81,26 +82,36 @@ class ModelRepository:
         """Whether a model has a version to serve."""
         return any(state.state == AVAILABLE for state in self._models.get(name, {}).values())
 
-    def poll(self, seconds: float, stop: threading.Event) -> None:
-        """Scan now, then every `seconds` until `stop` is set (seconds <= 0: scan once)."""
+    def poll(self, seconds: float, stop: threading.Event, on_change: Callable[[], None] | None = None) -> None:
+        """Scan now, then every `seconds` until `stop` is set (seconds <= 0: scan once); `on_change` runs
+        after a scan that loaded or unloaded something."""
         while not stop.is_set():
             try:
-                self.scan()
+                if self.scan() and on_change is not None:
+                    on_change()
             except Exception:  # a scan that failed (a folder vanished mid-way) must not end the polling
                 log.exception("scanning %s failed; trying again in %s s", self.root, seconds)
             self.scanned.set()
             if seconds <= 0 or stop.wait(seconds):
                 return
 
-    def scan(self) -> None:
-        """Load new version folders, unload removed ones, apply the `latest` policy; publish as it goes."""
+    def scan(self) -> bool:
+        """Load new version folders, unload removed ones, apply the `latest` policy; publish as it goes.
+        Returns whether any version changed state."""
         with self._scan_lock:
+            before = self.summary()
             found = self.find_versions()
             for name in [name for name in self._models if name not in found]:
                 log.info("model %s: folder removed, unloaded", name)
                 self._publish(name, None)
             for name, folders in found.items():
                 self._scan_model(name, folders)
+            return self.summary() != before
+
+    def summary(self) -> dict[str, dict[int, tuple[str, str]]]:
+        """{model: {version: (state, error)}}."""
+        return {name: {version: (state.state, state.error) for version, state in versions.items()}
+                for name, versions in self._models.items()}
 
     def _scan_model(self, name: str, folders: dict[int, Path]) -> None:
         """Bring one model in step with its version folders, newest first (the one served)."""

@@ -8,6 +8,7 @@ TF Serving's status codes, and the server keeps serving after it."""
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import logging
 import signal
@@ -220,6 +221,18 @@ def listen(host: str, port: int) -> socket.socket:
                         "or --host") from None
 
 
+def freeze_loaded_objects() -> None:
+    """Keep the loaded models' Python objects out of the garbage collector's full passes.
+
+    TensorFlow and the loaded SavedModels hold about 400,000 Python objects; a full collection walks them
+    all (250 ms on 2 cores), and the lists of a parsed JSON request, promoted while it is built, trigger
+    one every few large requests: 50 ms a 32-image request instead of 6. So after each change of models,
+    collect once (unloaded versions are freed) and freeze what is left."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def serve(models_dir: Path, options: ServerOptions) -> int:
     """Serve every model of `models_dir` until SIGTERM or Ctrl-C; returns 0 once stopped cleanly."""
     import uvicorn
@@ -230,8 +243,8 @@ def serve(models_dir: Path, options: ServerOptions) -> int:
     repository = ModelRepository(models_dir, latest=options.latest)
     sock = listen(options.host, options.port)
     stop = threading.Event()
-    poller = threading.Thread(target=repository.poll, args=(options.poll_seconds, stop), name="model-poller",
-                              daemon=True)
+    poller = threading.Thread(target=repository.poll, args=(options.poll_seconds, stop, freeze_loaded_objects),
+                              name="model-poller", daemon=True)
     poller.start()
     config = uvicorn.Config(build_app(repository, options), log_config=None, access_log=options.access_log,
                             timeout_graceful_shutdown=10)
