@@ -18,8 +18,8 @@ from classicnets.serving.signatures import Signature, TensorInfo
 
 SCALES = {  # what each input name means to a client
     "images": "float32 pixels in [0, 1] (8-bit values / 255), shape (batch, height, width, channels)",
-    "features": "the CSV's own units, columns in the order of feature_names; the run's min-max scaling is inside "
-                "the model",
+    "features": "the CSV's own units, its feature columns in order (feature_names when known); the run's min-max "
+                "scaling (feature_min, feature_max) is inside the model",
     "noise": "standard normal noise N(0, 1)",
     "codes": "codes as the encode signature gives them",
     "labels": "class indices into class_names",
@@ -40,8 +40,7 @@ def describe_export(config: RunConfig, run: runs.RunDir, name: str, version: int
         "name": name, "version": version, "family": config.model, "task": get_spec(config.model).task,
         "exported_by": f"classicnets {__version__}", "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "formats": list(formats),
-        "input": {info_.name: {**info_.describe(), "scale": SCALES.get(info_.name, "")}
-                  for info_ in signatures[0].inputs},
+        "input": {item.name: {**item.describe(), "scale": _scale(item.name, info)} for item in signatures[0].inputs},
         "class_names": list(info.get("class_names", [])) if get_spec(config.model).task in CLASS_TASKS else [],
         "signatures": {signature.name: {
             "about": signature.about,
@@ -58,9 +57,17 @@ def describe_export(config: RunConfig, run: runs.RunDir, name: str, version: int
                   "max_abs_difference": {}},
     }
     if "feature_min" in info:
-        manifest["feature_names"] = info.get("extra", {}).get("feature_names", [])
         manifest["feature_min"], manifest["feature_max"] = info["feature_min"], info["feature_max"]
+    if info.get("extra", {}).get("feature_names"):
+        manifest["feature_names"] = info["extra"]["feature_names"]
     return manifest
+
+
+def _scale(name: str, info: dict[str, Any]) -> str:
+    """What the values of an input are, in a client's words."""
+    if name == "features" and "feature_min" not in info:
+        return "features as the training data held them (the model scales nothing)"
+    return SCALES.get(name, "")
 
 
 def _files(formats: tuple[str, ...], case: parity.CheckCase, run: runs.RunDir, config: RunConfig) -> dict[str, Any]:

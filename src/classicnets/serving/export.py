@@ -241,8 +241,8 @@ def _temporary_folder(name_dir: Path, version: int) -> Path:
 def _write_formats(model: keras.Model, signatures: list[Signature], folder: Path, formats: tuple[str, ...],
                    case: parity.CheckCase) -> dict[str, dict[str, TensorInfo]]:
     """Write the formats asked for; return each signature's outputs as traced."""
-    functions = {signature.name: tf.function(signature.graph, input_signature=[info.spec() for info in signature.inputs],
-                                             autograph=False)  # Python loops and ifs run once, while tracing
+    functions = {signature.name: tf.function(signature.graph, autograph=False,  # Python ifs run once, tracing
+                                             input_signature=[info.spec() for info in signature.inputs])
                  for signature in signatures}
     outputs = {name: _traced_outputs(function) for name, function in functions.items()}
     with warnings.catch_warnings():

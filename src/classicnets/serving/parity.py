@@ -82,7 +82,8 @@ def example_inputs(signatures: list[Signature], config: RunConfig, dataset: Data
 
 def _fits(values: np.ndarray, shape: tuple[int | None, ...]) -> bool:
     """Whether values (N, ...) fit an input of `shape` (None: any size)."""
-    return values.ndim == len(shape) and all(size in (None, actual) for size, actual in zip(shape[1:], values.shape[1:]))
+    sizes = zip(shape[1:], values.shape[1:])
+    return values.ndim == len(shape) and all(size in (None, actual) for size, actual in sizes)
 
 
 def _describe_inputs(counts: dict[str, int], dataset: Dataset | None) -> str:
@@ -105,10 +106,8 @@ def _real_inputs(config: RunConfig, dataset: Dataset | None) -> dict[str, np.nda
     x = dataset.x_test[:EXAMPLES]  # (N, ...)
     if dataset.is_image:
         return {"images": x.astype(np.float32) / 255.0}
-    scaling = FeatureScaling.of(config.data_info)
     if x.dtype.kind == "f":  # feature tables are stored scaled: back to the CSV's units
-        rows = x * scaling.span + scaling.minimum if scaling else x
-        return {"features": rows.astype(np.float32)}
+        return {"features": FeatureScaling.of(config.data_info).unscale(x.astype(np.float32))}
     extra = config.data_info.get("extra", {})
     if "source_length" in extra:
         length = int(extra["source_length"])
@@ -123,9 +122,8 @@ def _random_inputs(name: str, shape: tuple[int | None, ...], count: int, config:
     sizes = tuple(size if size is not None else (like[index] if like else 0)
                   for index, size in enumerate(shape[1:]))
     if name in ("images", "features"):
-        scaling = FeatureScaling.of(info) if name == "features" else None
-        unit = rng.random((count, *sizes))
-        return (unit * scaling.span + scaling.minimum if scaling else unit).astype(np.float32)
+        unit = rng.random((count, *sizes)).astype(np.float32)
+        return FeatureScaling.of(info).unscale(unit) if name == "features" else unit
     if name in ("noise", "codes"):
         return rng.standard_normal((count, *sizes)).astype(np.float32)
     if name == "labels":

@@ -65,7 +65,8 @@ def main(job_path):
     with open(job_path, encoding="utf-8") as stream:
         job = json.load(stream)
     errors = [run_item(item) for item in job["items"]]
-    results = {"errors": errors, "classicnets_imported": any(name.split(".")[0] == "classicnets" for name in sys.modules)}
+    imported = any(name.split(".")[0] == "classicnets" for name in sys.modules)
+    results = {"errors": errors, "classicnets_imported": imported}
     with open(job["results"], "w", encoding="utf-8") as stream:
         json.dump(results, stream)
 

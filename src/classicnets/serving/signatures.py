@@ -53,30 +53,43 @@ class Signature:
 
 @dataclass(frozen=True)
 class FeatureScaling:
-    """The run's min-max scaling of table features: CSV units in, the model's [0, 1] units inside."""
+    """The run's min-max scaling of table features: CSV units outside, the model's [0, 1] units inside. Runs on
+    images (or on features stored already scaled) have none: every method then gives its input back."""
 
-    minimum: np.ndarray  # (F,)
-    span: np.ndarray  # (F,), 1 where a feature was constant (as data.arrays.scale_features)
+    minimum: np.ndarray | None = None  # (F,)
+    span: np.ndarray | None = None  # (F,), 1 where a feature was constant (as data.arrays.scale_features)
 
     @classmethod
-    def of(cls, info: dict[str, Any]) -> "FeatureScaling | None":
-        """The scaling of a run trained on a table, None for other data."""
+    def of(cls, info: dict[str, Any]) -> "FeatureScaling":
+        """The scaling of a run: min-max for a table, none for other data."""
         if "feature_min" not in info:
-            return None
+            return cls()
         low, high = np.asarray(info["feature_min"], np.float64), np.asarray(info["feature_max"], np.float64)
         return cls(low, np.where(high > low, high - low, 1.0))
 
+    @property
+    def applies(self) -> bool:
+        return self.minimum is not None
+
     def to_model(self, features: tf.Tensor) -> tf.Tensor:
         """(B, F) CSV units -> model units, in the graph."""
+        if not self.applies:
+            return features
         return (features - tf.constant(self.minimum, tf.float32)) / tf.constant(self.span, tf.float32)
 
     def from_model(self, values: tf.Tensor) -> tf.Tensor:
         """(B, F) model units -> CSV units, in the graph (an autoencoder's reconstructions)."""
+        if not self.applies:
+            return values
         return values * tf.constant(self.span, tf.float32) + tf.constant(self.minimum, tf.float32)
 
     def scale(self, rows: np.ndarray) -> np.ndarray:
         """(N, F) CSV units -> model units, the way classicnets' predict does it."""
-        return scale_features(rows, self.minimum, self.minimum + self.span)
+        return scale_features(rows, self.minimum, self.minimum + self.span) if self.applies else rows
+
+    def unscale(self, values: np.ndarray) -> np.ndarray:
+        """(N, F) model units -> CSV units, in numpy."""
+        return (values * self.span + self.minimum).astype(np.float32) if self.applies else values
 
 
 def _call(model: Any, *inputs: Any) -> np.ndarray:
@@ -96,14 +109,14 @@ def classifier_signatures(model: Any, config: RunConfig) -> list[Signature]:
     inputs = (TensorInfo(name, (None, *info["input_shape"]), "float32"),)
 
     def graph(x: tf.Tensor) -> dict[str, tf.Tensor]:
-        probabilities = _float(model(scaling.to_model(x) if scaling else x, training=False))  # (B, K)
+        probabilities = _float(model(scaling.to_model(x), training=False))  # (B, K)
         return {"probabilities": probabilities, "classes": tf.argmax(probabilities, axis=-1)}
 
     def reference(x: np.ndarray) -> dict[str, np.ndarray]:
-        probabilities = _call(model, scaling.scale(x) if scaling else x)
+        probabilities = _call(model, scaling.scale(x))
         return {"probabilities": probabilities, "classes": probabilities.argmax(axis=1).astype(np.int64)}
 
-    unit = "CSV units" if scaling else "[0, 1]"
+    unit = "CSV units" if scaling.applies else "[0, 1]"
     return [Signature("serving_default", inputs, graph, reference,
                       f"{name} ({unit}) -> class probabilities (B, classes) and the most likely class index")]
 
@@ -114,7 +127,7 @@ def linear_classifier_signatures(model: Any, config: RunConfig) -> list[Signatur
     inputs = (TensorInfo("features", (None, *config.data_info["input_shape"]), "float32"),)
 
     def graph(features: tf.Tensor) -> dict[str, tf.Tensor]:
-        scores = _float(model(scaling.to_model(features) if scaling else features, training=False))  # (B, S)
+        scores = _float(model(scaling.to_model(features), training=False))  # (B, S)
         if scores.shape[-1] == 1:
             classes = tf.cast(scores[:, 0] > DECISION_THRESHOLD, tf.int64)
         else:
@@ -122,7 +135,7 @@ def linear_classifier_signatures(model: Any, config: RunConfig) -> list[Signatur
         return {"scores": scores, "classes": classes}
 
     def reference(features: np.ndarray) -> dict[str, np.ndarray]:
-        scores = _call(model, scaling.scale(features) if scaling else features)
+        scores = _call(model, scaling.scale(features))
         return {"scores": scores, "classes": classes_from_scores(scores).astype(np.int64)}
 
     return [Signature("serving_default", inputs, graph, reference,
@@ -135,11 +148,11 @@ def regression_signatures(model: Any, config: RunConfig) -> list[Signature]:
     inputs = (TensorInfo("features", (None, *config.data_info["input_shape"]), "float32"),)
 
     def graph(features: tf.Tensor) -> dict[str, tf.Tensor]:
-        values = _float(model(scaling.to_model(features) if scaling else features, training=False))  # (B, 1)
+        values = _float(model(scaling.to_model(features), training=False))  # (B, 1)
         return {"predictions": values[:, 0]}
 
     def reference(features: np.ndarray) -> dict[str, np.ndarray]:
-        return {"predictions": _call(model, scaling.scale(features) if scaling else features)[:, 0]}
+        return {"predictions": _call(model, scaling.scale(features))[:, 0]}
 
     return [Signature("serving_default", inputs, graph, reference,
                       "features (CSV units) -> predictions (B,) in the target's units")]
@@ -153,36 +166,24 @@ def autoencoder_signatures(model: Any, config: RunConfig) -> list[Signature]:
     data = TensorInfo(name, (None, *info["input_shape"]), "float32")
     codes = TensorInfo("codes", (None, model.code_size), "float32")
 
-    def inward(x: tf.Tensor) -> tf.Tensor:
-        return scaling.to_model(x) if scaling else x
-
-    def outward(y: tf.Tensor) -> tf.Tensor:
-        return scaling.from_model(y) if scaling else y
-
-    def scale(x: np.ndarray) -> np.ndarray:
-        return scaling.scale(x) if scaling else x
-
-    def unscale(y: np.ndarray) -> np.ndarray:
-        return (y * scaling.span + scaling.minimum).astype(np.float32) if scaling else y
-
     def reconstruct(x: tf.Tensor) -> dict[str, tf.Tensor]:
-        return {"reconstructions": outward(_float(model(inward(x), training=False)))}
+        return {"reconstructions": scaling.from_model(_float(model(scaling.to_model(x), training=False)))}
 
     def encode(x: tf.Tensor) -> dict[str, tf.Tensor]:
-        return {"codes": _float(model.encode(inward(x), training=False))}
+        return {"codes": _float(model.encode(scaling.to_model(x), training=False))}
 
     def decode(code: tf.Tensor) -> dict[str, tf.Tensor]:
-        return {"reconstructions": outward(_float(model.decoder(code, training=False)))}
+        return {"reconstructions": scaling.from_model(_float(model.decoder(code, training=False)))}
 
-    unit = "CSV units" if scaling else "[0, 1]"
+    unit = "CSV units" if scaling.applies else "[0, 1]"
     return [
         Signature("serving_default", (data,), reconstruct,
-                  lambda x: {"reconstructions": unscale(_call(model, scale(x)))},
+                  lambda x: {"reconstructions": scaling.unscale(_call(model, scaling.scale(x)))},
                   f"{name} ({unit}) -> reconstructions, same shape and units"),
-        Signature("encode", (data,), encode, lambda x: {"codes": np.asarray(model.encode(scale(x)), np.float32)},
+        Signature("encode", (data,), encode, lambda x: {"codes": _call(model.encode, scaling.scale(x))},
                   f"{name} ({unit}) -> codes (B, code size); a variational autoencoder gives the code's mean"),
         Signature("decode", (codes,), decode,
-                  lambda code: {"reconstructions": unscale(np.asarray(model.decoder(code, training=False), np.float32))},
+                  lambda code: {"reconstructions": scaling.unscale(_call(model.decoder, code))},
                   f"codes -> what they decode to ({unit}); a variational autoencoder draws new samples from "
                   "codes ~ N(0, 1)"),
     ]
