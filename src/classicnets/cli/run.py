@@ -67,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
         not_exported = zoo.export_models(out, outcomes)
     except KeyboardInterrupt as interrupt:  # versions are renamed into place whole: --resume exports the rest
         raise Interrupted(finish) from interrupt
-    print(f"models for TensorFlow Serving: {out / zoo.MODELS_FOLDER}")
+    if (out / zoo.MODELS_FOLDER).is_dir():
+        print(f"models for TensorFlow Serving: {out / zoo.MODELS_FOLDER}")
     failed = [outcome.model for outcome in outcomes if outcome.status == "failed"]
     if failed:
         print(f"failed: {', '.join(failed)} (the others finished; see their rows)")
