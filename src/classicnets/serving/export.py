@@ -67,7 +67,7 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     if "onnx" in chosen:
         missing = [package for package in ONNX_PACKAGES if not _importable(package)]
         if missing:
-            raise UserError(f"--format onnx needs {', '.join(missing)}, which are not installed; install them with "
+            raise UserError(f"--format onnx needs {', '.join(missing)} (not installed); install it with "
                             "pip install 'classicnets[export]', or export --format saved-model only")
     return chosen
 
