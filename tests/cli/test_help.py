@@ -68,7 +68,7 @@ sys.exit(status)
 
 @pytest.mark.parametrize("argv, status", [
     (["--help"], 0), (["--version"], 0), (["train", "--help"], 0), (["train", "gan", "--help"], 0),
-    (["predict", "--help"], 0), (["models"], 0), (["train", "mlp", "--epochs", "x"], 2),
+    (["predict", "--help"], 0), (["export", "--help"], 0), (["serve", "--help"], 0), (["models"], 0), (["train", "mlp", "--epochs", "x"], 2),
     (["train", "nosuchmodel"], 2), (["nosuchcommand"], 2), (["train", "mlp", "--optimizer", "adamw"], 2),
 ])
 def test_no_tensorflow_before_a_command_runs(argv, status):

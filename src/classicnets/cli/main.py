@@ -13,7 +13,8 @@ import sys
 
 from classicnets import __version__
 from classicnets.cli import (
-    compare, complete, datasets, encode, evaluate, generate, models, predict, reconstruct, run, sample, train, translate,
+    compare, complete, datasets, encode, evaluate, export, generate, models, predict, reconstruct, run, sample, serve, train,
+    translate,
 )
 from classicnets.cli.common import HelpFormatter
 from classicnets.cli.quiet import import_tensorflow_quietly
@@ -32,6 +33,8 @@ EXAMPLES = """examples:
   classicnets translate runs/<seq2seq run> love      # translate a word
   classicnets reconstruct runs/<autoencoder run>     # test images above their reconstructions
   classicnets compare runs/<run> runs/<run>          # one table of several runs
+  classicnets export runs/<run> --out models         # a TensorFlow Serving model (and ONNX)
+  classicnets serve models                           # serve it: TF Serving REST API and KServe v2
 """
 
 
@@ -44,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(also: CLASSICNETS_DEBUG=1)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (run, train, evaluate, predict, generate, datasets, models, complete, translate,
-                   reconstruct, encode, sample, compare):
+                   reconstruct, encode, sample, compare, export, serve):
         module.add_parser(subparsers)
     return parser
 
