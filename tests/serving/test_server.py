@@ -1,6 +1,7 @@
 """`classicnets serve` run for real: a server process on a free localhost port, real SavedModels exported with
 keras.export.ExportArchive, and a real HTTP client speaking TF Serving's REST API and KServe v2."""
 
+import argparse
 import json
 import os
 import shutil
@@ -387,6 +388,23 @@ def test_the_listening_socket_is_tcp_and_a_taken_port_is_a_user_error():
         assert sock.proto == socket.IPPROTO_TCP
         with pytest.raises(UserError, match=f"127.0.0.1:{sock.getsockname()[1]}"):
             listen("127.0.0.1", sock.getsockname()[1])
+
+
+def test_serve_options_are_checked_before_anything_starts(tmp_path, capsys):
+    from classicnets.cli import serve
+    from classicnets.errors import UserError
+
+    parser = argparse.ArgumentParser()
+    serve.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["serve", str(tmp_path), "--max-body", "512KiB"])
+    assert (args.max_body, args.port, args.host, args.threads) == (512 * 2**10, 8501, "127.0.0.1", 0)
+    for bad in (["--max-body", "4 parsecs"], ["--max-body", "10"], ["--port", "70000"], ["--poll-seconds", "nan"]):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["serve", str(tmp_path), *bad])
+    with pytest.raises(UserError, match="--threads cannot be negative"):
+        serve.run(parser.parse_args(["serve", str(tmp_path), "--threads", "-1"]))
+    with pytest.raises(UserError, match="is not a folder"):
+        serve.run(parser.parse_args(["serve", str(tmp_path / "missing")]))
 
 
 def test_sigterm_stops_the_server_cleanly(server):

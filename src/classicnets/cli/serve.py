@@ -38,6 +38,8 @@ def add_parser(subparsers: Any) -> None:
                         help="largest request body, in bytes or with KiB/MiB (default: 4MiB; larger ones get 413)")
     parser.add_argument("--latest", type=int, default=0, metavar="N",
                         help="serve only the N highest versions of each model (default: 0, every version)")
+    parser.add_argument("--threads", type=int, default=0, metavar="N",
+                        help="requests computed at once; more wait their turn (default: 0, one per CPU core)")
     parser.add_argument("--access-log", action="store_true", help="log one line per request")
     parser.set_defaults(handler=run)
 
@@ -66,10 +68,11 @@ def run(args: argparse.Namespace) -> int:
     from classicnets.errors import UserError
     from classicnets.serving.server import ServerOptions, serve
 
-    if args.poll_seconds < 0 or args.latest < 0:
-        raise UserError(f"--poll-seconds and --latest cannot be negative. Received: --poll-seconds "
-                        f"{args.poll_seconds:g} --latest {args.latest}")
+    for flag, value in (("--poll-seconds", args.poll_seconds), ("--latest", args.latest), ("--threads", args.threads)):
+        if value < 0:
+            raise UserError(f"{flag} cannot be negative. Received: {flag} {value:g}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     options = ServerOptions(host=args.host, port=args.port, poll_seconds=args.poll_seconds,
-                            max_body=args.max_body, latest=args.latest, access_log=args.access_log)
+                            max_body=args.max_body, latest=args.latest, threads=args.threads,
+                            access_log=args.access_log)
     return serve(args.models_dir, options)

@@ -8,20 +8,23 @@ TF Serving's status codes, and the server keeps serving after it."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import gc
 import json
 import logging
+import os
 import signal
 import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, AsyncIterator, Callable
 
+import anyio
+import anyio.to_thread
 import numpy as np
 import orjson
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -46,6 +49,7 @@ class ServerOptions:
     poll_seconds: float = 2.0
     max_body: int = 4 * 2**20
     latest: int = 0  # serve only each model's highest N versions; 0: every version folder
+    threads: int = 0  # requests computed at once; 0: one per CPU core
     access_log: bool = False
 
 
@@ -107,7 +111,8 @@ async def read_body(request: Request) -> bytes:
 async def answer_post(request: Request, handle: Callable[[dict[str, Any]], dict[str, Any]]) -> Response:
     """Read the body here, then parse, check and run it in a worker thread."""
     body = await read_body(request)
-    return json_response(await run_in_threadpool(lambda: handle(parse_json(body))))
+    limiter = request.app.state.limiter  # as many at once as there are cores: more only contend for them
+    return json_response(await anyio.to_thread.run_sync(lambda: handle(parse_json(body)), limiter=limiter))
 
 
 async def v1_models(request: Request) -> Response:
@@ -197,8 +202,13 @@ def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
     for path, endpoint, methods in version_routes:
         routes.append(Route(path, endpoint, methods=methods))
         routes.append(Route(path.replace("{name}", "{name}/versions/{version}"), endpoint, methods=methods))
-    app = Starlette(routes=routes, exception_handlers={RequestError: refused, HTTPException: refused,
-                                                       Exception: failed})
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.limiter = anyio.CapacityLimiter(options.threads or len(os.sched_getaffinity(0)))
+        yield
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={RequestError: refused, HTTPException: refused, Exception: failed})
     app.state.repository = repository
     app.state.options = options
     return app
