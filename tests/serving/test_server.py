@@ -176,6 +176,10 @@ def test_tf_serving_metadata_has_the_signature_defs(server):
     assert [dim["size"] for dim in images_input["tensor_shape"]["dim"]] == ["-1", "8", "8", "1"]
     assert signature_defs["encode"]["method_name"] == "tensorflow/serving/predict"
     assert list(signature_defs["encode"]["outputs"]) == ["codes"]
+    status, answer = call(base, "GET", "/v1/models/digits/versions/1/metadata")
+    assert status == 200 and answer["model_spec"]["version"] == "1"
+    assert set(answer["metadata"]["signature_def"]["signature_def"]["serving_default"]["outputs"]) == {
+        "probabilities", "classes"}
 
 
 def test_tf_serving_predict_rows_and_columns(server, models):
@@ -285,6 +289,8 @@ BAD_REQUESTS = {  # id: (method, path, JSON body or raw bytes, status, words the
     "deep nesting": ("POST", "/v1/models/digits:predict", b"[" * 100_000, 400, "nested too deeply"),
     "deep nesting inside": ("POST", "/v1/models/digits:predict", b'{"instances": ' + b"[" * 100_000, 400,
                             "nested too deeply"),
+    "500 dimensions": ("POST", "/v1/models/digits:predict", b'{"instances": ' + b"[" * 500 + b"0" + b"]" * 500 + b"}",
+                       400, "rectangular"),
     "too large": ("POST", "/v1/models/digits:predict", b" " * (MAX_BODY + 1), 413, "--max-body"),
     "unknown model": ("POST", "/v1/models/nothing:predict", {"instances": [IMAGE]}, 404, "nothing"),
     "unknown version": ("POST", "/v1/models/digits/versions/8:predict", {"instances": [IMAGE]}, 404, "version"),

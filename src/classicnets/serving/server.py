@@ -202,6 +202,7 @@ def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
     for path, endpoint, methods in version_routes:
         routes.append(Route(path, endpoint, methods=methods))
         routes.append(Route(path.replace("{name}", "{name}/versions/{version}"), endpoint, methods=methods))
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.limiter = anyio.CapacityLimiter(options.threads or len(os.sched_getaffinity(0)))
