@@ -25,14 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-START_CLASSICNETS_SERVE = """
-import argparse, sys
-from classicnets.cli import serve
-parser = argparse.ArgumentParser()
-serve.add_parser(parser.add_subparsers())
-args = parser.parse_args(sys.argv[1:])
-sys.exit(args.handler(args))
-"""
 PREDICT_PATH = "/v1/models/mlp:predict"
 
 
@@ -152,8 +144,7 @@ def main() -> None:
         for count in (int(c) for c in options.images.split(",")):
             bodies[count] = folder / f"{count}.json"
             bodies[count].write_text(json.dumps({"instances": rng.random((count, 28, 28, 1)).round(4).tolist()}))
-        servers = {"classicnets serve": [sys.executable, "-c", START_CLASSICNETS_SERVE, "serve",
-                                         str(folder / "models")],
+        servers = {"classicnets serve": [sys.executable, "-m", "classicnets", "serve", str(folder / "models")],
                    "naive Starlette": [sys.executable, __file__, "--naive-server", str(folder / "model.keras")]}
         rows = []
         for name, command in servers.items():

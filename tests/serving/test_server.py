@@ -21,14 +21,6 @@ keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 
 MAX_BODY = 256 * 2**10  # holds the 100,000 levels of "[" below
-START_SERVER = """
-import argparse, sys
-from classicnets.cli import serve
-parser = argparse.ArgumentParser()
-serve.add_parser(parser.add_subparsers())
-args = parser.parse_args(sys.argv[1:])
-sys.exit(args.handler(args))
-"""
 
 
 def export(model_path: Path, endpoints: dict, specs: dict, model: keras.Model) -> None:
@@ -107,7 +99,7 @@ def server(models, tmp_path_factory):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")
-    command = [sys.executable, "-c", START_SERVER, "serve", str(models_dir), "--port", str(port),
+    command = [sys.executable, "-m", "classicnets", "serve", str(models_dir), "--port", str(port),
                "--poll-seconds", "1", "--max-body", str(MAX_BODY)]
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
