@@ -32,7 +32,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for every interface "
                         "(default: 127.0.0.1)")
     parser.add_argument("--port", type=port_number, default=8501, help="TCP port (default: 8501, TF Serving's)")
-    parser.add_argument("--poll-seconds", type=finite_float, default=2.0,
+    parser.add_argument("--poll-seconds", type=finite_float, default=2.0, metavar="SECONDS",
                         help="how often to look for new or removed version folders; 0: only at start (default: 2)")
     parser.add_argument("--max-body", type=byte_size, default=4 * 2**20, metavar="SIZE",
                         help="largest request body, in bytes or with KiB/MiB (default: 4MiB; larger ones get 413)")
