@@ -17,6 +17,7 @@ from classicnets.evaluation.gan_plots import plot_adversarial_losses, plot_judge
 from classicnets.evaluators.classifier import check_same_classes
 from classicnets.evaluators.judge import Judge, get_judge
 from classicnets.evaluators.registry import Evaluator, register_evaluator
+from classicnets.files import atomic_write_text
 
 SAMPLES_PER_CLASS = 1000  # the 1,000 images per requested label
 GRID_SEED = 1234  # fixed noise: every grid of a run shows the same noise, so grids show progress
@@ -85,7 +86,7 @@ def write_progress_rows(run_root: Path, rows: dict[int, dict[str, float]]) -> No
     lines = [",".join(["epoch", *columns])]
     lines += [",".join([str(epoch), *(str(rows[epoch].get(key, "")) for key in columns)]) for epoch in sorted(rows)]
     (run_root / SAMPLES_FOLDER).mkdir(parents=True, exist_ok=True)
-    (run_root / SAMPLES_FOLDER / FRECHET_FILE).write_text("\n".join(lines) + "\n")
+    atomic_write_text(run_root / SAMPLES_FOLDER / FRECHET_FILE, "\n".join(lines) + "\n")
 
 
 def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,

@@ -1,0 +1,43 @@
+"""`classicnets run` killed with SIGKILL in the middle of the zoo: `--resume` finishes it, keeping the model
+that was done and training the rest."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+
+def classicnets(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "classicnets", *argv]
+
+
+@pytest.mark.kills
+def test_a_killed_zoo_resumes_to_a_full_report(tmp_path):
+    out = tmp_path / "zoo"
+    child = subprocess.Popen(classicnets("run", "--quick", "--models", "softmax,mlp", "--out", str(out), "--quiet"),
+                             env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while not (out / "softmax" / "metrics.json").exists():  # the first model is finished
+            assert child.poll() is None, "the zoo ended before it could be killed"
+            assert time.monotonic() < deadline, "the zoo's first model did not finish in 4 minutes"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+    assert not (out / "report.html").exists()
+    finished = json.loads((out / "softmax" / "metrics.json").read_text())
+    done = subprocess.run(classicnets("run", "--out", str(out), "--resume", "--quiet"), env=ENV,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (out / "report.html").exists() and (out / "mlp" / "metrics.json").exists()
+    assert json.loads((out / "softmax" / "metrics.json").read_text()) == finished  # kept, not trained again
+    summary = (out / "summary.md").read_text()
+    assert "softmax" in summary and "mlp" in summary
