@@ -27,11 +27,11 @@ import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from classicnets.errors import UserError
-from classicnets.serving import kserve_api, tfserving_api
+from classicnets.serving import kserve_api, playground, tfserving_api
 from classicnets.serving.repository import ModelRepository, parse_version
 from classicnets.serving.servable import RequestError
 
@@ -179,6 +179,24 @@ async def v2_infer(request: Request) -> Response:
     return await answer_post(request, lambda body: kserve_api.infer(servable, name, body))
 
 
+async def playground_page(request: Request) -> Response:
+    """GET /: the playground page, which draws, samples and completes through the APIs above."""
+    return FileResponse(playground.FOLDER / "index.html")
+
+
+async def playground_file(request: Request) -> Response:
+    """GET /playground/FILE: the page's script and style sheet, and nothing else of the folder."""
+    file = request.path_params["file"]
+    if file not in playground.FILES:
+        raise RequestError(404, f"no playground file '{file}'; the page is at /")
+    return FileResponse(playground.FOLDER / file, media_type=playground.FILES[file])
+
+
+async def playground_models(request: Request) -> Response:
+    """GET /playground/models.json: the served models and the facts of their classicnets.json."""
+    return json_response(playground.served_models(request.app.state.repository))
+
+
 async def refused(request: Request, error: Exception) -> Response:
     """A RequestError, or Starlette's own 404/405, as {"error": ...}."""
     if isinstance(error, HTTPException):
@@ -198,7 +216,9 @@ def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
     version_routes = [("/v2/models/{name}", v2_model, ["GET"]), ("/v2/models/{name}/ready", v2_model_ready, ["GET"]),
                       ("/v2/models/{name}/infer", v2_infer, ["POST"])]
     routes = [Route("/v1/models/{path:path}", v1_models, methods=["GET", "POST"]),
-              Route("/v2", v2_server), Route("/v2/health/live", v2_live), Route("/v2/health/ready", v2_ready)]
+              Route("/v2", v2_server), Route("/v2/health/live", v2_live), Route("/v2/health/ready", v2_ready),
+              Route("/", playground_page), Route("/playground/models.json", playground_models),
+              Route("/playground/{file}", playground_file)]
     for path, endpoint, methods in version_routes:
         routes.append(Route(path, endpoint, methods=methods))
         routes.append(Route(path.replace("{name}", "{name}/versions/{version}"), endpoint, methods=methods))

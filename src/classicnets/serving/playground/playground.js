@@ -1,0 +1,431 @@
+// The classicnets playground: lists the served models and tries them through the server's REST API.
+// Plain JavaScript, no build step: every request is one the documented API answers.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const THROTTLE_MS = 150; // at most one predict request in flight, and at most one per 150 ms while drawing
+const SAMPLES = 16;
+
+const state = { models: [], model: null, strokes: [], busy: false, pending: false, last: 0 };
+
+// ---------------------------------------------------------------- talking to the server
+
+async function callApi(path, body) {
+  let response;
+  try {
+    response = await fetch(path, body === undefined ? {} : {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  } catch (error) {
+    throw new Error(`Cannot reach the server (${error.message}). Is classicnets serve still running?`);
+  }
+  const text = await response.text();
+  let answer;
+  try { answer = JSON.parse(text); } catch { answer = null; }
+  if (!response.ok) {
+    const why = answer && answer.error ? answer.error : text.slice(0, 300) || response.statusText;
+    throw new Error(`The server answered ${response.status}: ${why}`);
+  }
+  if (answer === null) throw new Error(`The server's answer to ${path} is not JSON: ${text.slice(0, 200)}`);
+  return answer;
+}
+
+function predict(model, instances, signature) {
+  const body = { instances };
+  if (signature) body.signature_name = signature;
+  return callApi(`/v1/models/${encodeURIComponent(model.name)}:predict`, body);
+}
+
+function showError(message) {
+  const box = $("error");
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+// ---------------------------------------------------------------- the list of models
+
+async function loadModels() {
+  try {
+    state.models = (await callApi("/playground/models.json")).models;
+  } catch (error) {
+    $("models").innerHTML = "";
+    showError(error.message);
+    return;
+  }
+  const list = $("models");
+  list.innerHTML = "";
+  if (!state.models.length) list.innerHTML = "<li>No models in the models folder yet.</li>";
+  for (const model of state.models) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.model = model.name;
+    button.setAttribute("aria-pressed", "false");
+    button.append(model.name);
+    const facts = document.createElement("small");
+    facts.textContent = model.error ? model.error : describeModel(model);
+    button.append(facts);
+    button.addEventListener("click", () => selectModel(model));
+    item.append(button);
+    list.append(item);
+  }
+  const wanted = decodeURIComponent(location.hash.slice(1));
+  const first = state.models.find((m) => m.name === wanted) || state.models.find((m) => !m.error);
+  if (first) selectModel(first);
+}
+
+function describeModel(model) {
+  const parts = [model.family || "model", model.dataset ? `on ${model.dataset}` : ""];
+  const classes = model.class_names || [];
+  if (classes.length) parts.push(`${classes.length} classes: ${classes.slice(0, 10).join(" ")}${classes.length > 10 ? " …" : ""}`);
+  parts.push(`v${model.version}`);
+  return parts.filter(Boolean).join(" · ");
+}
+
+function signatureOf(model, name = "serving_default") {
+  return (model.signatures || {})[name] || { inputs: {}, outputs: {} };
+}
+
+function viewOf(model) {
+  const { inputs, outputs } = signatureOf(model);
+  const images = inputs.images;
+  if (images && images.shape && images.shape.length === 4) {
+    if (outputs.probabilities) return "classify";
+    if (outputs.reconstructions) return "reconstruct";
+  }
+  if (inputs.noise && outputs.images) return inputs.labels ? "cgan" : "gan";
+  if (inputs.tokens && model.vocabulary) return "autocomplete";
+  if (inputs.source_ids && model.vocabulary) return "translate";
+  return null;
+}
+
+function selectModel(model) {
+  if (model.error) return showError(`${model.name}: ${model.error}`);
+  state.model = model;
+  showError("");
+  for (const button of document.querySelectorAll("#models button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.model === model.name));
+  }
+  history.replaceState(null, "", `#${encodeURIComponent(model.name)}`);
+  const view = viewOf(model);
+  $("view").hidden = false;
+  $("view").dataset.view = view || "none";
+  $("view-title").textContent = model.name;
+  $("view-about").textContent = describeModel(model);
+  $("draw-view").hidden = view !== "classify" && view !== "reconstruct";
+  $("sample-view").hidden = view !== "gan" && view !== "cgan";
+  $("text-view").hidden = view !== "autocomplete" && view !== "translate";
+  if (view === "classify" || view === "reconstruct") startDrawing(model, view);
+  else if (view === "gan" || view === "cgan") startSampling(model, view);
+  else if (view) startText(model, view);
+  else $("view-about").textContent += " · no playground view for this model: use the REST API (docs/serving.md)";
+}
+
+// ---------------------------------------------------------------- drawing and the network's input
+
+function inputShape(model) {
+  const [, height, width, channels] = signatureOf(model).inputs.images.shape;
+  return { height, width, channels: channels || 1 };
+}
+
+function startDrawing(model, view) {
+  const { height, width } = inputShape(model);
+  for (const id of ["preview", "reconstruction"]) { $(id).width = width; $(id).height = height; }
+  $("preview-label").textContent = `What the network sees (${width} x ${height})`;
+  $("reconstruction-panel").hidden = view !== "reconstruct";
+  $("classes-panel").hidden = view !== "classify";
+  state.strokes = [];
+  redraw();
+}
+
+function setUpPad() {
+  const pad = $("pad");
+  let drawing = null;
+  const point = (event) => {
+    const box = pad.getBoundingClientRect();
+    return [(event.clientX - box.left) * pad.width / box.width, (event.clientY - box.top) * pad.height / box.height];
+  };
+  pad.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    pad.setPointerCapture(event.pointerId);
+    drawing = event.pointerId;
+    state.strokes.push([point(event)]);
+    redraw();
+  });
+  pad.addEventListener("pointermove", (event) => {
+    if (event.pointerId !== drawing) return;
+    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+    for (const each of events.length ? events : [event]) state.strokes.at(-1).push(point(each));
+    redraw();
+  });
+  const end = (event) => { if (event.pointerId === drawing) { drawing = null; redraw(); } };
+  pad.addEventListener("pointerup", end);
+  pad.addEventListener("pointercancel", end);
+  $("clear").addEventListener("click", () => { state.strokes = []; redraw(); });
+  $("undo").addEventListener("click", () => { state.strokes.pop(); redraw(); });
+  pad.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" || event.key === "Delete") { state.strokes = []; redraw(); }
+    else if ((event.ctrlKey || event.metaKey) && event.key === "z") { state.strokes.pop(); redraw(); }
+  });
+}
+
+function redraw() {
+  const pad = $("pad");
+  const context = pad.getContext("2d", { willReadFrequently: true });
+  context.fillStyle = "#000";
+  context.fillRect(0, 0, pad.width, pad.height);
+  context.strokeStyle = context.fillStyle = "#fff";
+  context.lineWidth = pad.width / 14;
+  context.lineCap = context.lineJoin = "round";
+  for (const stroke of state.strokes) {
+    context.beginPath();
+    context.moveTo(...stroke[0]);
+    for (const [x, y] of stroke.slice(1)) context.lineTo(x, y);
+    if (stroke.length === 1) context.lineTo(stroke[0][0] + 0.1, stroke[0][1]);
+    context.stroke();
+  }
+  const image = networkInput(context, pad.width, pad.height, inputShape(state.model));
+  paintGrey($("preview"), image);
+  state.input = image;
+  requestPrediction();
+}
+
+// The drawing as MNIST digits were made: the ink's bounding box scaled to fit 20/28 of the input (keeping its
+// aspect), then placed so that its centre of mass is the input's centre; grey levels in [0, 1], white on black.
+function networkInput(context, padWidth, padHeight, { height, width }) {
+  const pixels = context.getImageData(0, 0, padWidth, padHeight).data;
+  const ink = new Float32Array(padWidth * padHeight);
+  let top = padHeight, bottom = -1, left = padWidth, right = -1;
+  for (let y = 0; y < padHeight; y++) {
+    for (let x = 0; x < padWidth; x++) {
+      const level = pixels[(y * padWidth + x) * 4] / 255;
+      ink[y * padWidth + x] = level;
+      if (level > 0.05) { top = Math.min(top, y); bottom = Math.max(bottom, y); left = Math.min(left, x); right = Math.max(right, x); }
+    }
+  }
+  const image = { width, height, values: new Float32Array(width * height), empty: bottom < 0 };
+  if (image.empty) return image;
+  const boxWidth = right - left + 1, boxHeight = bottom - top + 1;
+  const scale = Math.min((width * 20 / 28) / boxWidth, (height * 20 / 28) / boxHeight);
+  const fitted = resizeArea(ink, padWidth, left, top, boxWidth, boxHeight, scale);
+  placeByCentreOfMass(fitted, image);
+  return image;
+}
+
+// Each target pixel is the mean of the source pixels under it (area averaging), so thin strokes stay grey.
+function resizeArea(source, stride, left, top, boxWidth, boxHeight, scale) {
+  const width = Math.max(1, Math.round(boxWidth * scale)), height = Math.max(1, Math.round(boxHeight * scale));
+  const values = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const y0 = top + Math.floor(y * boxHeight / height), y1 = top + Math.max(Math.ceil((y + 1) * boxHeight / height), Math.floor(y * boxHeight / height) + 1);
+    for (let x = 0; x < width; x++) {
+      const x0 = left + Math.floor(x * boxWidth / width), x1 = left + Math.max(Math.ceil((x + 1) * boxWidth / width), Math.floor(x * boxWidth / width) + 1);
+      let sum = 0;
+      for (let sy = y0; sy < y1; sy++) for (let sx = x0; sx < x1; sx++) sum += source[sy * stride + sx];
+      values[y * width + x] = sum / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  return { width, height, values };
+}
+
+function placeByCentreOfMass(fitted, image) {
+  let mass = 0, cx = 0, cy = 0, peak = 0;
+  for (let y = 0; y < fitted.height; y++) {
+    for (let x = 0; x < fitted.width; x++) {
+      const v = fitted.values[y * fitted.width + x];
+      mass += v; cx += v * (x + 0.5); cy += v * (y + 0.5); peak = Math.max(peak, v);
+    }
+  }
+  const dx = Math.round(image.width / 2 - cx / mass), dy = Math.round(image.height / 2 - cy / mass);
+  for (let y = 0; y < fitted.height; y++) {
+    for (let x = 0; x < fitted.width; x++) {
+      const tx = x + dx, ty = y + dy;
+      if (tx >= 0 && ty >= 0 && tx < image.width && ty < image.height) {
+        image.values[ty * image.width + tx] = Math.min(1, fitted.values[y * fitted.width + x] / peak);
+      }
+    }
+  }
+}
+
+function paintGrey(canvas, image) {
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext("2d");
+  const picture = context.createImageData(image.width, image.height);
+  image.values.forEach((value, i) => {
+    const level = Math.round(Math.min(1, Math.max(0, value)) * 255);
+    picture.data.set([level, level, level, 255], i * 4);
+  });
+  context.putImageData(picture, 0, 0);
+}
+
+// [H][W][C] nested lists, as the images input takes them
+function asInstance(image, channels) {
+  const rows = [];
+  for (let y = 0; y < image.height; y++) {
+    const row = [];
+    for (let x = 0; x < image.width; x++) row.push(new Array(channels).fill(+image.values[y * image.width + x].toFixed(4)));
+    rows.push(row);
+  }
+  return rows;
+}
+
+function fromInstance(nested) {
+  const height = nested.length, width = nested[0].length;
+  const values = new Float32Array(width * height);
+  nested.forEach((row, y) => row.forEach((pixel, x) => {
+    values[y * width + x] = Array.isArray(pixel) ? pixel.reduce((a, b) => a + b, 0) / pixel.length : pixel;
+  }));
+  return { width, height, values };
+}
+
+// ---------------------------------------------------------------- throttled predictions while drawing
+
+function requestPrediction() {
+  state.pending = true;
+  $("view").setAttribute("aria-busy", "true");  // until the answer to the latest drawing is shown
+  if (state.busy) return;
+  const wait = state.last + THROTTLE_MS - performance.now();
+  if (wait > 0) { state.busy = true; setTimeout(() => { state.busy = false; requestPrediction(); }, wait); return; }
+  sendPrediction();
+}
+
+async function sendPrediction() {
+  state.pending = false;
+  const model = state.model, image = state.input;
+  if (!image || image.empty) { $("view").setAttribute("aria-busy", "false"); return showResult(model, null); }
+  state.busy = true;
+  state.last = performance.now();
+  try {
+    const answer = await predict(model, [asInstance(image, inputShape(model).channels)]);
+    if (model === state.model) { showError(""); showResult(model, answer.predictions[0]); }
+  } catch (error) {
+    if (model === state.model) showError(error.message);
+  } finally {
+    state.busy = false;
+    if (state.pending) requestPrediction();
+    else $("view").setAttribute("aria-busy", "false");
+  }
+}
+
+function showResult(model, prediction) {
+  if (viewOf(model) === "reconstruct") {
+    const picture = prediction ? fromInstance(prediction.reconstructions || prediction)
+      : { ...inputShape(model), values: new Float32Array(inputShape(model).width * inputShape(model).height) };
+    return paintGrey($("reconstruction"), picture);
+  }
+  const bars = $("bars");
+  bars.innerHTML = "";
+  if (!prediction) { $("prediction").textContent = "Draw a digit."; delete $("prediction").dataset.class; return; }
+  const probabilities = prediction.probabilities;
+  const names = model.class_names && model.class_names.length ? model.class_names : probabilities.map((_, i) => String(i));
+  const best = probabilities.indexOf(Math.max(...probabilities));
+  probabilities.forEach((p, i) => {
+    const row = document.createElement("li");
+    row.dataset.probability = p;
+    row.className = i === best ? "top" : "";
+    row.innerHTML = `<span class="name"></span><span class="track" role="presentation"><span class="fill"></span></span><span class="value"></span>`;
+    row.querySelector(".name").textContent = names[i] ?? String(i);
+    row.querySelector(".fill").style.width = `${(p * 100).toFixed(1)}%`;
+    row.querySelector(".value").textContent = `${(p * 100).toFixed(1)}%`;
+    row.setAttribute("aria-label", `${names[i]}: ${(p * 100).toFixed(1)} percent`);
+    bars.append(row);
+  });
+  $("prediction").dataset.class = names[best];
+  $("prediction").textContent = `The network reads ${names[best]} (${(probabilities[best] * 100).toFixed(1)}%)`;
+}
+
+// ---------------------------------------------------------------- GAN and cGAN samples
+
+function startSampling(model, view) {
+  const picker = $("class-picker");
+  picker.innerHTML = "";
+  $("class-label").hidden = view !== "cgan";
+  (model.class_names || []).forEach((name, i) => picker.append(new Option(name, String(i))));
+  $("samples").innerHTML = "";
+  newSamples();
+}
+
+function normal() { // Box-Muller
+  return Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
+}
+
+async function newSamples() {
+  const model = state.model;
+  const noiseSize = signatureOf(model).inputs.noise.shape[1];
+  const label = Number($("class-picker").value || 0);
+  const instances = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const noise = Array.from({ length: noiseSize }, () => +normal().toFixed(5));
+    instances.push(viewOf(model) === "cgan" ? { noise, labels: label } : noise);
+  }
+  try {
+    const answer = await predict(model, instances);
+    if (model !== state.model) return;
+    showError("");
+    const grid = $("samples");
+    grid.innerHTML = "";
+    for (const prediction of answer.predictions) {
+      const canvas = document.createElement("canvas");
+      paintGrey(canvas, fromInstance(prediction.images || prediction));
+      grid.append(canvas);
+    }
+  } catch (error) {
+    if (model === state.model) showError(error.message);
+  }
+}
+
+// ---------------------------------------------------------------- word models
+
+function startText(model, view) {
+  $("text-label").textContent = view === "autocomplete" ? "Start of a word" : "Word to translate";
+  $("text-input").value = "";
+  $("text-answer").textContent = "";
+}
+
+async function askText() {
+  const model = state.model, view = viewOf(model), text = $("text-input").value.trim().toLowerCase();
+  try {
+    $("text-answer").textContent = view === "autocomplete" ? await complete(model, text) : await translate(model, text);
+    showError("");
+  } catch (error) { showError(error.message); }
+}
+
+function ids(tokens, text, special) {
+  return [...text].map((letter) => { const id = tokens.indexOf(letter); return id < 0 ? special.unknown : id; });
+}
+
+async function complete(model, text) {
+  const { tokens, special, max_length: maxLength } = model.vocabulary;
+  const length = signatureOf(model).inputs.tokens.shape[1] || maxLength || text.length + 1;
+  const row = [special.start, ...ids(tokens, text, special)].slice(0, length);
+  const last = row.length - 1;
+  while (row.length < length) row.push(special.pad);
+  const answer = await predict(model, [row]);
+  const next = answer.predictions[0].probabilities[last];
+  const ranked = next.map((p, id) => [p, id]).filter(([, id]) => id > special.unknown || id === special.end)
+    .sort((a, b) => b[0] - a[0]).slice(0, 5);
+  return "Next letter: " + ranked.map(([p, id]) => `${id === special.end ? "(end)" : tokens[id]} ${(p * 100).toFixed(1)}%`).join(", ");
+}
+
+async function translate(model, text) {
+  const { source_tokens: sources, target_tokens: targets, special } = model.vocabulary;
+  const length = signatureOf(model).inputs.source_ids.shape[1] || model.vocabulary.source_length;
+  const row = ids(sources, text, special).slice(0, length);
+  while (row.length < length) row.push(special.pad);
+  const answer = (await predict(model, [row])).predictions[0];
+  const letters = [];
+  for (const id of answer.output_ids) { if (id === special.end) break; if (id > special.unknown) letters.push(targets[id]); }
+  return `Translation: ${letters.join("")} (probability ${(answer.probability * 100).toFixed(1)}%)`;
+}
+
+// ---------------------------------------------------------------- start
+
+document.addEventListener("DOMContentLoaded", () => {
+  setUpPad();
+  $("new-samples").addEventListener("click", newSamples);
+  $("class-picker").addEventListener("change", newSamples);
+  $("text-go").addEventListener("click", askText);
+  $("text-input").addEventListener("keydown", (event) => { if (event.key === "Enter") askText(); });
+  loadModels();
+});
