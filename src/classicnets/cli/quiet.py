@@ -34,3 +34,7 @@ def import_tensorflow_quietly() -> None:
         finally:
             os.dup2(saved, 2)
             os.close(saved)
+    # TensorFlow's Python warnings (e.g. "triggered tf.function retracing") speak to developers, not to users of
+    # the command; errors still show. TF_CPP_MIN_LOG_LEVEL=0 asks for everything.
+    if os.environ["TF_CPP_MIN_LOG_LEVEL"] != "0":
+        tensorflow.get_logger().setLevel("ERROR")
