@@ -19,7 +19,7 @@ from classicnets.evaluators.judge import Judge, get_judge
 from classicnets.evaluators.registry import Evaluator, register_evaluator
 from classicnets.files import atomic_write_text
 
-SAMPLES_PER_CLASS = 1000  # the 1,000 images per requested label
+SAMPLES_PER_CLASS = 1000  # 1,000 images per requested label
 GRID_SEED = 1234  # fixed noise: every grid of a run shows the same noise, so grids show progress
 SAMPLES_FOLDER, FRECHET_FILE = "samples", "frechet_distance.csv"
 MISSING_SHARE = 0.1  # a class drawn less than a tenth as often as a uniform share counts as missing

@@ -1,4 +1,4 @@
-"""The judge of generated images: the foundation's CNN trained separately on the GAN's dataset, once per
+"""The judge of generated images: the project's CNN trained separately on the GAN's dataset, once per
 dataset, cached in ~/.cache/classicnets/judges/ ($CLASSICNETS_CACHE) under a hash of the training data."""
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ def run_zoo(out: Path, dataset: str, steps: list[Step], verbose: bool = True,
 
 
 def export_models(out: Path, outcomes: list[Outcome], say: Callable[[str], None] = print) -> list[str]:
-    """Export every model trained in this session, and any finished one not exported yet (a resumed zoo), into
+    """Export every model trained by this command, and any finished one not exported yet (a resumed zoo), into
     DIR/models/<model>/<next version>, checked in one reloading process; returns the models whose export failed."""
     from classicnets.serving.export import export_runs  # loads the export's TensorFlow code only when it is used
 
