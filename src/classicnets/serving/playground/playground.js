@@ -300,12 +300,18 @@ async function sendPrediction() {
     const answer = await predict(model, [asInstance(image, inputShape(model).channels)]);
     if (model === state.model) { showError(""); showResult(model, answer.predictions[0]); }
   } catch (error) {
-    if (model === state.model) showError(error.message);
+    if (model === state.model) { showError(error.message); showNoAnswer(); }
   } finally {
     state.busy = false;
     if (state.pending) requestPrediction();
     else $("view").setAttribute("aria-busy", "false");
   }
+}
+
+function showNoAnswer() {
+  $("bars").innerHTML = "";
+  delete $("prediction").dataset.class;
+  $("prediction").textContent = "No answer from the model: see the message below.";
 }
 
 function showResult(model, prediction) {
@@ -365,6 +371,9 @@ async function newSamples() {
     showError("");
     const grid = $("samples");
     grid.innerHTML = "";
+    grid.dataset.label = viewOf(model) === "cgan" ? String(label) : "";
+    grid.setAttribute("aria-label", viewOf(model) === "cgan" ? `Generated images of class ${model.class_names[label] ?? label}`
+      : "Generated images");
     for (const prediction of answer.predictions) {
       const canvas = document.createElement("canvas");
       paintGrey(canvas, fromInstance(prediction.images || prediction));

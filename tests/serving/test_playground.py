@@ -1,0 +1,205 @@
+"""The playground page of `classicnets serve`, in a real browser (Debian's chromium, driven by Playwright):
+models trained and exported by the CLI, a server process, and drawings made with the mouse."""
+
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/bin/chromium")
+DOCS_IMAGE = Path(__file__).parents[2] / "docs" / "images" / "playground.png"
+TRAINED = {  # model name -> the flags of `classicnets train`
+    "cnn-digits": ["cnn", "--dataset", "digits", "--epochs", "8"],
+    "cgan-digits": ["cgan", "--dataset", "digits", "--epochs", "1"],
+    "ae-digits": ["autoencoder", "--dataset", "digits", "--epochs", "1"],
+}
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}: apt-get install chromium "
+                                "(.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory):
+    """MODELS_DIR holding a cnn, a cgan and an autoencoder trained on the bundled 8x8 digits."""
+    from classicnets.cli.main import main
+
+    root = tmp_path_factory.mktemp("playground")
+    for name, flags in TRAINED.items():
+        assert main(["train", *flags, "--quiet", "--run-dir", str(root / "runs" / name)]) == 0
+        assert main(["export", str(root / "runs" / name), "--out", str(root / "models")]) == 0
+    return root / "models"
+
+
+@pytest.fixture(scope="module")
+def server(models_dir, tmp_path_factory):
+    """The base URL of a running `classicnets serve MODELS_DIR` on a free localhost port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")
+    command = [sys.executable, "-m", "classicnets", "serve", str(models_dir), "--port", str(port), "--poll-seconds", "0"]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while not ready(base):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.seek(0)
+            pytest.fail(f"the server did not become ready:\n{log.read()[-3000:]}")
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def ready(base: str) -> bool:
+    """Whether the server answers that every model found is loaded."""
+    try:
+        with urllib.request.urlopen(base + "/v2/health/ready", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh 400-pixel-wide page; fails the test on any script error of the page."""
+    page = browser.new_page(viewport={"width": 400, "height": 900})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    yield page
+    page.close()
+    assert not errors, f"the page's script failed: {errors}"
+
+
+def open_model(page, server: str, name: str) -> None:
+    page.goto(f"{server}/#{name}")
+    page.wait_for_selector(f'#models button[data-model="{name}"][aria-pressed="true"]')
+
+
+def draw(page, points: list[tuple[float, float]]) -> None:
+    """One stroke through `points`, given as fractions of the drawing pad, then wait for the latest answer."""
+    box = page.locator("#pad").bounding_box()
+    at = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
+    page.mouse.move(*at[0])
+    page.mouse.down()
+    for point in at[1:]:
+        page.mouse.move(*point, steps=2)
+    page.mouse.up()
+    page.wait_for_selector('#view[aria-busy="false"]')
+
+
+VERTICAL_LINE = [(0.5, 0.15 + 0.7 * i / 20) for i in range(21)]
+ELLIPSE = [(0.5 + 0.22 * math.sin(2 * math.pi * i / 40), 0.5 - 0.33 * math.cos(2 * math.pi * i / 40)) for i in range(41)]
+
+
+def probabilities(page) -> list[float]:
+    return [float(value) for value in
+            page.locator("#bars li").evaluate_all("rows => rows.map(row => row.dataset.probability)")]
+
+
+def canvas_size_and_ink(page, selector: str) -> tuple[int, int, int]:
+    """(width, height, sum of the red channel) of a canvas."""
+    return tuple(page.locator(selector).evaluate(
+        "c => [c.width, c.height, c.getContext('2d').getImageData(0, 0, c.width, c.height).data"
+        ".filter((v, i) => i % 4 === 0).reduce((a, b) => a + b, 0)]"))
+
+
+def test_lists_the_served_models_with_their_family_and_classes(page, server):
+    open_model(page, server, "cnn-digits")
+    buttons = page.locator("#models button")
+    assert buttons.evaluate_all("bs => bs.map(b => b.dataset.model)") == ["ae-digits", "cgan-digits", "cnn-digits"]
+    text = page.locator('#models button[data-model="cnn-digits"]').text_content()
+    assert "cnn" in text and "digits" in text and "10 classes: 0 1 2 3 4 5 6 7 8 9" in text
+
+
+def test_a_vertical_line_reads_1_and_an_ellipse_reads_0(page, server, tmp_path):
+    open_model(page, server, "cnn-digits")
+    for shape, expected in ((VERTICAL_LINE, "1"), (ELLIPSE, "0")):
+        page.click("#clear")
+        draw(page, shape)
+        assert page.locator("#prediction").get_attribute("data-class") == expected
+        shown = probabilities(page)
+        assert len(shown) == 10 and abs(sum(shown) - 1) < 1e-3
+        width, height, ink = canvas_size_and_ink(page, "#preview")
+        assert (width, height) == (8, 8) and ink > 0
+        page.screenshot(path=tmp_path / f"classifier-{expected}.png", full_page=True)
+    page.click("#undo")  # back to an empty pad: no bars
+    page.wait_for_selector('#view[aria-busy="false"]')
+    assert probabilities(page) == [] and canvas_size_and_ink(page, "#preview")[2] == 0
+    draw(page, VERTICAL_LINE)
+    page.set_viewport_size({"width": 900, "height": 700})
+    page.screenshot(path=tmp_path / "classifier-wide.png")
+    DOCS_IMAGE.parent.mkdir(exist_ok=True)
+    shutil.copyfile(tmp_path / "classifier-wide.png", DOCS_IMAGE)
+
+
+def test_errors_of_the_server_are_shown_in_the_page(page, server, tmp_path):
+    open_model(page, server, "cnn-digits")
+    # the request goes to a model the server does not have: its JSON error must reach the page
+    page.route("**/v1/models/cnn-digits:predict",
+               lambda route: route.continue_(url=f"{server}/v1/models/no-such-model:predict"))
+    draw(page, VERTICAL_LINE)
+    message = page.locator("#error")
+    assert message.is_visible()
+    assert "404" in message.text_content() and "no model named 'no-such-model'" in message.text_content()
+    page.screenshot(path=tmp_path / "error.png", full_page=True)
+    page.unroute("**/v1/models/cnn-digits:predict")
+    page.route("**/v1/models/cnn-digits:predict", lambda route: route.abort("connectionrefused"))
+    draw(page, ELLIPSE)
+    assert "Cannot reach the server" in message.text_content()
+    page.unroute("**/v1/models/cnn-digits:predict")
+    draw(page, VERTICAL_LINE)  # the next answer clears the message
+    assert message.is_hidden()
+
+
+def test_cgan_samples_the_picked_class(page, server, tmp_path):
+    open_model(page, server, "cgan-digits")
+    page.wait_for_selector("#samples canvas")
+    sent = []
+    page.on("request", lambda request: sent.append(request) if request.url.endswith(":predict") else None)
+    with page.expect_response(lambda response: response.url.endswith("/v1/models/cgan-digits:predict")):
+        page.select_option("#class-picker", "3")
+    page.wait_for_selector('#samples[data-label="3"]')
+    assert page.locator("#samples canvas").count() == 16
+    body = sent[-1].post_data_json
+    assert [instance["labels"] for instance in body["instances"]] == [3] * 16
+    assert {len(instance["noise"]) for instance in body["instances"]} == {cgan_noise_size(server)}
+    assert canvas_size_and_ink(page, "#samples canvas >> nth=0")[:2] == (8, 8)
+    page.screenshot(path=tmp_path / "cgan.png", full_page=True)
+
+
+def cgan_noise_size(server: str) -> int:
+    import json
+
+    with urllib.request.urlopen(server + "/playground/models.json") as response:
+        models = {model["name"]: model for model in json.load(response)["models"]}
+    return models["cgan-digits"]["signatures"]["serving_default"]["inputs"]["noise"]["shape"][1]
+
+
+def test_autoencoder_shows_the_reconstruction_of_the_drawing(page, server, tmp_path):
+    open_model(page, server, "ae-digits")
+    assert page.locator("#bars").is_hidden() and page.locator("#reconstruction").is_visible()
+    draw(page, ELLIPSE)
+    width, height, ink = canvas_size_and_ink(page, "#reconstruction")
+    assert (width, height) == (8, 8) and ink > 8 * 8 * 10
+    page.screenshot(path=tmp_path / "autoencoder.png", full_page=True)
