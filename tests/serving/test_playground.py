@@ -1,6 +1,7 @@
 """The playground page of `classicnets serve`, in a real browser (Debian's chromium, driven by Playwright):
 models trained and exported by the CLI, a server process, and drawings made with the mouse."""
 
+import json
 import math
 import os
 import shutil
@@ -21,6 +22,8 @@ TRAINED = {  # model name -> the flags of `classicnets train`
     "cnn-digits": ["cnn", "--dataset", "digits", "--epochs", "8"],
     "cgan-digits": ["cgan", "--dataset", "digits", "--epochs", "1"],
     "ae-digits": ["autoencoder", "--dataset", "digits", "--epochs", "1"],
+    "autocomplete-notes": ["autocomplete", "--dataset", "notes", "--epochs", "30"],
+    "seq2seq-notes": ["seq2seq", "--dataset", "notes", "--epochs", "30"],
 }
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}: apt-get install chromium "
@@ -29,7 +32,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory):
-    """MODELS_DIR holding a cnn, a cgan and an autoencoder trained on the bundled 8x8 digits."""
+    """MODELS_DIR holding a cnn, a cgan and an autoencoder trained on the bundled 8x8 digits, and the word
+    models trained on the notes' words."""
     from classicnets.cli.main import main
 
     root = tmp_path_factory.mktemp("playground")
@@ -127,7 +131,8 @@ def canvas_size_and_ink(page, selector: str) -> tuple[int, int, int]:
 def test_lists_the_served_models_with_their_family_and_classes(page, server):
     open_model(page, server, "cnn-digits")
     buttons = page.locator("#models button")
-    assert buttons.evaluate_all("bs => bs.map(b => b.dataset.model)") == ["ae-digits", "cgan-digits", "cnn-digits"]
+    assert buttons.evaluate_all("bs => bs.map(b => b.dataset.model)") == ["ae-digits", "autocomplete-notes", "cgan-digits",
+                                                                     "cnn-digits", "seq2seq-notes"]
     text = page.locator('#models button[data-model="cnn-digits"]').text_content()
     assert "cnn" in text and "digits" in text and "10 classes: 0 1 2 3 4 5 6 7 8 9" in text
 
@@ -189,11 +194,13 @@ def test_cgan_samples_the_picked_class(page, server, tmp_path):
 
 
 def cgan_noise_size(server: str) -> int:
-    import json
+    return served(server)["cgan-digits"]["signatures"]["serving_default"]["inputs"]["noise"]["shape"][1]
 
+
+def served(server: str) -> dict:
+    """GET /playground/models.json, by model name."""
     with urllib.request.urlopen(server + "/playground/models.json") as response:
-        models = {model["name"]: model for model in json.load(response)["models"]}
-    return models["cgan-digits"]["signatures"]["serving_default"]["inputs"]["noise"]["shape"][1]
+        return {model["name"]: model for model in json.load(response)["models"]}
 
 
 def test_autoencoder_shows_the_reconstruction_of_the_drawing(page, server, tmp_path):
@@ -203,3 +210,41 @@ def test_autoencoder_shows_the_reconstruction_of_the_drawing(page, server, tmp_p
     width, height, ink = canvas_size_and_ink(page, "#reconstruction")
     assert (width, height) == (8, 8) and ink > 8 * 8 * 10
     page.screenshot(path=tmp_path / "autoencoder.png", full_page=True)
+
+
+def ask(page, server: str, name: str, text: str) -> list:
+    """Type `text` into a word model's box, press Enter; the bodies of the predict requests it made."""
+    open_model(page, server, name)
+    sent = []
+    page.on("request", lambda request: sent.append(request.post_data_json) if request.url.endswith(":predict") else None)
+    page.fill("#text-input", text)
+    page.press("#text-input", "Enter")
+    page.wait_for_function("document.getElementById('text-answer').textContent !== ''")
+    assert page.locator("#error").is_hidden()
+    return sent
+
+
+def test_autocomplete_completes_the_typed_letters(page, server, tmp_path):
+    vocabulary = served(server)["autocomplete-notes"]["vocabulary"]
+    sent = ask(page, server, "autocomplete-notes", "wo")
+    tokens = vocabulary["tokens"]
+    assert sent[0] == {"instances": [[vocabulary["special"]["start"], tokens.index("w"), tokens.index("o")]]}
+    completion = page.locator("#text-answer").get_attribute("data-completion")
+    assert completion.startswith("wo") and len(completion) <= vocabulary["max_length"]
+    assert "Letters the model knows: " + " ".join(tokens[4:]) in page.locator("#text-hint").text_content()
+    page.screenshot(path=tmp_path / "autocomplete.png", full_page=True)
+
+
+def test_seq2seq_shows_the_server_translation(page, server, tmp_path):
+    vocabulary = served(server)["seq2seq-notes"]["vocabulary"]
+    source = [vocabulary["source_tokens"].index(letter) for letter in "word"]
+    sent = ask(page, server, "seq2seq-notes", "Word")
+    assert sent == [{"instances": [source]}]
+    request = urllib.request.Request(f"{server}/v1/models/seq2seq-notes:predict",
+                                     data=json.dumps({"instances": [source]}).encode())
+    with urllib.request.urlopen(request) as response:
+        output_ids = json.load(response)["predictions"][0]["output_ids"]
+    end = output_ids.index(2) if 2 in output_ids else len(output_ids)
+    expected = "".join(vocabulary["target_tokens"][i] for i in output_ids[:end] if i > 3)
+    assert page.locator("#text-answer").get_attribute("data-translation") == expected
+    page.screenshot(path=tmp_path / "seq2seq.png", full_page=True)

@@ -389,6 +389,10 @@ async function newSamples() {
 function startText(model, view) {
   $("text-label").textContent = view === "autocomplete" ? "Start of a word" : "Word to translate";
   $("text-input").value = "";
+  const vocabulary = model.vocabulary, tokens = vocabulary.tokens || vocabulary.source_tokens;
+  const length = vocabulary.max_length || vocabulary.source_length;
+  $("text-hint").textContent = `Letters the model knows: ${tokens.slice(vocabulary.special.unknown + 1).join(" ")}` +
+    (length ? ` · at most ${length} letters` : "");
   $("text-answer").textContent = "";
 }
 
@@ -404,17 +408,34 @@ function ids(tokens, text, special) {
   return [...text].map((letter) => { const id = tokens.indexOf(letter); return id < 0 ? special.unknown : id; });
 }
 
+// The most likely next letters after the text, and the word the model completes by taking the likeliest
+// letter until <end> (one request per letter, as the letters so far change the next one).
 async function complete(model, text) {
   const { tokens, special, max_length: maxLength } = model.vocabulary;
-  const length = signatureOf(model).inputs.tokens.shape[1] || maxLength || text.length + 1;
-  const row = [special.start, ...ids(tokens, text, special)].slice(0, length);
-  const last = row.length - 1;
-  while (row.length < length) row.push(special.pad);
-  const answer = await predict(model, [row]);
-  const next = answer.predictions[0].probabilities[last];
-  const ranked = next.map((p, id) => [p, id]).filter(([, id]) => id > special.unknown || id === special.end)
+  const fixed = signatureOf(model).inputs.tokens.shape[1];
+  const next = async (row) => {
+    const padded = row.slice(0, fixed || row.length);
+    while (fixed && padded.length < fixed) padded.push(special.pad);
+    const answer = await predict(model, [padded]);
+    const prediction = answer.predictions[0]; // one output: TF Serving gives the value itself, not {name: value}
+    return (prediction.probabilities || prediction)[Math.min(row.length, fixed || row.length) - 1];
+  };
+  const row = [special.start, ...ids(tokens, text, special)];
+  const first = await next(row);
+  const ranked = first.map((p, id) => [p, id]).filter(([, id]) => id === special.end || id > special.unknown)
     .sort((a, b) => b[0] - a[0]).slice(0, 5);
-  return "Next letter: " + ranked.map(([p, id]) => `${id === special.end ? "(end)" : tokens[id]} ${(p * 100).toFixed(1)}%`).join(", ");
+  const word = [...text];
+  for (let probabilities = first; word.length < (maxLength || 20) && (!fixed || row.length < fixed);) {
+    const id = probabilities.indexOf(Math.max(...probabilities));
+    if (id <= special.unknown) break; // <end>, or a special token the model should not give
+    word.push(tokens[id]);
+    row.push(id);
+    if (word.length >= (maxLength || 20) || (fixed && row.length >= fixed)) break;
+    probabilities = await next(row);
+  }
+  const letters = ranked.map(([p, id]) => `${id === special.end ? "(end)" : tokens[id]} ${(p * 100).toFixed(1)}%`);
+  $("text-answer").dataset.completion = word.join("");
+  return `Completed: ${word.join("")} · next letter: ${letters.join(", ")}`;
 }
 
 async function translate(model, text) {
@@ -425,6 +446,7 @@ async function translate(model, text) {
   const answer = (await predict(model, [row])).predictions[0];
   const letters = [];
   for (const id of answer.output_ids) { if (id === special.end) break; if (id > special.unknown) letters.push(targets[id]); }
+  $("text-answer").dataset.translation = letters.join("");
   return `Translation: ${letters.join("")} (probability ${(answer.probability * 100).toFixed(1)}%)`;
 }
 
@@ -436,5 +458,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("class-picker").addEventListener("change", newSamples);
   $("text-go").addEventListener("click", askText);
   $("text-input").addEventListener("keydown", (event) => { if (event.key === "Enter") askText(); });
+  window.addEventListener("hashchange", () => {  // links such as /#cnn-digits pick a model
+    const model = state.models.find((m) => m.name === decodeURIComponent(location.hash.slice(1)));
+    if (model && model !== state.model) selectModel(model);
+  });
   loadModels();
 });
