@@ -153,9 +153,23 @@ def test_a_vertical_line_reads_1_and_an_ellipse_reads_0(page, server, tmp_path):
     assert probabilities(page) == [] and canvas_size_and_ink(page, "#preview")[2] == 0
     draw(page, VERTICAL_LINE)
     page.set_viewport_size({"width": 900, "height": 700})
-    page.screenshot(path=tmp_path / "classifier-wide.png")
+    page.wait_for_selector('#view[aria-busy="false"]')
+    page.screenshot(path=tmp_path / "classifier-wide.png", full_page=True)
     DOCS_IMAGE.parent.mkdir(exist_ok=True)
     shutil.copyfile(tmp_path / "classifier-wide.png", DOCS_IMAGE)
+
+
+def test_the_pad_draws_with_the_keyboard(page, server):
+    open_model(page, server, "cnn-digits")
+    page.focus("#pad")
+    keys = ["ArrowUp"] * 8 + ["Space"] + ["ArrowDown"] * 16 + ["Space"]  # the pen starts at the pad's centre
+    for key in keys:
+        page.keyboard.press(key)
+    page.wait_for_selector('#view[aria-busy="false"]')
+    assert page.locator("#prediction").get_attribute("data-class") == "1"
+    page.keyboard.press("Escape")
+    page.wait_for_selector('#view[aria-busy="false"]')
+    assert probabilities(page) == []
 
 
 def test_errors_of_the_server_are_shown_in_the_page(page, server, tmp_path):

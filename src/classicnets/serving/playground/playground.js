@@ -6,7 +6,8 @@ const $ = (id) => document.getElementById(id);
 const THROTTLE_MS = 150; // at most one predict request in flight, and at most one per 150 ms while drawing
 const SAMPLES = 16;
 
-const state = { models: [], model: null, strokes: [], busy: false, pending: false, last: 0 };
+const state = { models: [], model: null, strokes: [], pen: { x: 140, y: 140, down: false }, busy: false, pending: false,
+  last: 0 };
 
 // ---------------------------------------------------------------- talking to the server
 
@@ -163,10 +164,38 @@ function setUpPad() {
   pad.addEventListener("pointercancel", end);
   $("clear").addEventListener("click", () => { state.strokes = []; redraw(); });
   $("undo").addEventListener("click", () => { state.strokes.pop(); redraw(); });
-  pad.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" || event.key === "Delete") { state.strokes = []; redraw(); }
-    else if ((event.ctrlKey || event.metaKey) && event.key === "z") { state.strokes.pop(); redraw(); }
-  });
+  pad.addEventListener("keydown", drawWithKeys);
+  pad.addEventListener("focus", redraw);
+  pad.addEventListener("blur", () => { state.pen.down = false; redraw(); });
+}
+
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+// Drawing without a pointer: arrow keys move the pen (10 pixels, 2 with Shift), Space or Enter lowers and lifts it.
+function drawWithKeys(event) {
+  const pen = state.pen, pad = $("pad");
+  if (event.key === "Escape" || event.key === "Delete") state.strokes = [];
+  else if ((event.ctrlKey || event.metaKey) && event.key === "z") state.strokes.pop();
+  else if (event.key === " " || event.key === "Enter") {
+    pen.down = !pen.down;
+    if (pen.down) state.strokes.push([[pen.x, pen.y]]);
+  } else if (ARROWS[event.key]) {
+    const step = event.shiftKey ? 2 : 10, [dx, dy] = ARROWS[event.key];
+    pen.x = Math.min(pad.width, Math.max(0, pen.x + dx * step));
+    pen.y = Math.min(pad.height, Math.max(0, pen.y + dy * step));
+    if (pen.down) state.strokes.at(-1).push([pen.x, pen.y]);
+  } else return;
+  event.preventDefault();
+  redraw();
+}
+
+function drawPen(context) {
+  if (document.activeElement !== $("pad")) return;
+  context.beginPath();
+  context.arc(state.pen.x, state.pen.y, context.lineWidth / 2 + 3, 0, 2 * Math.PI);
+  context.lineWidth = 3;
+  context.strokeStyle = state.pen.down ? "#1a7f37" : "#f5a623";
+  context.stroke();
 }
 
 function redraw() {
@@ -186,6 +215,7 @@ function redraw() {
   }
   const image = networkInput(context, pad.width, pad.height, inputShape(state.model));
   paintGrey($("preview"), image);
+  drawPen(context);  // after the network's input was read: the pen's ring is not ink
   state.input = image;
   requestPrediction();
 }
@@ -322,7 +352,7 @@ function showResult(model, prediction) {
   }
   const bars = $("bars");
   bars.innerHTML = "";
-  if (!prediction) { $("prediction").textContent = "Draw a digit."; delete $("prediction").dataset.class; return; }
+  if (!prediction) { $("prediction").textContent = "Draw on the pad: the class probabilities appear here."; delete $("prediction").dataset.class; return; }
   const probabilities = prediction.probabilities;
   const names = model.class_names && model.class_names.length ? model.class_names : probabilities.map((_, i) => String(i));
   const best = probabilities.indexOf(Math.max(...probabilities));
