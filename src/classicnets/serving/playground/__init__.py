@@ -11,7 +11,8 @@ from classicnets.serving.repository import ModelRepository
 from classicnets.serving.servable import RequestError
 
 FOLDER = Path(__file__).parent
-FILES = {"playground.js": "text/javascript", "playground.css": "text/css"}  # what /playground/FILE serves
+FILES = {"playground.js": "text/javascript", "pictures.js": "text/javascript",  # what /playground/FILE serves
+         "playground.css": "text/css"}
 MANIFEST_KEYS = ("family", "task", "class_names", "input")
 
 
