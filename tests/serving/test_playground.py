@@ -159,6 +159,28 @@ def test_a_vertical_line_reads_1_and_an_ellipse_reads_0(page, server, tmp_path):
     shutil.copyfile(tmp_path / "classifier-wide.png", DOCS_IMAGE)
 
 
+@pytest.fixture
+def touch_page(browser, server):
+    """A 400-pixel-wide page of a touch screen."""
+    context = browser.new_context(viewport={"width": 400, "height": 900}, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_pad_draws_with_a_finger(touch_page, server):
+    page = touch_page
+    open_model(page, server, "cnn-digits")
+    page.locator("#pad").scroll_into_view_if_needed()
+    box = page.locator("#pad").bounding_box()
+    touch = page.context.new_cdp_session(page)  # real touch input: the browser turns it into pointer events
+    points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in VERTICAL_LINE]
+    for kind, (x, y) in [("touchStart", points[0])] + [("touchMove", point) for point in points[1:]]:
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_selector('#view[aria-busy="false"]')
+    assert page.locator("#prediction").get_attribute("data-class") == "1"
+
+
 def test_the_pad_draws_with_the_keyboard(page, server):
     open_model(page, server, "cnn-digits")
     page.focus("#pad")
