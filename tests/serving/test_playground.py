@@ -4,7 +4,6 @@ models trained and exported by the CLI, a server process, and drawings made with
 import json
 import math
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,7 +16,6 @@ import pytest
 sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = Path("/usr/bin/chromium")
-DOCS_IMAGE = Path(__file__).parents[2] / "docs" / "images" / "playground.png"
 TRAINED = {  # model name -> the flags of `classicnets train`
     "cnn-digits": ["cnn", "--dataset", "digits", "--epochs", "8"],
     "cgan-digits": ["cgan", "--dataset", "digits", "--epochs", "1"],
@@ -155,8 +153,6 @@ def test_a_vertical_line_reads_1_and_an_ellipse_reads_0(page, server, tmp_path):
     page.set_viewport_size({"width": 900, "height": 700})
     page.wait_for_selector('#view[aria-busy="false"]')
     page.screenshot(path=tmp_path / "classifier-wide.png", full_page=True)
-    DOCS_IMAGE.parent.mkdir(exist_ok=True)
-    shutil.copyfile(tmp_path / "classifier-wide.png", DOCS_IMAGE)
 
 
 @pytest.fixture
