@@ -44,11 +44,21 @@ def write_error(path: Path, error: OSError) -> WriteError:
 
 
 @functools.cache  # read once: the umask is process-wide, and setting it briefly must not race other writers
-def _new_file_mode() -> int:
-    """The mode open() would give a new file under the process's umask (typically 0644)."""
+def _umask() -> int:
+    """The process's umask (typically 022)."""
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
+
+
+def _new_file_mode() -> int:
+    """The mode open() would give a new file under the process's umask (typically 0644)."""
+    return 0o666 & ~_umask()
+
+
+def new_folder_mode() -> int:
+    """The mode mkdir would give a new folder under the process's umask (typically 0755)."""
+    return 0o777 & ~_umask()
 
 
 def make_folder(path: Path) -> None:

@@ -22,7 +22,7 @@ import tensorflow as tf
 
 from classicnets import runs
 from classicnets.errors import UserError
-from classicnets.files import atomic_write_text, make_folder, write_error
+from classicnets.files import atomic_write_text, make_folder, new_folder_mode, write_error
 from classicnets.serving import parity
 from classicnets.serving.describe import describe_export, to_json, vocabulary_asset
 from classicnets.serving.signatures import Signature, TensorInfo, signatures_of
@@ -230,9 +230,7 @@ def _temporary_folder(name_dir: Path, version: int) -> Path:
     """.tmp-<version>-XXXX in MODELS_DIR/NAME, with the permissions of any new folder (mkdtemp's are 0700)."""
     try:
         folder = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=name_dir))
-        umask = os.umask(0)
-        os.umask(umask)
-        folder.chmod(0o777 & ~umask)
+        folder.chmod(new_folder_mode())
     except OSError as error:
         raise write_error(name_dir, error) from None
     return folder
