@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import math
 import time
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from classicnets import __version__, runs
 from classicnets.config import RunConfig
+from classicnets.data.dataset import Dataset
 from classicnets.data.tokens import END, PAD, START, UNKNOWN
 from classicnets.errors import UserError
 from classicnets.models import get_spec
@@ -29,12 +33,14 @@ SCALES = {  # what each input name means to a client
 }
 CLASS_TASKS = ("classifier", "ae-classifier", "linear-classifier", "cgan")  # whose outputs or inputs are classes
 SPECIAL = {"pad": PAD, "start": START, "end": END, "unknown": UNKNOWN}
+SCATTER_POINTS = 300  # test images whose 2-d codes assets/codes.json keeps
 
 
 def describe_export(config: RunConfig, run: runs.RunDir, name: str, version: int, signatures: list[Signature],
                     outputs: dict[str, dict[str, TensorInfo]], formats: tuple[str, ...], case: parity.CheckCase,
-                    inputs_about: str) -> dict[str, Any]:
-    """classicnets.json (the check's differences are filled in once it has run)."""
+                    inputs_about: str, assets: tuple[str, ...] = ()) -> dict[str, Any]:
+    """classicnets.json (the check's differences are filled in once it has run); `assets`: the files written
+    into assets/ besides the vocabulary."""
     info = config.data_info
     manifest: dict[str, Any] = {
         "name": name, "version": version, "family": config.model, "task": get_spec(config.model).task,
@@ -47,7 +53,7 @@ def describe_export(config: RunConfig, run: runs.RunDir, name: str, version: int
             "inputs": {item.name: item.describe() for item in signature.inputs},
             "outputs": {item.name: item.describe() for item in outputs[signature.name].values()},
         } for signature in signatures},
-        "files": _files(formats, case, run, config),
+        "files": {**_files(formats, case, run, config), **{Path(asset).stem: asset for asset in assets}},
         "run": describe_run(run, config),
         "check": {"examples": parity.EXAMPLES, "inputs": inputs_about,
                   "how": "reloaded in a separate Python process without classicnets (tf.saved_model.load, ONNX "
@@ -98,7 +104,42 @@ def describe_run(run: runs.RunDir, config: RunConfig) -> dict[str, Any]:
     summary["epochs_trained"] = metrics.get("epochs")
     summary["test"] = {key: value for key, value in metrics.get("test", {}).items()
                        if isinstance(value, (int, float)) and not isinstance(value, bool)}
+    headline = _headline(config, metrics)
+    if headline is not None:
+        summary["headline"] = headline
     return summary
+
+
+def _headline(config: RunConfig, metrics: dict[str, Any]) -> dict[str, Any] | None:
+    """The one number runs of this model are compared by (`classicnets compare`), and the split it was measured
+    on: {"name": "accuracy", "value": 0.947, "split": "test"}; None when metrics.json lacks it."""
+    from classicnets.evaluators import get_evaluator
+
+    try:
+        name, value = get_evaluator(get_spec(config.model).task).headline(metrics)
+    except (KeyError, TypeError, ValueError, UserError):  # an older or partial metrics.json
+        return None
+    test_value = metrics.get("test", {}).get(name.replace(" ", "_")) if isinstance(metrics.get("test"), dict) else None
+    split = "test" if isinstance(test_value, (int, float)) and float(test_value) == value else "train"
+    return {"name": name, "value": value, "split": split}
+
+
+def code_scatter_asset(signatures: list[Signature], dataset: Dataset | None) -> str | None:
+    """assets/codes.json of an image autoencoder whose code has 2 numbers: the codes of the first test images
+    and their labels, for plotting where a new image lands among them; None for other models."""
+    encode = next((signature for signature in signatures if signature.name == "encode"), None)
+    if encode is None or dataset is None or not dataset.is_image or len(dataset.x_test) == 0:
+        return None
+    if encode.inputs[0].name != "images":
+        return None
+    images = dataset.x_test[:SCATTER_POINTS].astype(np.float32) / 255.0
+    codes = np.asarray(encode.reference(images)["codes"], dtype=np.float64)
+    if codes.shape != (len(images), 2):
+        return None
+    labels = np.asarray(dataset.y_test[:SCATTER_POINTS]).astype(int).tolist()
+    content = {"about": f"codes of the first {len(codes)} test images of {dataset.name} (encode signature)",
+               "codes": np.round(codes, 4).tolist(), "labels": labels, "class_names": list(dataset.class_names)}
+    return json.dumps(content, separators=(",", ":")) + "\n"
 
 
 def vocabulary_asset(config: RunConfig) -> str | None:

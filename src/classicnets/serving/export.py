@@ -24,7 +24,7 @@ from classicnets import runs
 from classicnets.errors import UserError
 from classicnets.files import atomic_write_text, make_folder, new_folder_mode, write_error
 from classicnets.serving import parity
-from classicnets.serving.describe import describe_export, to_json, vocabulary_asset
+from classicnets.serving.describe import code_scatter_asset, describe_export, to_json, vocabulary_asset
 from classicnets.serving.signatures import Signature, TensorInfo, signatures_of
 
 FORMATS = ("saved-model", "onnx")
@@ -167,7 +167,8 @@ def stage(run_dir: Path, models_dir: Path, name: str | None, version: int | None
     version = choose_version(models_dir / name, version)
     model = runs.load_model(run)
     signatures = signatures_of(model, config)
-    inputs, about = parity.example_inputs(signatures, config, parity.load_test_split(config), config.train.seed)
+    test_split = parity.load_test_split(config)
+    inputs, about = parity.example_inputs(signatures, config, test_split, config.train.seed)
     expected = parity.reference_outputs(signatures, inputs)
     made = _make_folders(models_dir / name)
     folder = _temporary_folder(models_dir / name, version)
@@ -178,13 +179,17 @@ def stage(run_dir: Path, models_dir: Path, name: str | None, version: int | None
         asset = vocabulary_asset(config)
         if asset is not None:
             atomic_write_text(folder / "assets" / "vocabulary.json", asset)
+        scatter = code_scatter_asset(signatures, test_split)
+        if scatter is not None:  # the playground plots a drawing's code among these
+            atomic_write_text(folder / "assets" / "codes.json", scatter)
     except BaseException as error:
         discard(staged)
         if isinstance(error, (UserError, KeyboardInterrupt)):
             raise
         raise UserError(f"cannot export {run.root}: {type(error).__name__}: {str(error).strip()[:300]}; "
                         "nothing was written") from error
-    staged.manifest = describe_export(config, run, name, version, signatures, outputs, formats, staged.case, about)
+    staged.manifest = describe_export(config, run, name, version, signatures, outputs, formats, staged.case, about,
+                                      assets=("assets/codes.json",) if scatter is not None else ())
     return staged
 
 
