@@ -1,4 +1,5 @@
-"""`classicnets serve MODELS_DIR`: serve exported models over HTTP (TF Serving's REST API and KServe v2)."""
+"""`classicnets serve MODELS_DIR`: serve exported models over HTTP (TF Serving's REST API and KServe v2); given
+run directories instead, export them first into a temporary models folder."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from classicnets.cli.common import HelpFormatter, finite_float
 EXAMPLES = """examples:
   classicnets serve models/                          # every models/NAME/VERSION/ on 127.0.0.1:8501
   classicnets serve models/ --host 0.0.0.0 --port 8080 --poll-seconds 10
+  classicnets serve runs/cnn-digits                  # a run directory, exported first (removed on exit)
+  classicnets serve zoo-digits                       # the OUT folder of classicnets run: its models/
   curl localhost:8501/v1/models/mlp                  # versions and their state
   curl localhost:8501/v1/models/mlp:predict -d '{"instances": [[[[0.0], ...]]]}'
   curl localhost:8501/v2/models/mlp                  # KServe v2 metadata; POST .../infer to run it
@@ -27,8 +30,12 @@ def add_parser(subparsers: Any) -> None:
         description="Serve every MODELS_DIR/NAME/VERSION/ SavedModel (what `classicnets export` writes) with\n"
         "TensorFlow Serving's REST API (/v1/models/NAME...) and the KServe v2 protocol (/v2/models/NAME...).\n"
         "The highest version is served unless a request names one; new version folders are loaded and\n"
-        "removed ones unloaded while serving. SIGTERM or Ctrl-C stop it.")
-    parser.add_argument("models_dir", type=Path, metavar="MODELS_DIR")
+        "removed ones unloaded while serving. SIGTERM or Ctrl-C stop it. Given a run directory of\n"
+        "`classicnets train` or a folder of them instead, it exports each (version 1, named after its folder)\n"
+        "into a temporary models folder, removed when the server stops.")
+    parser.add_argument("models_dir", type=Path, metavar="MODELS_DIR",
+                        help="folder of NAME/VERSION/ exports; or a run directory, a folder of runs, or the OUT "
+                        "folder of `classicnets run`")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for every interface "
                         "(default: 127.0.0.1)")
     parser.add_argument("--port", type=port_number, default=8501, help="TCP port (default: 8501, TF Serving's)")
@@ -66,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     import logging
 
     from classicnets.errors import UserError
+    from classicnets.serving.run_dirs import models_dir_for
     from classicnets.serving.server import ServerOptions, serve
 
     for flag, value in (("--poll-seconds", args.poll_seconds), ("--latest", args.latest), ("--threads", args.threads)):
@@ -75,4 +83,5 @@ def run(args: argparse.Namespace) -> int:
     options = ServerOptions(host=args.host, port=args.port, poll_seconds=args.poll_seconds,
                             max_body=args.max_body, latest=args.latest, threads=args.threads,
                             access_log=args.access_log)
-    return serve(args.models_dir, options)
+    with models_dir_for(args.models_dir, notice=logging.getLogger("classicnets.serve").info) as models_dir:
+        return serve(models_dir, options)
