@@ -18,7 +18,8 @@ MANIFEST_KEYS = ("family", "task", "class_names", "input")
 
 def served_models(repository: ModelRepository) -> dict[str, Any]:
     """Every model that can serve now: name, version, signatures' input and output shapes, classicnets.json's
-    family, task, dataset and class names, and the vocabulary of the word models."""
+    family, task, dataset, class names and headline metric, the vocabulary of the word models and the test
+    codes of a 2-d autoencoder."""
     models = []
     for name in repository.model_names():
         try:
@@ -28,7 +29,10 @@ def served_models(repository: ModelRepository) -> dict[str, Any]:
             continue
         manifest = read_json(servable.path / "classicnets.json")
         about = {key: manifest[key] for key in MANIFEST_KEYS if key in manifest}
-        about["dataset"] = manifest.get("run", {}).get("dataset") if isinstance(manifest.get("run"), dict) else None
+        run = manifest.get("run") if isinstance(manifest.get("run"), dict) else {}
+        about["dataset"] = run.get("dataset")
+        about["metric"] = run.get("headline") if isinstance(run.get("headline"), dict) else None
+        about["code_scatter"] = code_scatter(servable.path, manifest)
         about["class_names"] = about.get("class_names") or list(servable.class_names)
         signatures = {signature.name: {"inputs": {key: spec_json(spec) for key, spec in signature.inputs.items()},
                                        "outputs": {key: spec_json(spec) for key, spec in signature.outputs.items()}}
@@ -37,6 +41,19 @@ def served_models(repository: ModelRepository) -> dict[str, Any]:
         models.append({"name": name, "version": servable.version, **about, "signatures": signatures,
                        "vocabulary": vocabulary})
     return {"models": models}
+
+
+def code_scatter(version_dir: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """The test images' 2-d codes and labels an autoencoder's export keeps (files.codes), or None."""
+    files = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    relative = files.get("codes")
+    if not isinstance(relative, str) or Path(relative).is_absolute() or ".." in Path(relative).parts:
+        return None
+    scatter = read_json(version_dir / relative)
+    codes, labels = scatter.get("codes"), scatter.get("labels")
+    if not isinstance(codes, list) or not isinstance(labels, list) or len(codes) != len(labels):
+        return None
+    return {"codes": codes, "labels": labels, "class_names": scatter.get("class_names") or []}
 
 
 def spec_json(spec: Any) -> dict[str, Any]:
