@@ -73,7 +73,7 @@ def test_checkpoint_holds_weights_optimizer_and_history(tmp_path):
     trainer = make_trainer(tmp_path, epochs=2)
     trainer.fit(blobs(64), None)
     other = make_trainer(tmp_path / "other", epochs=2)
-    state = load_checkpoint(tmp_path / "checkpoint.npz", other.task.variables())
+    state = load_checkpoint(tmp_path / "checkpoint.npz", other.task.variables(), other.task.model)
     assert [row["epoch"] for row in state["history"]] == [1, 2]
     assert int(other.task.optimizer.iterations.numpy()) == 2 * 4  # 64 examples / 16 per batch, 2 epochs
     for a, b in zip(weights(trainer), weights(other)):

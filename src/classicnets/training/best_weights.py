@@ -29,7 +29,7 @@ class BestWeights:
         checkpoint's last one and resume() takes the weights from there."""
         if history and lowest_validation_loss_epoch(history) == len(history):
             save_checkpoint(self.path, {"model": list(self.model.variables)}, {"epoch": len(history),
-                                                                    "val_loss": history[-1]["val_loss"]})
+                                                                    "val_loss": history[-1]["val_loss"]}, self.model)
             self.epoch = len(history)
 
     def resume(self, history: list[dict]) -> None:
@@ -46,4 +46,4 @@ class BestWeights:
     def restore(self, epochs_done: int) -> None:
         """Put the best epoch's weights into the model (unless they are the last epoch's, already there)."""
         if self.epoch is not None and self.epoch != epochs_done:
-            load_checkpoint(self.path, {"model": list(self.model.variables)})
+            load_checkpoint(self.path, {"model": list(self.model.variables)}, self.model)

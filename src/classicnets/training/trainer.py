@@ -131,7 +131,7 @@ class Trainer:
 
     def _resume(self) -> list[dict]:
         """Restore variables and history from the checkpoint."""
-        state = load_checkpoint(self.checkpoint_path, self.task.variables())
+        state = load_checkpoint(self.checkpoint_path, self.task.variables(), self.task.model)
         return state["history"]
 
     def _should_stop_early(self, history: list[dict]) -> bool:
@@ -156,7 +156,7 @@ class Trainer:
                 result.stopped_early = True
                 break
             history.append(self._one_epoch(epoch, train, validation))
-            save_checkpoint(self.checkpoint_path, self.task.variables(), {"history": history})
+            save_checkpoint(self.checkpoint_path, self.task.variables(), {"history": history}, self.task.model)
             if keep_best:
                 self.best.update(history)
             if self.on_epoch_end:
