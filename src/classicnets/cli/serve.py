@@ -47,6 +47,15 @@ def add_parser(subparsers: Any) -> None:
                         help="serve only the N highest versions of each model (default: 0, every version)")
     parser.add_argument("--threads", type=int, default=0, metavar="N",
                         help="requests computed at once; more wait their turn (default: 0, one per CPU core)")
+    parser.add_argument("--runtime", choices=("auto", "saved-model", "onnx"), default="auto",
+                        help="what computes the models: the SavedModel (TensorFlow), onnxruntime on the export's "
+                        ".onnx files, or auto: the faster of the two on the model's own example inputs, timed at "
+                        "load (the SavedModel when there are no .onnx files) (default: auto)")
+    parser.add_argument("--batch-window-ms", type=finite_float, default=0.0, metavar="MS",
+                        help="gather concurrent requests for the same model version and signature for up to MS "
+                        "milliseconds and compute them as one call; 0: each request alone (default: 0)")
+    parser.add_argument("--batch-max-size", type=int, default=64, metavar="ROWS",
+                        help="examples one gathered call holds at most (default: 64)")
     parser.add_argument("--access-log", action="store_true", help="log one line per request")
     parser.set_defaults(handler=run)
 
@@ -76,12 +85,16 @@ def run(args: argparse.Namespace) -> int:
     from classicnets.serving.run_dirs import models_dir_for
     from classicnets.serving.server import ServerOptions, serve
 
-    for flag, value in (("--poll-seconds", args.poll_seconds), ("--latest", args.latest), ("--threads", args.threads)):
+    for flag, value in (("--poll-seconds", args.poll_seconds), ("--latest", args.latest), ("--threads", args.threads),
+                        ("--batch-window-ms", args.batch_window_ms)):
         if value < 0:
             raise UserError(f"{flag} cannot be negative. Received: {flag} {value:g}")
+    if args.batch_max_size < 1:
+        raise UserError(f"--batch-max-size must be at least 1. Received: --batch-max-size {args.batch_max_size}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     options = ServerOptions(host=args.host, port=args.port, poll_seconds=args.poll_seconds,
                             max_body=args.max_body, latest=args.latest, threads=args.threads,
-                            access_log=args.access_log)
+                            access_log=args.access_log, runtime=args.runtime,
+                            batch_window_ms=args.batch_window_ms, batch_max_size=args.batch_max_size)
     with models_dir_for(args.models_dir, notice=logging.getLogger("classicnets.serve").info) as models_dir:
         return serve(models_dir, options)

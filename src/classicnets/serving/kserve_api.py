@@ -18,9 +18,9 @@ import numpy as np
 import tensorflow as tf
 
 from classicnets import __version__
-from classicnets.serving.servable import RequestError, Servable, Signature, shape_text
+from classicnets.serving.servable import Call, RequestError, Servable, Signature, shape_text
 
-PLATFORM = "tensorflow_savedmodel"
+PLATFORMS = {"saved-model": "tensorflow_savedmodel", "onnx": "onnxruntime_onnx"}  # KServe's names
 DATATYPES = {tf.bool: "BOOL", tf.uint8: "UINT8", tf.uint16: "UINT16", tf.uint32: "UINT32", tf.uint64: "UINT64",
              tf.int8: "INT8", tf.int16: "INT16", tf.int32: "INT32", tf.int64: "INT64", tf.float16: "FP16",
              tf.float32: "FP32", tf.float64: "FP64", tf.bfloat16: "BF16", tf.string: "BYTES"}
@@ -32,9 +32,11 @@ def server_metadata() -> dict[str, Any]:
 
 
 def model_metadata(servable: Servable, name: str, versions: list[int]) -> dict[str, Any]:
-    """GET /v2/models/NAME: the available versions, serving_default's typed inputs and outputs, class names."""
+    """GET /v2/models/NAME: the available versions, the runtime serving this one (platform), serving_default's
+    typed inputs and outputs, class names."""
     signature = servable.signature(None)
-    metadata = {"name": name, "versions": [str(version) for version in sorted(versions)], "platform": PLATFORM,
+    metadata = {"name": name, "versions": [str(version) for version in sorted(versions)],
+                "platform": PLATFORMS.get(servable.runtime, servable.runtime),
                 "inputs": [tensor_metadata(name, spec) for name, spec in signature.inputs.items()],
                 "outputs": [tensor_metadata(name, spec) for name, spec in signature.outputs.items()]}
     if servable.class_names:  # what the class indices of "classes" mean, from classicnets.json
@@ -48,8 +50,9 @@ def tensor_metadata(name: str, spec: tf.TensorSpec) -> dict[str, Any]:
     return {"name": name, "datatype": DATATYPES.get(spec.dtype, spec.dtype.name.upper()), "shape": shape}
 
 
-def infer(servable: Servable, name: str, request: dict[str, Any]) -> dict[str, Any]:
-    """POST .../infer: typed input tensors in; the signature's outputs (or those asked for) as typed tensors."""
+def infer(servable: Servable, name: str, request: dict[str, Any]) -> Call:
+    """POST .../infer, checked: typed input tensors in; the signature's outputs (or those asked for) as typed
+    tensors in the answer."""
     parameters = request.get("parameters") or {}
     if not isinstance(parameters, dict):
         raise RequestError(400, '"parameters" must be an object')
@@ -60,13 +63,16 @@ def infer(servable: Servable, name: str, request: dict[str, Any]) -> dict[str, A
     arrays = dict(request_tensor(signature, tensor) for tensor in inputs)
     if len(arrays) != len(inputs):
         raise RequestError(400, "an input is given twice")
-    outputs = signature.run(arrays)
-    response: dict[str, Any] = {"model_name": name, "model_version": str(servable.version),
-                                "outputs": [response_tensor(output, outputs[output], signature)
-                                            for output in requested_outputs(signature, request.get("outputs"))]}
+    signature.check(arrays)
+    wanted = requested_outputs(signature, request.get("outputs"))
+    head: dict[str, Any] = {"model_name": name, "model_version": str(servable.version)}
     if "id" in request:
-        response["id"] = request["id"]
-    return response
+        head["id"] = request["id"]
+
+    def answer(outputs: dict[str, np.ndarray]) -> dict[str, Any]:
+        return {**head, "outputs": [response_tensor(output, outputs[output], signature) for output in wanted]}
+
+    return Call(signature, arrays, answer)
 
 
 def request_tensor(signature: Signature, tensor: dict[str, Any]) -> tuple[str, np.ndarray]:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from classicnets.serving.servable import RequestError, Servable, first_line, load_servable
+from classicnets.serving.runtimes import AUTO, load_servable
+from classicnets.serving.servable import RequestError, Servable, first_line
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,11 @@ class VersionState:
 class ModelRepository:
     """Every model and version under a root folder; `scan()` brings it in step with the folders."""
 
-    def __init__(self, root: Path, latest: int = 0) -> None:
+    def __init__(self, root: Path, latest: int = 0, runtime: str = AUTO, onnx_threads: int = 1) -> None:
         self.root = root.resolve()
         self.latest = latest  # serve only the highest `latest` versions of each model; 0: all of them
+        self.runtime = runtime  # auto, saved-model or onnx (runtimes.py)
+        self.onnx_threads = onnx_threads  # onnxruntime's threads for one call
         self.scanned = threading.Event()  # set once the first scan has loaded what it found
         self._models: dict[str, dict[int, VersionState]] = {}  # replaced, never changed in place
         self._scan_lock = threading.Lock()
@@ -129,7 +132,8 @@ class ModelRepository:
                 continue  # older than the versions the policy keeps
             states[version] = VersionState(version, LOADING, fingerprint)
             self._publish(name, states)
-            states[version] = load_version(name, folders[version], version, fingerprint)
+            states[version] = load_version(name, folders[version], version, fingerprint, self.runtime,
+                                           self.onnx_threads)
             self._publish(name, self._apply_latest(name, states))
 
     @staticmethod
@@ -196,17 +200,18 @@ class ModelRepository:
         return inside
 
 
-def load_version(name: str, folder: Path, version: int, fingerprint: tuple[int, ...]) -> VersionState:
-    """Load one version folder; a failure becomes an END state carrying the error."""
+def load_version(name: str, folder: Path, version: int, fingerprint: tuple[int, ...], runtime: str = AUTO,
+                 onnx_threads: int = 1) -> VersionState:
+    """Load one version folder to be computed by `runtime`; a failure becomes an END state carrying the error."""
     started = time.perf_counter()
     try:
-        servable = load_servable(folder, version)
+        servable = load_servable(folder, version, runtime, onnx_threads)
     except Exception as error:  # whatever the folder holds, the server keeps serving the other versions
         message = first_line(str(error)) or type(error).__name__
         log.error("model %s version %d failed to load: %s", name, version, message)
         return VersionState(version, END, fingerprint, error=message)
-    log.info("model %s version %d loaded in %.1f s (signatures: %s)", name, version,
-             time.perf_counter() - started, ", ".join(servable.signatures))
+    log.info("model %s version %d loaded in %.1f s (signatures: %s; runtime: %s)", name, version,
+             time.perf_counter() - started, ", ".join(servable.signatures), servable.runtime)
     return VersionState(version, AVAILABLE, fingerprint, servable=servable)
 
 

@@ -1,19 +1,21 @@
-"""One loaded SavedModel version: its signatures as graph functions, with inputs checked against their specs.
+"""One loaded SavedModel version: its signatures, with inputs checked against their specs.
 
-Requests never reach Keras: a signature is the SavedModel's concrete function, called with tensors whose
-dtype and shape were checked first, so a bad request is a clear 400 instead of an error deep in the graph."""
+Requests never reach Keras: a signature is computed by the SavedModel's concrete function (or by onnxruntime,
+see runtimes.py) on arrays whose dtype and shape were checked first, so a bad request is a clear 400 instead
+of an error deep in the graph."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import tensorflow as tf
 
 DEFAULT_SIGNATURE = "serving_default"
+SAVED_MODEL, ONNX = "saved-model", "onnx"  # the runtimes a signature can be computed by
 
 
 class RequestError(Exception):
@@ -33,20 +35,25 @@ def shape_text(shape: tf.TensorShape | tuple[int | None, ...]) -> str:
     return "[" + ", ".join("-1" if size is None else str(size) for size in dims.as_list()) + "]"
 
 
-@dataclass(frozen=True)
+Compute = Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]  # checked inputs -> outputs, by name
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: request batches are kept per signature
 class Signature:
-    """A serving signature: named input specs, named output specs and the graph function joining them."""
+    """A serving signature: named input specs, named output specs and the runtime computing one from the other."""
 
     name: str
-    function: Any  # a ConcreteFunction of the loaded SavedModel
+    compute: Compute  # raises RequestError(400) for inputs the model refuses
     inputs: dict[str, tf.TensorSpec]
     outputs: dict[str, tf.TensorSpec]
+    runtime: str = SAVED_MODEL
 
     @classmethod
     def of(cls, name: str, function: Any) -> Signature:
-        """Read the specs of one entry of `loaded.signatures`."""
+        """Read the specs of one entry of `loaded.signatures`; the SavedModel's graph function computes it."""
         _, inputs = function.structured_input_signature
-        return cls(name, function, dict(sorted(inputs.items())), dict(sorted(function.structured_outputs.items())))
+        return cls(name, saved_model_compute(function), dict(sorted(inputs.items())),
+                   dict(sorted(function.structured_outputs.items())))
 
     def to_array(self, input_name: str, value: Any) -> np.ndarray:
         """A JSON value (nested lists of numbers) as an array of the input's dtype; any shape."""
@@ -55,8 +62,8 @@ class Signature:
                                f"{', '.join(self.inputs)}")
         return json_to_array(value, self.inputs[input_name].dtype, f"input '{input_name}'")
 
-    def run(self, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Check every input's shape, call the graph function once, return its outputs as arrays."""
+    def check(self, arrays: dict[str, np.ndarray]) -> None:
+        """400 unless `arrays` names every input once and each has the input's shape."""
         missing = [name for name in self.inputs if name not in arrays]
         unknown = [name for name in arrays if name not in self.inputs]
         if missing or unknown:
@@ -64,14 +71,40 @@ class Signature:
                                f"missing: {', '.join(missing) or 'none'}, unknown: {', '.join(unknown) or 'none'}")
         for name, array in arrays.items():
             check_shape(name, array, self.inputs[name].shape)
+
+    def run(self, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Check every input, compute once, return the outputs as arrays sorted by name."""
+        self.check(arrays)
+        return self.compute(arrays)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A checked request: its signature, its input arrays, and how the API writes the outputs as its answer."""
+
+    signature: Signature
+    arrays: dict[str, np.ndarray]
+    answer: Callable[[dict[str, np.ndarray]], dict[str, Any]]
+
+    def run(self) -> dict[str, Any]:
+        """Compute the signature on this request alone and answer."""
+        return self.answer(self.signature.compute(self.arrays))
+
+
+def saved_model_compute(function: Any) -> Compute:
+    """Call a SavedModel's graph function on numpy arrays; its refusals become 400s."""
+
+    def compute(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         try:
-            results = self.function(**{name: tf.constant(array) for name, array in arrays.items()})
+            results = function(**{name: tf.constant(array) for name, array in arrays.items()})
         except tf.errors.InvalidArgumentError as error:  # e.g. inputs whose batch sizes differ
             raise RequestError(400, f"the model refused the inputs: {first_line(error.message)}") from None
         return {name: tensor.numpy() for name, tensor in sorted(results.items())}
 
+    return compute
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class Servable:
     """A loaded version of a model."""
 
@@ -81,6 +114,11 @@ class Servable:
     signature_defs: dict[str, dict[str, Any]]  # the SignatureDef protos as JSON, for metadata requests
     class_names: tuple[str, ...] = ()
     loaded: Any = field(default=None, repr=False)  # keeps the variables the functions read alive
+
+    @property
+    def runtime(self) -> str:
+        """What computes the signatures: saved-model, onnx, or both ("saved-model+onnx") when they differ."""
+        return "+".join(sorted({signature.runtime for signature in self.signatures.values()})) or SAVED_MODEL
 
     def signature(self, name: Any) -> Signature:
         """The signature called `name` (default: serving_default); 404 if the model has none of that name."""

@@ -2,7 +2,8 @@
 ModelRepository that a background thread keeps in step with MODELS_DIR.
 
 Request bodies are read up to a limit (413 beyond it), parsed, checked and run in a worker thread, so the
-event loop keeps answering health checks while a large batch runs; every refusal is {"error": "..."} with
+event loop keeps answering health checks while a large batch runs (with --batch-window-ms, concurrent
+requests for one signature are computed together, batching.py); every refusal is {"error": "..."} with
 TF Serving's status codes, and the server keeps serving after it."""
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ from starlette.routing import Route
 
 from classicnets.errors import UserError
 from classicnets.serving import kserve_api, playground, tfserving_api
+from classicnets.serving.batching import Batcher
 from classicnets.serving.repository import ModelRepository, parse_version
-from classicnets.serving.servable import RequestError
+from classicnets.serving.runtimes import AUTO, check_runtime
+from classicnets.serving.servable import Call, RequestError
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,13 @@ class ServerOptions:
     latest: int = 0  # serve only each model's highest N versions; 0: every version folder
     threads: int = 0  # requests computed at once; 0: one per CPU core
     access_log: bool = False
+    runtime: str = AUTO  # what computes the signatures: auto, saved-model or onnx (runtimes.py)
+    batch_window_ms: float = 0.0  # gather concurrent requests this long into one call; 0: each request alone
+    batch_max_size: int = 64  # rows a gathered call holds at most
+
+    def computing_threads(self) -> int:
+        """Requests computed at once: --threads, or one per CPU core."""
+        return self.threads or len(os.sched_getaffinity(0))
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
@@ -108,11 +118,20 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-async def answer_post(request: Request, handle: Callable[[dict[str, Any]], dict[str, Any]]) -> Response:
-    """Read the body here, then parse, check and run it in a worker thread."""
+async def answer_post(request: Request, prepare: Callable[[dict[str, Any]], Call]) -> Response:
+    """Read the body here, then parse, check and compute it in a worker thread (with batching: parse and check
+    it in one, and let the batcher compute it with the requests beside it)."""
     body = await read_body(request)
-    limiter = request.app.state.limiter  # as many at once as there are cores: more only contend for them
-    return json_response(await anyio.to_thread.run_sync(lambda: handle(parse_json(body)), limiter=limiter))
+    batcher: Batcher | None = request.app.state.batcher
+    if batcher is None:
+        return json_response(await in_thread(request.app, lambda: prepare(parse_json(body)).run()))
+    call = await in_thread(request.app, lambda: prepare(parse_json(body)))
+    return json_response(call.answer(await batcher.compute(call.signature, call.arrays)))
+
+
+async def in_thread(app: Starlette, function: Callable[[], Any]) -> Any:
+    """Run `function` in a worker thread, as many at once as --threads (one per core: more only contend)."""
+    return await anyio.to_thread.run_sync(function, limiter=app.state.limiter)
 
 
 async def v1_models(request: Request) -> Response:
@@ -225,7 +244,11 @@ def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.limiter = anyio.CapacityLimiter(options.threads or len(os.sched_getaffinity(0)))
+        app.state.limiter = anyio.CapacityLimiter(options.computing_threads())
+        app.state.batcher = None
+        if options.batch_window_ms > 0:
+            app.state.batcher = Batcher(options.batch_window_ms / 1000, options.batch_max_size,
+                                        lambda function: in_thread(app, function))
         yield
 
     app = Starlette(routes=routes, lifespan=lifespan,
@@ -271,7 +294,12 @@ def serve(models_dir: Path, options: ServerOptions) -> int:
     if not models_dir.is_dir():
         raise UserError(f"MODELS_DIR {models_dir} is not a folder; give the folder that holds NAME/VERSION/ "
                         "SavedModels (what classicnets export writes)")
-    repository = ModelRepository(models_dir, latest=options.latest)
+    repository = ModelRepository(models_dir, latest=options.latest, runtime=options.runtime,
+                                 onnx_threads=max(1, len(os.sched_getaffinity(0)) // options.computing_threads()))
+    try:
+        check_runtime(models_dir, repository.find_versions(), options.runtime)
+    except ValueError as error:
+        raise UserError(str(error)) from None
     sock = listen(options.host, options.port)
     stop = threading.Event()
     poller = threading.Thread(target=repository.poll, args=(options.poll_seconds, stop, freeze_loaded_objects),
@@ -280,8 +308,9 @@ def serve(models_dir: Path, options: ServerOptions) -> int:
     config = uvicorn.Config(build_app(repository, options), log_config=None, access_log=options.access_log,
                             timeout_graceful_shutdown=10)
     host, port = sock.getsockname()[:2]
-    log.info("serving %s on http://%s:%d (TF Serving REST: /v1/models/NAME, KServe v2: /v2/models/NAME)",
-             models_dir, host, port)
+    log.info("serving %s on http://%s:%d (TF Serving REST: /v1/models/NAME, KServe v2: /v2/models/NAME); "
+             "runtime: %s; batching: %s", models_dir, host, port, options.runtime,
+             f"{options.batch_window_ms:g} ms, up to {options.batch_max_size} rows" if options.batch_window_ms else "off")
     # uvicorn restores these handlers after its graceful shutdown and raises the signal again: ours only
     # note it, so SIGTERM and Ctrl-C end with exit status 0 instead of killing the process
     previous = {sig: signal.signal(sig, lambda number, frame: None) for sig in (signal.SIGTERM, signal.SIGINT)}

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from classicnets.serving.repository import ModelRepository, VersionState, parse_version
-from classicnets.serving.servable import RequestError, Servable, Signature
+from classicnets.serving.servable import Call, RequestError, Servable, Signature
 
 # NAME, then /versions/V, then :verb or /metadata; a name never holds '/' or ':'
 V1_PATH = re.compile(r"(?P<name>[^/:]+)(?:/versions/(?P<version>[^/:]+))?"
@@ -55,17 +55,20 @@ def model_metadata(servable: Servable, name: str) -> dict[str, Any]:
             "metadata": {"signature_def": {"signature_def": servable.signature_defs}}}
 
 
-def predict(servable: Servable, request: dict[str, Any]) -> dict[str, Any]:
-    """PredictResponse as JSON for a PredictRequest in row ("instances") or columnar ("inputs") format."""
+def predict(servable: Servable, request: dict[str, Any]) -> Call:
+    """A checked PredictRequest in row ("instances") or columnar ("inputs") format, answering a PredictResponse."""
     signature = servable.signature(request.get("signature_name"))
     if ("instances" in request) == ("inputs" in request):
         raise RequestError(400, 'give exactly one of "instances" (row format) or "inputs" (columnar format); '
                            f"received {'both' if 'instances' in request else 'neither'}")
     if "instances" in request:
-        outputs = signature.run(rows_to_arrays(signature, request["instances"]))
-        return {"predictions": arrays_to_rows(outputs)}
-    outputs = signature.run(columns_to_arrays(signature, request["inputs"]))
-    return {"outputs": next(iter(outputs.values())) if len(outputs) == 1 else outputs}
+        arrays = rows_to_arrays(signature, request["instances"])
+        signature.check(arrays)
+        return Call(signature, arrays, lambda outputs: {"predictions": arrays_to_rows(outputs)})
+    arrays = columns_to_arrays(signature, request["inputs"])
+    signature.check(arrays)
+    return Call(signature, arrays,
+                lambda outputs: {"outputs": next(iter(outputs.values())) if len(outputs) == 1 else outputs})
 
 
 def rows_to_arrays(signature: Signature, instances: Any) -> dict[str, np.ndarray]:

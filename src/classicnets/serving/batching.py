@@ -1,0 +1,133 @@
+"""Batching of concurrent requests: requests for the same signature of the same loaded version that arrive
+within a short window are computed as one call, and each gets back its own rows.
+
+Every request is checked on its own before it joins a batch, so a bad one is refused alone. Requests are
+merged only when the signature's inputs and outputs all have a batch dimension and the requests' other
+dimensions and dtypes agree; a merged call the model refuses is computed again request by request, so the
+request at fault gets the error and the others their answers."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+import numpy as np
+
+from classicnets.serving.servable import RequestError, Signature
+
+Outputs = dict[str, np.ndarray]
+InThread = Callable[[Callable[[], Any]], Awaitable[Any]]  # runs a function in a worker thread, awaits its result
+
+
+@dataclass
+class Waiting:
+    """One request waiting for its batch: its inputs, its number of rows and where its outputs go."""
+
+    arrays: dict[str, np.ndarray]
+    rows: int
+    future: asyncio.Future
+
+
+@dataclass
+class Batch:
+    """The requests gathered so far for one signature and one shape of the other dimensions."""
+
+    waiting: list[Waiting] = field(default_factory=list)
+    rows: int = 0
+    timer: asyncio.TimerHandle | None = None
+
+
+class Batcher:
+    """Gathers requests for `window_seconds` (or until `max_rows` rows) and computes each gathering at once."""
+
+    def __init__(self, window_seconds: float, max_rows: int, in_thread: InThread) -> None:
+        self.window_seconds = window_seconds
+        self.max_rows = max_rows
+        self.in_thread = in_thread
+        # per loaded signature (by identity, so versions and signatures never mix), per input layout
+        self._batches: weakref.WeakKeyDictionary[Signature, dict[tuple, Batch]] = weakref.WeakKeyDictionary()
+        self._mergeable: weakref.WeakKeyDictionary[Signature, bool] = weakref.WeakKeyDictionary()
+
+    async def compute(self, signature: Signature, arrays: dict[str, np.ndarray]) -> Outputs:
+        """The outputs of `signature` for checked `arrays`, computed with the requests that arrive beside it."""
+        rows = self.rows_of(signature, arrays)
+        if rows is None or rows >= self.max_rows:
+            return await self.in_thread(lambda: signature.compute(arrays))
+        layout = tuple((name, array.shape[1:], array.dtype.str) for name, array in sorted(arrays.items()))
+        batches = self._batches.setdefault(signature, {})
+        batch = batches.get(layout)
+        if batch is not None and batch.rows + rows > self.max_rows:
+            self._start(signature, batches, layout)  # full: it goes now, this request starts the next one
+            batch = None
+        if batch is None:
+            batch = batches[layout] = Batch()
+            batch.timer = asyncio.get_running_loop().call_later(self.window_seconds, self._start, signature,
+                                                                 batches, layout)
+        future = asyncio.get_running_loop().create_future()
+        batch.waiting.append(Waiting(arrays, rows, future))
+        batch.rows += rows
+        if batch.rows >= self.max_rows:
+            self._start(signature, batches, layout)
+        return await future
+
+    def rows_of(self, signature: Signature, arrays: dict[str, np.ndarray]) -> int | None:
+        """The request's batch size if it can be merged with others, else None."""
+        mergeable = self._mergeable.get(signature)
+        if mergeable is None:
+            specs = [*signature.inputs.values(), *signature.outputs.values()]
+            mergeable = all(spec.shape.rank and spec.shape[0] is None for spec in specs)
+            self._mergeable[signature] = mergeable
+        sizes = {array.shape[0] if array.ndim else 0 for array in arrays.values()}
+        if not mergeable or len(sizes) != 1 or 0 in sizes:
+            return None
+        return sizes.pop()
+
+    def _start(self, signature: Signature, batches: dict[tuple, Batch], layout: tuple) -> None:
+        """Take the batch of `layout` out of the gathering and compute it in a task of its own."""
+        batch = batches.pop(layout, None)
+        if batch is None:
+            return
+        if batch.timer is not None:
+            batch.timer.cancel()
+        asyncio.get_running_loop().create_task(self._run(signature, batch.waiting))
+
+    async def _run(self, signature: Signature, waiting: list[Waiting]) -> None:
+        """Compute a batch and hand each request its rows; on a refusal, compute the requests one by one."""
+        results: list[Outputs | Exception]
+        if len(waiting) == 1:
+            results = [await self._alone(signature, waiting[0])]
+        else:
+            try:
+                results = await self.in_thread(lambda: compute_merged(signature, waiting))
+            except RequestError:
+                results = [await self._alone(signature, request) for request in waiting]
+            except Exception as error:  # a bug of ours: every request of the batch hears of it
+                results = [error] * len(waiting)
+        for request, result in zip(waiting, results):
+            if request.future.done():  # the client went away and its handler was cancelled
+                continue
+            if isinstance(result, Exception):
+                request.future.set_exception(result)
+            else:
+                request.future.set_result(result)
+
+    async def _alone(self, signature: Signature, request: Waiting) -> Outputs | Exception:
+        """One request's outputs, or the error computing them raised."""
+        try:
+            return await self.in_thread(lambda: signature.compute(request.arrays))
+        except Exception as error:
+            return error
+
+
+def compute_merged(signature: Signature, waiting: list[Waiting]) -> list[Outputs]:
+    """Compute the requests as one call: inputs joined along the batch dimension, outputs split back."""
+    joined = {name: np.concatenate([request.arrays[name] for request in waiting]) for name in waiting[0].arrays}
+    outputs = signature.compute(joined)
+    total = sum(request.rows for request in waiting)
+    if any(array.ndim == 0 or array.shape[0] != total for array in outputs.values()):
+        raise RequestError(400, "the outputs do not have one row per input row")  # computed one by one instead
+    ends = np.cumsum([request.rows for request in waiting])[:-1]
+    split = {name: np.split(array, ends) for name, array in outputs.items()}
+    return [{name: parts[index] for name, parts in split.items()} for index in range(len(waiting))]
