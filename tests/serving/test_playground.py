@@ -1,5 +1,5 @@
 """The playground page of `classicnets serve`, in a real browser (Debian's chromium, driven by Playwright):
-models trained and exported by the CLI, a server process, and drawings made with the mouse."""
+models trained and exported by the CLI, a server process, drawings made with the mouse and picture files."""
 
 import json
 import math
@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -20,6 +21,7 @@ TRAINED = {  # model name -> the flags of `classicnets train`
     "cnn-digits": ["cnn", "--dataset", "digits", "--epochs", "8"],
     "cgan-digits": ["cgan", "--dataset", "digits", "--epochs", "1"],
     "ae-digits": ["autoencoder", "--dataset", "digits", "--epochs", "1"],
+    "ae2-digits": ["autoencoder", "--dataset", "digits", "--epochs", "1", "--code-size", "2", "--hidden", "16"],
     "autocomplete-notes": ["autocomplete", "--dataset", "notes", "--epochs", "30"],
     "seq2seq-notes": ["seq2seq", "--dataset", "notes", "--epochs", "30"],
 }
@@ -30,15 +32,21 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory):
-    """MODELS_DIR holding a cnn, a cgan and an autoencoder trained on the bundled 8x8 digits, and the word
-    models trained on the notes' words."""
+    """MODELS_DIR holding a cnn, a cgan and two autoencoders (one with 2-d codes) trained on the bundled 8x8
+    digits, and the word models trained on the notes' words; their runs are in the folder beside it."""
     from classicnets.cli.main import main
+    from classicnets.serving.export import export_runs
 
     root = tmp_path_factory.mktemp("playground")
     for name, flags in TRAINED.items():
         assert main(["train", *flags, "--quiet", "--run-dir", str(root / "runs" / name)]) == 0
-        assert main(["export", str(root / "runs" / name), "--out", str(root / "models")]) == 0
+    exported = export_runs([(root / "runs" / name, root / "models", None) for name in TRAINED])  # one check for all
+    assert [result.name for result in exported] == list(TRAINED)
     return root / "models"
+
+
+def run_dir(models_dir: Path, name: str) -> Path:
+    return models_dir.parent / "runs" / name
 
 
 @pytest.fixture(scope="module")
@@ -126,13 +134,39 @@ def canvas_size_and_ink(page, selector: str) -> tuple[int, int, int]:
         ".filter((v, i) => i % 4 === 0).reduce((a, b) => a + b, 0)]"))
 
 
-def test_lists_the_served_models_with_their_family_and_classes(page, server):
+def test_lists_the_served_models_with_their_family_classes_and_test_metric(page, server, models_dir, tmp_path):
     open_model(page, server, "cnn-digits")
     buttons = page.locator("#models button")
-    assert buttons.evaluate_all("bs => bs.map(b => b.dataset.model)") == ["ae-digits", "autocomplete-notes", "cgan-digits",
-                                                                     "cnn-digits", "seq2seq-notes"]
+    assert buttons.evaluate_all("bs => bs.map(b => b.dataset.model)") == sorted(TRAINED)
     text = page.locator('#models button[data-model="cnn-digits"]').text_content()
     assert "cnn" in text and "digits" in text and "10 classes: 0 1 2 3 4 5 6 7 8 9" in text
+    for name, metric, key in (("cnn-digits", "test accuracy", "accuracy"), ("ae-digits", "test MSE", "mse")):
+        measured = json.loads((run_dir(models_dir, name) / "metrics.json").read_text())["test"][key]
+        shown = page.locator(f'#models button[data-model="{name}"]').text_content()
+        assert f"{metric} {float(f'{measured:.3g}'):g}" in shown, shown
+    assert "training completion accuracy" in page.locator('#models button[data-model="autocomplete-notes"]').text_content()
+    page.screenshot(path=tmp_path / "list.png", full_page=True)
+
+
+def test_an_export_without_a_metric_lists_none(models_dir, tmp_path):
+    from classicnets.serving.playground import served_models
+
+    class Servable:  # an older export: classicnets.json without run.headline, and no code file
+        path, version, class_names, signatures = tmp_path, 1, ["a"], {}
+
+    class Repository:
+        def model_names(self):
+            return ["old"]
+
+        def servable(self, name):
+            return Servable()
+
+    manifest = json.loads((models_dir / "cnn-digits" / "1" / "classicnets.json").read_text())
+    assert manifest["run"]["headline"]["name"] == "accuracy" and manifest["run"]["headline"]["split"] == "test"
+    del manifest["run"]["headline"]
+    (tmp_path / "classicnets.json").write_text(json.dumps(manifest))
+    (model,) = served_models(Repository())["models"]
+    assert model["metric"] is None and model["code_scatter"] is None and model["dataset"] == "digits"
 
 
 def test_a_vertical_line_reads_1_and_an_ellipse_reads_0(page, server, tmp_path):
@@ -153,6 +187,31 @@ def test_a_vertical_line_reads_1_and_an_ellipse_reads_0(page, server, tmp_path):
     page.set_viewport_size({"width": 900, "height": 700})
     page.wait_for_selector('#view[aria-busy="false"]')
     page.screenshot(path=tmp_path / "classifier-wide.png", full_page=True)
+
+
+def test_a_chosen_picture_file_is_read_like_a_drawing(page, server, tmp_path):
+    from PIL import Image, ImageDraw
+
+    photo = Image.new("RGB", (90, 120), (235, 230, 220))  # a dark 1 on light paper
+    ImageDraw.Draw(photo).line([(47, 18), (43, 102)], fill=(30, 30, 40), width=9)
+    photo.save(tmp_path / "one.png")
+    open_model(page, server, "cnn-digits")
+    page.set_input_files("#picture-file", tmp_path / "one.png")
+    page.wait_for_function("document.getElementById('file-status').textContent.includes('one.png')")
+    page.wait_for_selector('#view[aria-busy="false"]')
+    assert "inverted" in page.locator("#file-status").text_content()
+    assert page.locator("#prediction").get_attribute("data-class") == "1"
+    width, height, ink = canvas_size_and_ink(page, "#preview")
+    assert (width, height) == (8, 8) and 0 < ink < 8 * 8 * 255 / 2  # white ink on black, not a white page
+    page.screenshot(path=tmp_path / "picture-file.png", full_page=True)
+
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a picture")
+    page.set_input_files("#picture-file", tmp_path / "broken.png")
+    page.wait_for_selector('#file-status[data-failed="true"]')
+    status = page.locator("#file-status")
+    assert status.is_visible() and "Cannot read broken.png as a picture" in status.text_content()
+    assert page.locator("#prediction").get_attribute("data-class") == "1"  # the picture before stays
+    page.screenshot(path=tmp_path / "picture-file-broken.png", full_page=True)
 
 
 @pytest.fixture
@@ -244,6 +303,66 @@ def test_autoencoder_shows_the_reconstruction_of_the_drawing(page, server, tmp_p
     page.screenshot(path=tmp_path / "autoencoder.png", full_page=True)
 
 
+def test_2d_autoencoder_plots_the_drawing_among_the_test_codes(page, server, tmp_path):
+    open_model(page, server, "ae2-digits")
+    plot = page.locator("#codes")
+    assert plot.is_visible() and page.locator("#codes circle.test-code").count() == 300
+    assert page.locator("#drawn-code").count() == 0
+    sent = []
+    page.on("request", lambda request: sent.append(request.post_data_json) if request.url.endswith(":predict") else None)
+    codes = []
+    for shape in (VERTICAL_LINE, ELLIPSE):
+        page.click("#clear")
+        draw(page, shape)
+        point = page.locator("#drawn-code")
+        codes.append([float(point.get_attribute("data-x")), float(point.get_attribute("data-y"))])
+        page.screenshot(path=tmp_path / f"codes-{len(codes)}.png", full_page=True)
+    encode = [body for body in sent if body.get("signature_name") == "encode"][-1]
+    request = urllib.request.Request(f"{server}/v1/models/ae2-digits:predict", data=json.dumps(encode).encode())
+    with urllib.request.urlopen(request) as response:
+        assert json.load(response)["predictions"][0] == pytest.approx(codes[-1], abs=1e-6)
+    assert codes[0] != codes[1]  # the point follows the drawing
+    page.click("#clear")
+    page.wait_for_selector('#view[aria-busy="false"]')
+    assert page.locator("#drawn-code").count() == 0
+
+
+def test_serve_exports_a_run_directory_and_removes_it_on_exit(models_dir, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "server.log"
+    command = [sys.executable, "-m", "classicnets", "serve", str(run_dir(models_dir, "ae2-digits")), "--port", str(port),
+               "--poll-seconds", "0"]
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    try:
+        deadline = time.monotonic() + 120
+        while not ready(f"http://127.0.0.1:{port}"):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models/ae2-digits") as response:
+            assert json.load(response)["model_version_status"][0]["state"] == "AVAILABLE"
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    exported = log.read_text().split("to serve into ")[1].split()[0]
+    assert exported.startswith(tempfile.gettempdir()) and not Path(exported).exists()
+
+
+def classicnets_json(*args: str) -> subprocess.Popen:
+    """A `classicnets ... --json` command started in the background (read it with answer())."""
+    return subprocess.Popen([sys.executable, "-m", "classicnets", *args, "--json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+
+
+def answer(process: subprocess.Popen) -> list:
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr[-2000:]
+    return json.loads(stdout)
+
+
 def ask(page, server: str, name: str, text: str) -> list:
     """Type `text` into a word model's box, press Enter; the bodies of the predict requests it made."""
     open_model(page, server, name)
@@ -256,18 +375,24 @@ def ask(page, server: str, name: str, text: str) -> list:
     return sent
 
 
-def test_autocomplete_completes_the_typed_letters(page, server, tmp_path):
+def test_autocomplete_completes_the_typed_letters_as_the_cli_does(page, server, models_dir, tmp_path):
+    cli = classicnets_json("complete", str(run_dir(models_dir, "autocomplete-notes")), "wo")
     vocabulary = served(server)["autocomplete-notes"]["vocabulary"]
     sent = ask(page, server, "autocomplete-notes", "wo")
     tokens = vocabulary["tokens"]
     assert sent[0] == {"instances": [[vocabulary["special"]["start"], tokens.index("w"), tokens.index("o")]]}
     completion = page.locator("#text-answer").get_attribute("data-completion")
     assert completion.startswith("wo") and len(completion) <= vocabulary["max_length"]
+    (expected,) = answer(cli)
+    assert completion == expected["word"]
+    shown = page.locator("#text-answer").text_content()
+    assert all(candidate["word"] in shown for candidate in expected["candidates"])
     assert "Letters the model knows: " + " ".join(tokens[4:]) in page.locator("#text-hint").text_content()
     page.screenshot(path=tmp_path / "autocomplete.png", full_page=True)
 
 
-def test_seq2seq_shows_the_server_translation(page, server, tmp_path):
+def test_seq2seq_shows_the_server_translation_as_the_cli_does(page, server, models_dir, tmp_path):
+    cli = classicnets_json("translate", str(run_dir(models_dir, "seq2seq-notes")), "word")
     vocabulary = served(server)["seq2seq-notes"]["vocabulary"]
     source = [vocabulary["source_tokens"].index(letter) for letter in "word"]
     sent = ask(page, server, "seq2seq-notes", "Word")
@@ -280,3 +405,5 @@ def test_seq2seq_shows_the_server_translation(page, server, tmp_path):
     expected = "".join(vocabulary["target_tokens"][i] for i in output_ids[:end] if i > 3)
     assert page.locator("#text-answer").get_attribute("data-translation") == expected
     page.screenshot(path=tmp_path / "seq2seq.png", full_page=True)
+    (translated,) = answer(cli)
+    assert translated["translation"] == expected

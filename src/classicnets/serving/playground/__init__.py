@@ -12,7 +12,7 @@ from classicnets.serving.servable import RequestError
 
 FOLDER = Path(__file__).parent
 FILES = {"playground.js": "text/javascript", "pictures.js": "text/javascript",  # what /playground/FILE serves
-         "playground.css": "text/css"}
+         "codes.js": "text/javascript", "words.js": "text/javascript", "playground.css": "text/css"}
 MANIFEST_KEYS = ("family", "task", "class_names", "input")
 
 

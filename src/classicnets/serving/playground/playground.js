@@ -6,8 +6,8 @@ const $ = (id) => document.getElementById(id);
 const THROTTLE_MS = 150; // at most one predict request in flight, and at most one per 150 ms while drawing
 const SAMPLES = 16;
 
-const state = { models: [], model: null, strokes: [], pen: { x: 140, y: 140, down: false }, busy: false, pending: false,
-  last: 0 };
+const state = { models: [], model: null, strokes: [], picture: null, pen: { x: 140, y: 140, down: false }, busy: false,
+  pending: false, last: 0, axes: null };
 
 // ---------------------------------------------------------------- talking to the server
 
@@ -78,8 +78,18 @@ function describeModel(model) {
   const parts = [model.family || "model", model.dataset ? `on ${model.dataset}` : ""];
   const classes = model.class_names || [];
   if (classes.length) parts.push(`${classes.length} classes: ${classes.slice(0, 10).join(" ")}${classes.length > 10 ? " …" : ""}`);
+  parts.push(describeMetric(model.metric));
   parts.push(`v${model.version}`);
   return parts.filter(Boolean).join(" · ");
+}
+
+const METRIC_NAMES = { mse: "MSE", frechet_distance: "Fréchet distance", judge_agreement: "judge agreement" };
+
+// "test accuracy 0.947", "test MSE 0.0618"; "" for exports that did not record one.
+function describeMetric(metric) {
+  if (!metric || typeof metric.value !== "number") return "";
+  const name = METRIC_NAMES[metric.name] || String(metric.name).replaceAll("_", " ");
+  return `${metric.split === "test" ? "test" : "training"} ${name} ${Number(metric.value.toPrecision(3))}`;
 }
 
 function signatureOf(model, name = "serving_default") {
@@ -129,13 +139,61 @@ function inputShape(model) {
 }
 
 function startDrawing(model, view) {
-  const { height, width } = inputShape(model);
+  const { height, width, channels } = inputShape(model);
   for (const id of ["preview", "reconstruction"]) { $(id).width = width; $(id).height = height; }
-  $("preview-label").textContent = `What the network sees (${width} x ${height})`;
+  $("preview-label").textContent = `What the network sees (${width} x ${height}${channels === 3 ? ", colour" : ""})`;
   $("reconstruction-panel").hidden = view !== "reconstruct";
   $("classes-panel").hidden = view !== "classify";
+  const scatter = view === "reconstruct" && model.code_scatter && signatureOf(model, "encode").inputs.images;
+  $("codes-panel").hidden = !scatter;
+  state.axes = null;
+  if (scatter) drawCodeScatter(model.code_scatter, model.class_names || []);
   state.strokes = [];
+  state.picture = null;
+  showFileStatus("");
   redraw();
+}
+
+// ---------------------------------------------------------------- picture files
+
+async function openPicture(file) {
+  if (!file) return;
+  const model = state.model;
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch (error) {
+    return showFileStatus(`Cannot read ${file.name} as a picture: the browser could not decode it (${error.message}). ` +
+      "Choose a PNG, JPEG, GIF, WebP or BMP file.", true);
+  }
+  if (model !== state.model) return;
+  const picture = pictureOnPad(bitmap, $("pad").width, inputShape(model).channels);
+  bitmap.close();
+  state.strokes = [];
+  state.picture = picture;
+  showFileStatus(`${file.name} (${picture.width} x ${picture.height})` +
+    (picture.inverted ? ": dark ink on light paper, inverted to white on black as MNIST digits are." : "."));
+  redraw();
+}
+
+function showFileStatus(message, failed = false) {
+  const status = $("file-status");
+  status.textContent = message;
+  status.classList.toggle("error", failed);
+  status.setAttribute("role", failed ? "alert" : "status");
+  if (failed) status.dataset.failed = "true"; else delete status.dataset.failed;
+}
+
+function setUpPictureFiles() {
+  const input = $("picture-file"), area = $("pad-panel");
+  input.addEventListener("change", () => { openPicture(input.files[0]); input.value = ""; });
+  area.addEventListener("dragover", (event) => { event.preventDefault(); area.classList.add("dropping"); });
+  area.addEventListener("dragleave", () => area.classList.remove("dropping"));
+  area.addEventListener("drop", (event) => {
+    event.preventDefault();
+    area.classList.remove("dropping");
+    openPicture(event.dataTransfer.files[0]);
+  });
 }
 
 function setUpPad() {
@@ -162,8 +220,8 @@ function setUpPad() {
   const end = (event) => { if (event.pointerId === drawing) { drawing = null; redraw(); } };
   pad.addEventListener("pointerup", end);
   pad.addEventListener("pointercancel", end);
-  $("clear").addEventListener("click", () => { state.strokes = []; redraw(); });
-  $("undo").addEventListener("click", () => { state.strokes.pop(); redraw(); });
+  $("clear").addEventListener("click", clearPad);
+  $("undo").addEventListener("click", undo);
   pad.addEventListener("keydown", drawWithKeys);
   pad.addEventListener("focus", redraw);
   pad.addEventListener("blur", () => { state.pen.down = false; redraw(); });
@@ -174,8 +232,8 @@ const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], Arrow
 // Drawing without a pointer: arrow keys move the pen (10 pixels, 2 with Shift), Space or Enter lowers and lifts it.
 function drawWithKeys(event) {
   const pen = state.pen, pad = $("pad");
-  if (event.key === "Escape" || event.key === "Delete") state.strokes = [];
-  else if ((event.ctrlKey || event.metaKey) && event.key === "z") state.strokes.pop();
+  if (event.key === "Escape" || event.key === "Delete") return clearPad(event);
+  else if ((event.ctrlKey || event.metaKey) && event.key === "z") return undo(event);
   else if (event.key === " " || event.key === "Enter") {
     pen.down = !pen.down;
     if (pen.down) state.strokes.push([[pen.x, pen.y]]);
@@ -186,6 +244,19 @@ function drawWithKeys(event) {
     if (pen.down) state.strokes.at(-1).push([pen.x, pen.y]);
   } else return;
   event.preventDefault();
+  redraw();
+}
+
+function clearPad(event) {
+  event?.preventDefault?.();
+  state.strokes = [];
+  state.picture = null;
+  redraw();
+}
+
+function undo(event) {  // the last stroke, and then the picture the strokes were drawn on
+  event?.preventDefault?.();
+  if (state.strokes.length) state.strokes.pop(); else state.picture = null;
   redraw();
 }
 
@@ -203,6 +274,7 @@ function redraw() {
   const context = pad.getContext("2d", { willReadFrequently: true });
   context.fillStyle = "#000";
   context.fillRect(0, 0, pad.width, pad.height);
+  if (state.picture) context.drawImage(state.picture.canvas, 0, 0, pad.width, pad.height);
   context.strokeStyle = context.fillStyle = "#fff";
   context.lineWidth = pad.width / 14;
   context.lineCap = context.lineJoin = "round";
@@ -238,8 +310,15 @@ async function sendPrediction() {
   state.busy = true;
   state.last = performance.now();
   try {
-    const answer = await predict(model, [asInstance(image, inputShape(model).channels)]);
-    if (model === state.model) { showError(""); showResult(model, answer.predictions[0]); }
+    const instance = asInstance(image, inputShape(model).channels);
+    const withCode = !$("codes-panel").hidden;  // the drawing's code, for the scatter
+    const [answer, code] = await Promise.all([predict(model, [instance]),
+      withCode ? predict(model, [instance], "encode") : null]);
+    if (model === state.model) {
+      showError("");
+      showResult(model, answer.predictions[0]);
+      if (code) { const codes = code.predictions[0]; showDrawnCode(codes.codes || codes); }
+    }
   } catch (error) {
     if (model === state.model) { showError(error.message); showNoAnswer(); }
   } finally {
@@ -257,8 +336,10 @@ function showNoAnswer() {
 
 function showResult(model, prediction) {
   if (viewOf(model) === "reconstruct") {
+    const { width, height, channels } = inputShape(model);
     const picture = prediction ? fromInstance(prediction.reconstructions || prediction)
-      : { ...inputShape(model), values: new Float32Array(inputShape(model).width * inputShape(model).height) };
+      : { width, height, channels, values: new Float32Array(width * height * channels) };
+    if (!prediction) showDrawnCode(null);
     return paintGrey($("reconstruction"), picture);
   }
   const bars = $("bars");
@@ -325,76 +406,11 @@ async function newSamples() {
   }
 }
 
-// ---------------------------------------------------------------- word models
-
-function startText(model, view) {
-  $("text-label").textContent = view === "autocomplete" ? "Start of a word" : "Word to translate";
-  $("text-input").value = "";
-  const vocabulary = model.vocabulary, tokens = vocabulary.tokens || vocabulary.source_tokens;
-  const length = vocabulary.max_length || vocabulary.source_length;
-  $("text-hint").textContent = `Letters the model knows: ${tokens.slice(vocabulary.special.unknown + 1).join(" ")}` +
-    (length ? ` · at most ${length} letters` : "");
-  $("text-answer").textContent = "";
-}
-
-async function askText() {
-  const model = state.model, view = viewOf(model), text = $("text-input").value.trim().toLowerCase();
-  try {
-    $("text-answer").textContent = view === "autocomplete" ? await complete(model, text) : await translate(model, text);
-    showError("");
-  } catch (error) { showError(error.message); }
-}
-
-function ids(tokens, text, special) {
-  return [...text].map((letter) => { const id = tokens.indexOf(letter); return id < 0 ? special.unknown : id; });
-}
-
-// The most likely next letters after the text, and the word the model completes by taking the likeliest
-// letter until <end> (one request per letter, as the letters so far change the next one).
-async function complete(model, text) {
-  const { tokens, special, max_length: maxLength } = model.vocabulary;
-  const fixed = signatureOf(model).inputs.tokens.shape[1];
-  const next = async (row) => {
-    const padded = row.slice(0, fixed || row.length);
-    while (fixed && padded.length < fixed) padded.push(special.pad);
-    const answer = await predict(model, [padded]);
-    const prediction = answer.predictions[0]; // one output: TF Serving gives the value itself, not {name: value}
-    return (prediction.probabilities || prediction)[Math.min(row.length, fixed || row.length) - 1];
-  };
-  const row = [special.start, ...ids(tokens, text, special)];
-  const first = await next(row);
-  const ranked = first.map((p, id) => [p, id]).filter(([, id]) => id === special.end || id > special.unknown)
-    .sort((a, b) => b[0] - a[0]).slice(0, 5);
-  const word = [...text];
-  for (let probabilities = first; word.length < (maxLength || 20) && (!fixed || row.length < fixed);) {
-    const id = probabilities.indexOf(Math.max(...probabilities));
-    if (id <= special.unknown) break; // <end>, or a special token the model should not give
-    word.push(tokens[id]);
-    row.push(id);
-    if (word.length >= (maxLength || 20) || (fixed && row.length >= fixed)) break;
-    probabilities = await next(row);
-  }
-  const letters = ranked.map(([p, id]) => `${id === special.end ? "(end)" : tokens[id]} ${(p * 100).toFixed(1)}%`);
-  $("text-answer").dataset.completion = word.join("");
-  return `Completed: ${word.join("")} · next letter: ${letters.join(", ")}`;
-}
-
-async function translate(model, text) {
-  const { source_tokens: sources, target_tokens: targets, special } = model.vocabulary;
-  const length = signatureOf(model).inputs.source_ids.shape[1] || model.vocabulary.source_length;
-  const row = ids(sources, text, special).slice(0, length);
-  while (row.length < length) row.push(special.pad);
-  const answer = (await predict(model, [row])).predictions[0];
-  const letters = [];
-  for (const id of answer.output_ids) { if (id === special.end) break; if (id > special.unknown) letters.push(targets[id]); }
-  $("text-answer").dataset.translation = letters.join("");
-  return `Translation: ${letters.join("")} (probability ${(answer.probability * 100).toFixed(1)}%)`;
-}
-
 // ---------------------------------------------------------------- start
 
 document.addEventListener("DOMContentLoaded", () => {
   setUpPad();
+  setUpPictureFiles();
   $("new-samples").addEventListener("click", newSamples);
   $("class-picker").addEventListener("change", newSamples);
   $("text-go").addEventListener("click", askText);
