@@ -1,6 +1,7 @@
 """The playground page of `classicnets serve`, in a real browser (Debian's chromium, driven by Playwright):
 models trained and exported by the CLI, a server process, drawings made with the mouse and picture files."""
 
+import base64
 import json
 import math
 import os
@@ -49,12 +50,49 @@ def run_dir(models_dir: Path, name: str) -> Path:
     return models_dir.parent / "runs" / name
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def commands(models_dir, server, tmp_path_factory):
+    """`classicnets complete` and `translate`, whose answers the page must give, and `classicnets serve RUN_DIR`:
+    started in the background with the first page (once the server is ready), so that their start-up overlaps
+    the browser tests."""
+    log = tmp_path_factory.mktemp("serve-run-dir") / "server.log"
+    port = free_port()
+    with open(log, "w") as output:
+        serving = subprocess.Popen([sys.executable, "-m", "classicnets", "serve", str(run_dir(models_dir, "ae2-digits")),
+                                    "--port", str(port), "--poll-seconds", "0"], stdout=output,
+                                   stderr=subprocess.STDOUT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    started = {"complete": classicnets_json("complete", str(run_dir(models_dir, "autocomplete-notes")), "wo"),
+               "translate": classicnets_json("translate", str(run_dir(models_dir, "seq2seq-notes")), "word"),
+               "serve": (serving, port, log)}
+    yield started
+    for process in (started["complete"], started["translate"], serving):
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def classicnets_json(*args: str) -> subprocess.Popen:
+    """A `classicnets ... --json` command started in the background (read it with answer())."""
+    return subprocess.Popen([sys.executable, "-m", "classicnets", *args, "--json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+
+
+def answer(process: subprocess.Popen) -> list:
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr[-2000:]
+    return json.loads(stdout)
+
+
 @pytest.fixture(scope="module")
 def server(models_dir, tmp_path_factory):
     """The base URL of a running `classicnets serve MODELS_DIR` on a free localhost port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")
     command = [sys.executable, "-m", "classicnets", "serve", str(models_dir), "--port", str(port), "--poll-seconds", "0"]
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
@@ -91,7 +129,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
+def page(browser, server, commands):
     """A fresh 400-pixel-wide page; fails the test on any script error of the page."""
     page = browser.new_page(viewport={"width": 400, "height": 900})
     errors = []
@@ -132,6 +170,10 @@ def canvas_size_and_ink(page, selector: str) -> tuple[int, int, int]:
     return tuple(page.locator(selector).evaluate(
         "c => [c.width, c.height, c.getContext('2d').getImageData(0, 0, c.width, c.height).data"
         ".filter((v, i) => i % 4 === 0).reduce((a, b) => a + b, 0)]"))
+
+
+def canvas_pixels(page, selector: str) -> list[int]:
+    return page.locator(selector).evaluate("c => [...c.getContext('2d').getImageData(0, 0, c.width, c.height).data]")
 
 
 def test_lists_the_served_models_with_their_family_classes_and_test_metric(page, server, models_dir, tmp_path):
@@ -203,14 +245,28 @@ def test_a_chosen_picture_file_is_read_like_a_drawing(page, server, tmp_path):
     assert page.locator("#prediction").get_attribute("data-class") == "1"
     width, height, ink = canvas_size_and_ink(page, "#preview")
     assert (width, height) == (8, 8) and 0 < ink < 8 * 8 * 255 / 2  # white ink on black, not a white page
+    one = canvas_pixels(page, "#preview")
     page.screenshot(path=tmp_path / "picture-file.png", full_page=True)
+
+    zero = Image.new("L", (100, 100), 240)  # dropped on the pad: a dark 0
+    ImageDraw.Draw(zero).ellipse([(28, 12), (72, 88)], outline=20, width=8)
+    zero.save(tmp_path / "zero.png")
+    page.evaluate("""async (text) => {
+        const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0)), files = new DataTransfer();
+        files.items.add(new File([bytes], "zero.png", { type: "image/png" }));
+        document.getElementById("pad").dispatchEvent(new DragEvent("drop", { dataTransfer: files, bubbles: true }));
+    }""", base64.b64encode((tmp_path / "zero.png").read_bytes()).decode())
+    page.wait_for_function("document.getElementById('file-status').textContent.includes('zero.png')")
+    page.wait_for_selector('#view[aria-busy="false"]')
+    assert canvas_pixels(page, "#preview") != one  # the dropped picture replaced the chosen one
+    page.screenshot(path=tmp_path / "picture-dropped.png", full_page=True)
 
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a picture")
     page.set_input_files("#picture-file", tmp_path / "broken.png")
     page.wait_for_selector('#file-status[data-failed="true"]')
     status = page.locator("#file-status")
     assert status.is_visible() and "Cannot read broken.png as a picture" in status.text_content()
-    assert page.locator("#prediction").get_attribute("data-class") == "1"  # the picture before stays
+    assert canvas_pixels(page, "#preview") != one  # the picture before stays
     page.screenshot(path=tmp_path / "picture-file-broken.png", full_page=True)
 
 
@@ -327,16 +383,8 @@ def test_2d_autoencoder_plots_the_drawing_among_the_test_codes(page, server, tmp
     assert page.locator("#drawn-code").count() == 0
 
 
-def test_serve_exports_a_run_directory_and_removes_it_on_exit(models_dir, tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tmp_path / "server.log"
-    command = [sys.executable, "-m", "classicnets", "serve", str(run_dir(models_dir, "ae2-digits")), "--port", str(port),
-               "--poll-seconds", "0"]
-    with open(log, "w") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+def test_serve_exports_a_run_directory_and_removes_it_on_exit(commands):
+    process, port, log = commands["serve"]  # classicnets serve RUN_DIR
     try:
         deadline = time.monotonic() + 120
         while not ready(f"http://127.0.0.1:{port}"):
@@ -351,18 +399,6 @@ def test_serve_exports_a_run_directory_and_removes_it_on_exit(models_dir, tmp_pa
     assert exported.startswith(tempfile.gettempdir()) and not Path(exported).exists()
 
 
-def classicnets_json(*args: str) -> subprocess.Popen:
-    """A `classicnets ... --json` command started in the background (read it with answer())."""
-    return subprocess.Popen([sys.executable, "-m", "classicnets", *args, "--json"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-
-
-def answer(process: subprocess.Popen) -> list:
-    stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 0, stderr[-2000:]
-    return json.loads(stdout)
-
-
 def ask(page, server: str, name: str, text: str) -> list:
     """Type `text` into a word model's box, press Enter; the bodies of the predict requests it made."""
     open_model(page, server, name)
@@ -375,15 +411,14 @@ def ask(page, server: str, name: str, text: str) -> list:
     return sent
 
 
-def test_autocomplete_completes_the_typed_letters_as_the_cli_does(page, server, models_dir, tmp_path):
-    cli = classicnets_json("complete", str(run_dir(models_dir, "autocomplete-notes")), "wo")
+def test_autocomplete_completes_the_typed_letters_as_the_cli_does(page, server, commands, tmp_path):
     vocabulary = served(server)["autocomplete-notes"]["vocabulary"]
     sent = ask(page, server, "autocomplete-notes", "wo")
     tokens = vocabulary["tokens"]
     assert sent[0] == {"instances": [[vocabulary["special"]["start"], tokens.index("w"), tokens.index("o")]]}
     completion = page.locator("#text-answer").get_attribute("data-completion")
     assert completion.startswith("wo") and len(completion) <= vocabulary["max_length"]
-    (expected,) = answer(cli)
+    (expected,) = answer(commands["complete"])  # classicnets complete RUN_DIR wo
     assert completion == expected["word"]
     shown = page.locator("#text-answer").text_content()
     assert all(candidate["word"] in shown for candidate in expected["candidates"])
@@ -391,8 +426,7 @@ def test_autocomplete_completes_the_typed_letters_as_the_cli_does(page, server, 
     page.screenshot(path=tmp_path / "autocomplete.png", full_page=True)
 
 
-def test_seq2seq_shows_the_server_translation_as_the_cli_does(page, server, models_dir, tmp_path):
-    cli = classicnets_json("translate", str(run_dir(models_dir, "seq2seq-notes")), "word")
+def test_seq2seq_shows_the_server_translation_as_the_cli_does(page, server, commands, tmp_path):
     vocabulary = served(server)["seq2seq-notes"]["vocabulary"]
     source = [vocabulary["source_tokens"].index(letter) for letter in "word"]
     sent = ask(page, server, "seq2seq-notes", "Word")
@@ -405,5 +439,5 @@ def test_seq2seq_shows_the_server_translation_as_the_cli_does(page, server, mode
     expected = "".join(vocabulary["target_tokens"][i] for i in output_ids[:end] if i > 3)
     assert page.locator("#text-answer").get_attribute("data-translation") == expected
     page.screenshot(path=tmp_path / "seq2seq.png", full_page=True)
-    (translated,) = answer(cli)
+    (translated,) = answer(commands["translate"])  # classicnets translate RUN_DIR word
     assert translated["translation"] == expected

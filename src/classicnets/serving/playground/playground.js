@@ -163,7 +163,7 @@ async function openPicture(file) {
   try {
     bitmap = await createImageBitmap(file);
   } catch (error) {
-    return showFileStatus(`Cannot read ${file.name} as a picture: the browser could not decode it (${error.message}). ` +
+    return showFileStatus(`Cannot read ${file.name} as a picture: the browser could not decode it (${error.message.replace(/\.$/, "")}). ` +
       "Choose a PNG, JPEG, GIF, WebP or BMP file.", true);
   }
   if (model !== state.model) return;
