@@ -86,7 +86,6 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     make_options(spec, config.model_options)  # bad options fail before any data is loaded
     start_over = resume and _check_resumable(Path(run_dir))  # a damaged run fails before any data is loaded
     strategy = make_strategy(config.train.distribute)  # first: multi-worker must start before other TF work
-    keras.utils.set_random_seed(config.train.seed)
     dataset = load_run_data(config, notice=notice)
     info = describe_data(dataset)
     if resume:
@@ -177,19 +176,29 @@ def _open_run_dir(root: Path, resume: bool, chief: bool) -> runs.RunDir:
     return runs.prepare_new_run(root)
 
 
+def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tuple[RunConfig, Any, Any, Any]:
+    """Everything random comes from config.train.seed: the validation split, then (after seeding Keras) the
+    initial weights, the batch order, dropout and noise. Returns the config with its automatic batch size and
+    learning rate filled in, the task (model and optimizers) built under `strategy`, and the train and
+    validation splits."""
+    train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
+    config = dataclasses.replace(config, train=sized_for(config.train, len(train)))  # config.json keeps the values used
+    keras.utils.set_random_seed(config.train.seed)
+    total_steps = config.train.epochs * steps_per_epoch(len(train), config.train.batch_size)
+    with strategy.scope():
+        model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
+        task = get_task(get_spec(config.model).task).create(model, config.train, total_steps)
+    return config, task, train, validation
+
+
 def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: Any, spec: Any,
               resume: bool, verbose: bool, chief: bool) -> RunResult:
     """Build, train, save and evaluate inside an opened run directory."""
-    train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
-    config = dataclasses.replace(config, train=sized_for(config.train, len(train)))  # config.json keeps the values used
+    config, task, train, validation = prepare_training(config, dataset, strategy)
     config_saved = resume and runs.read_config(run) == config
     if not resume:  # a new run's config comes first: an interrupted run is resumed from it
         runs.write_config(run, config)
         config_saved = True
-    total_steps = config.train.epochs * steps_per_epoch(len(train), config.train.batch_size)
-    with strategy.scope():
-        model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
-        task = get_task(spec.task).create(model, config.train, total_steps)
     callbacks = _callbacks(run, chief, config.train.epochs)
     watch = get_evaluator(spec.task).training_callbacks
     if chief and watch is not None:  # e.g. a GAN's sample grids

@@ -6,22 +6,12 @@ import os
 import stat
 import subprocess
 import sys
-import warnings
 
 import pytest
 
-from classicnets.config import DataConfig, RunConfig, TrainConfig
-from classicnets.models import get_spec, model_names
-from classicnets.workflows import train_and_evaluate
+from classicnets.models import model_names
 
-TINY = {  # small options: the test is about the files, not the accuracy
-    "mlp": {"hidden": (16,)}, "cnn": {"filters": (4,), "dense": 8}, "rnn": {"units": 8},
-    "autoencoder": {"hidden": (16,), "code_size": 4}, "ae-classifier": {"hidden": (16,), "code_size": 4},
-    "autocomplete": {"words": "notes", "units": 8}, "seq2seq": {"pairs": "notes", "units": 8},
-    "gan": {"generator_hidden": (16,), "discriminator_hidden": (16,), "noise_dim": 4},
-    "cgan": {"generator_hidden": (16,), "discriminator_hidden": (16,), "noise_dim": 4},
-}
-OWN_DATA = {"linear-regression", "linear-classifier", "tabular", "autocomplete", "seq2seq"}
+from .tiny import tiny_config, train_quietly
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +20,7 @@ def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("families")
     made = {}
     for name in model_names():
-        train = {**get_spec(name).train_defaults, "epochs": 2}
-        data = DataConfig() if name in OWN_DATA else DataConfig(dataset="digits")
-        config = RunConfig(model=name, model_options=TINY.get(name, {}), data=data, train=TrainConfig(**train))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            made[name] = train_and_evaluate(config, root / name, verbose=False, notice=lambda text: None).run_dir
+        made[name] = train_quietly(tiny_config(name, epochs=2), root / name).run_dir
     return made
 
 

@@ -44,18 +44,20 @@ def object_graph_names(root: Any) -> dict[int, str]:
 def slot_name(variable: Any, owners: dict[str, str]) -> str | None:
     """'head/_kernel:momentum' for an optimizer slot whose Keras path embeds its variable's path; the
     optimizer's own counters keep their short names ('iteration')."""
-    local = str(variable.path).split("/", 1)[-1]
+    path = str(getattr(variable, "path", variable.name))  # a plain tf.Variable has only a name
+    local = path.split("/", 1)[-1]
     matches = [path for path in owners if local.startswith(path + "_")]
     if matches:
         owner = max(matches, key=len)
         return f"{owners[owner]}:{local[len(owner) + 1:]}"
-    return local if "/" in str(variable.path) else None
+    return local if "/" in path else None
 
 
 def named_variables(groups: dict[str, list], root: Any) -> dict[str, Any]:
     """'group/name' -> variable for every variable of `groups`, named from the object graph of `root`."""
     graph = object_graph_names(root)
-    owners = {str(v.path).replace("/", "_"): graph[id(v)] for v in root.variables if id(v) in graph}
+    owners = {str(getattr(v, "path", v.name)).replace("/", "_"): graph[id(v)] for v in root.variables
+              if id(v) in graph}
     named: dict[str, Any] = {}
     for group, variables in groups.items():
         for index, variable in enumerate(variables):

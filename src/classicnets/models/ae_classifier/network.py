@@ -30,7 +30,7 @@ class AEClassifier(keras.Model):
         self.noise, self.variational = float(noise), bool(variational)
         self.freeze_encoder, self.pretrain_epochs = bool(freeze_encoder), int(pretrain_epochs)
         self.reconstruction_weight = float(reconstruction_weight)
-        self.noise_seed = keras.random.SeedGenerator(0)
+        self.noise_seed = keras.random.SeedGenerator()  # drawn from the run seed
         self.built = True
 
     def code(self, x: Any, training: bool = False) -> Any:

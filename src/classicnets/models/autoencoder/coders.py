@@ -100,7 +100,7 @@ class Autoencoder(keras.Model):
     def __init__(self, encoder: keras.Model, decoder: keras.Model, noise: float = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.encoder, self.decoder, self.noise = encoder, decoder, float(noise)
-        self.noise_seed = keras.random.SeedGenerator(0)  # its state is a variable: checkpoints keep it
+        self.noise_seed = keras.random.SeedGenerator()  # drawn from the run seed; its state is a variable: checkpoints keep it
         self.built = True  # both networks are built with their input shapes
 
     @property

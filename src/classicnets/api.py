@@ -1,0 +1,183 @@
+"""The Python API: train a network and use a finished run from a notebook or a script.
+
+    import classicnets
+    run = classicnets.train("mlp", dataset="digits", epochs=3, run_dir="runs/mlp-digits")
+    run.metrics["test"]["accuracy"]
+    run.predict(images)                      # class probabilities for uint8 pixels or [0, 1] floats
+    again = classicnets.load_run("runs/mlp-digits")
+    again.evaluate(dataset="fashion-mnist")  # metrics on another dataset of the same shape
+
+The command line is a thin layer over the same functions, so a run trained here is a run `classicnets
+evaluate`, `predict`, `export` and `serve` read, and the other way round."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from classicnets import runs
+from classicnets.config import DataConfig, RunConfig, TrainConfig
+from classicnets.errors import UserError
+from classicnets.models import get_spec
+
+TRAIN_FIELDS = {field.name for field in dataclasses.fields(TrainConfig)}
+DATA_FIELDS = {field.name for field in dataclasses.fields(DataConfig)} - {"dataset"}
+
+
+def train(model: str, dataset: str | None = None, *, run_dir: str | Path | None = None, resume: bool = False,
+          verbose: bool = False, notice: Callable[[str], None] | None = None, **settings: Any) -> "Run":
+    """Train family `model` (`classicnets models` lists them) and evaluate it on the test split.
+
+    `settings` are the command line's flags with underscores: training ones (epochs, batch_size,
+    learning_rate, optimizer, schedule, seed, early_stopping, ...), data ones (data_dir, image_size,
+    color, test_fraction, validation_fraction) and the family's own options (hidden=(256, 128), ...).
+    With resume=True, the run in `run_dir` continues; only `epochs` may change."""
+    spec = get_spec(model)
+    train_settings = {k: v for k, v in settings.items() if k in TRAIN_FIELDS}
+    data_settings = {k: v for k, v in settings.items() if k in DATA_FIELDS}
+    options = {k: v for k, v in settings.items() if k not in TRAIN_FIELDS | DATA_FIELDS}
+    own = sorted(field.name for field in dataclasses.fields(spec.options)) if spec.options else []
+    unknown = sorted(set(options) - set(own))
+    if unknown:
+        raise UserError(f"{model} has no setting {', '.join(map(repr, unknown))}; its own options are "
+                        f"{', '.join(own) or 'none'}, and every model takes "
+                        f"{', '.join(sorted(TRAIN_FIELDS | DATA_FIELDS))}")
+    if resume:
+        if run_dir is None:
+            raise UserError("resume=True needs run_dir: the folder of the run to continue")
+        stored = runs.read_config(runs.open_run(Path(run_dir)))
+        epochs = train_settings.get("epochs", stored.train.epochs)
+        config = dataclasses.replace(stored, train=dataclasses.replace(stored.train, epochs=epochs))
+    else:
+        config = RunConfig(model=model, model_options=options, data=DataConfig(dataset=dataset, **data_settings),
+                           train=TrainConfig(**{**spec.train_defaults, **train_settings}))
+    from classicnets.workflows import train_and_evaluate
+
+    result = train_and_evaluate(config, None if run_dir is None else Path(run_dir), resume=resume, verbose=verbose,
+                                notice=notice or (print if verbose else (lambda text: None)))
+    return Run(result.run_dir, model=result.model)
+
+
+def load_run(run_dir: str | Path) -> "Run":
+    """A finished (or interrupted) run, checked when opened; its model is loaded on first use."""
+    return Run(Path(run_dir))
+
+
+class Run:
+    """A run directory: its config, metrics and history, its model, and what can be done with it."""
+
+    def __init__(self, root: Path, model: Any = None) -> None:
+        self.dir = runs.open_run(Path(root), needs=("config",))
+        self.config: RunConfig = runs.read_config(self.dir)
+        self._model = model
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.root)!r}, model={self.family!r})"
+
+    @property
+    def root(self) -> Path:
+        """The run's folder."""
+        return self.dir.root
+
+    @property
+    def family(self) -> str:
+        """The model family's name, as `classicnets models` lists it."""
+        return self.config.model
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """metrics.json: test metrics and training facts (epochs, seconds, samples/s)."""
+        return runs.read_metrics(runs.open_run(self.root, needs=("metrics",)))
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        """history.csv as columns: loss, val_loss, accuracy, ... one value per epoch."""
+        return runs.read_history(self.dir)
+
+    @property
+    def model(self) -> Any:
+        """The trained keras.Model (model.keras), loaded once."""
+        if self._model is None:
+            self._model = runs.load_model(runs.open_run(self.root, needs=("model",)))
+        return self._model
+
+    def evaluate(self, dataset: str | None = None) -> dict[str, Any]:
+        """Metrics on the run's test split, or on another dataset of the same shape (plots in RUN/plots/)."""
+        from classicnets.workflows import evaluate_run
+
+        return evaluate_run(self.root, dataset, notice=lambda text: None)
+
+    def predict(self, inputs: np.ndarray) -> np.ndarray:
+        """The model's outputs (class probabilities, values or scores) for an array of inputs of the run's shape:
+        uint8 pixels or [0, 1] floats for images, features in the CSV's own units for tables."""
+        from classicnets import inference
+        from classicnets.data.arrays import scale_features
+
+        x = np.asarray(inputs)
+        info = self.config.data_info
+        expected = tuple(info.get("input_shape", ()))
+        if expected and tuple(x.shape[1:]) != expected:
+            raise UserError(f"{self.root} takes inputs of shape (N, {', '.join(map(str, expected))}), got {x.shape}")
+        if "feature_min" in info:
+            x = scale_features(x, np.asarray(info["feature_min"]), np.asarray(info["feature_max"]))
+        return inference.predict_outputs(self.model, x)
+
+    def classify(self, image_files: Sequence[str | Path], k: int = 3) -> list[dict[str, Any]]:
+        """For image files (or folders of them): the label, its probability and the top k."""
+        from classicnets import inference
+
+        return inference.predict_files(self.model, self.config, [str(p) for p in image_files], k=k)
+
+    def encode(self, x: np.ndarray) -> np.ndarray:
+        """An autoencoder's codes (N, code_size) for images (uint8 or [0, 1])."""
+        from classicnets import autoencoding
+
+        return autoencoding.encode(self._autoencoder("encode"), x)
+
+    def reconstruct(self, x: np.ndarray) -> np.ndarray:
+        """An autoencoder's reconstructions in [0, 1] of images (uint8 or [0, 1])."""
+        from classicnets import autoencoding
+
+        return autoencoding.reconstruct(self._autoencoder("reconstruct"), x)
+
+    def generate(self, n: int = 16, label: str | None = None, seed: int = 0) -> np.ndarray:
+        """`n` images (N, H, W, C) in [0, 1] from a gan or cgan run (a cgan: of class `label`, by name or
+        index); the same seed gives the same images."""
+        from classicnets import generation
+
+        if self.family not in ("gan", "cgan"):
+            raise UserError(f"{self.root} holds a {self.family!r} run; generate() needs a gan or cgan run")
+        names = list(self.config.data_info.get("class_names", []))
+        index = generation.parse_label(label, names) if label is not None else None
+        if self.family == "cgan":
+            index = 0 if index is None else index
+        return np.asarray(self.model.sample(n, index, seed=seed) if index is not None
+                          else self.model.sample(n, seed=seed))
+
+    def complete(self, prefixes: Sequence[str], top: int = 3) -> list[dict[str, Any]]:
+        """For each prefix: the best word and the top candidates with probabilities (autocomplete runs)."""
+        from classicnets.completion import complete_in_run
+
+        return complete_in_run(self.root, list(prefixes), top=top)
+
+    def translate(self, words: Sequence[str]) -> list[dict[str, Any]]:
+        """Each word's translation and its probability (seq2seq runs)."""
+        from classicnets.translation import translate_in_run
+
+        return translate_in_run(self.root, list(words))
+
+    def export(self, models_dir: str | Path, name: str | None = None, version: int | None = None,
+               formats: Sequence[str] = ("saved-model",)) -> Any:
+        """Export for TF Serving into MODELS_DIR/NAME/VERSION/, checked before it is kept (see `classicnets
+        export`)."""
+        from classicnets.serving.export import export_run
+
+        return export_run(self.root, Path(models_dir), name=name, version=version, formats=tuple(formats))
+
+    def _autoencoder(self, what: str) -> Any:
+        if self.family != "autoencoder":
+            raise UserError(f"{self.root} holds a {self.family!r} run; {what}() needs an autoencoder run")
+        return self.model
