@@ -24,7 +24,7 @@ COMMANDS = {  # name -> arguments after `classicnets train`
 
 
 def figures(metrics: dict) -> str:
-    """The issue's figure for one run: predictions and W, b (regression) or test accuracy."""
+    """The figure reported for one run: predictions and W, b (regression) or test accuracy."""
     test = metrics["test"]
     if "mse" in test:
         predictions = ", ".join(f"{value:.4f}" for value in test.get("predictions", []))

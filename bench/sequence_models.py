@@ -24,7 +24,7 @@ COMMANDS = {  # name -> arguments after `classicnets train`
 
 
 def figures(metrics: dict) -> str:
-    """The figures the issue asks for, from one run's metrics.json."""
+    """The figures reported for one run, from its's metrics.json."""
     train, test = metrics["train"], metrics["test"]
     if "completion_accuracy" in train:
         text = (f"completes {train['completion_accuracy']:.1%} of {train['completed_words']} training words "
