@@ -399,6 +399,26 @@ def test_serve_exports_a_run_directory_and_removes_it_on_exit(commands):
     assert exported.startswith(tempfile.gettempdir()) and not Path(exported).exists()
 
 
+def test_serve_tells_models_runs_and_other_folders_apart(tmp_path, capsys):
+    from classicnets.cli.main import main
+    from classicnets.serving.run_dirs import what_to_serve
+
+    for folder in ("models/cnn/1", "run/plots", "runs/a", "runs/b", "runs/notes", "zoo/cnn", "zoo/models/cnn/1",
+                   "empty", "other/pictures"):
+        (tmp_path / folder).mkdir(parents=True)
+    for run in ("run", "runs/a", "runs/b", "zoo/cnn"):
+        (tmp_path / run / "config.json").write_text("{}")
+    assert what_to_serve(tmp_path / "models") == (tmp_path / "models", [])
+    assert what_to_serve(tmp_path / "empty") == (tmp_path / "empty", [])  # exports may come later
+    assert what_to_serve(tmp_path / "zoo") == (tmp_path / "zoo" / "models", [])
+    assert what_to_serve(tmp_path / "run") == (None, [tmp_path / "run"])
+    assert what_to_serve(tmp_path / "runs") == (None, [tmp_path / "runs" / "a", tmp_path / "runs" / "b"])
+    for bad, says in (("other", "holds neither exported models"), ("missing", "is not a folder")):
+        assert main(["serve", str(tmp_path / bad)]) == 2
+        error = capsys.readouterr().err
+        assert says in error and "Traceback" not in error
+
+
 def ask(page, server: str, name: str, text: str) -> list:
     """Type `text` into a word model's box, press Enter; the bodies of the predict requests it made."""
     open_model(page, server, name)

@@ -8,6 +8,7 @@ server stops."""
 from __future__ import annotations
 
 import shutil
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,10 +68,28 @@ def models_dir_for(path: Path, notice: Callable[[str], None] = print) -> Iterato
         return
     temporary = Path(tempfile.mkdtemp(prefix="classicnets-serve-"))
     try:
-        export_for_serving(run_dirs, temporary, notice)
+        with _sigterm_interrupts():  # stopped while exporting, it still removes the temporary folder
+            export_for_serving(run_dirs, temporary, notice)
         yield temporary
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt, as Ctrl-C does, while inside (in the main thread only)."""
+    def interrupt(number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def export_for_serving(run_dirs: list[Path], models_dir: Path, notice: Callable[[str], None]) -> None:
