@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from classicnets.errors import Interrupted, UserError
     from classicnets.zoo.plan import check_dataset
 
+    started = time.perf_counter()
     if args.resume:
         if args.out is None:
             raise UserError("--resume needs --out: the folder of the run to finish")
@@ -58,21 +60,32 @@ def run(args: argparse.Namespace) -> int:
     finish = f"finish it with: classicnets run --out {shlex.quote(str(out))} --resume"
     try:
         outcomes = zoo.run_zoo(out, dataset, steps, verbose=not args.quiet)
-    except KeyboardInterrupt as interrupt:  # the finished models are kept; --resume trains the rest
+        not_exported = zoo.export_models(out, outcomes)  # versions are renamed into place whole
+    except KeyboardInterrupt as interrupt:  # the finished models are kept; --resume trains and exports the rest
         raise Interrupted(finish) from interrupt
-    rows = zoo.write_report(out, outcomes, dataset)
+    rows = zoo.write_report(out, outcomes, dataset, command=command_of(args), seconds=time.perf_counter() - started)
     print(zoo.markdown_table(rows))
     print(f"report: {out / 'report.html'}")
-    try:
-        not_exported = zoo.export_models(out, outcomes)
-    except KeyboardInterrupt as interrupt:  # versions are renamed into place whole: --resume exports the rest
-        raise Interrupted(finish) from interrupt
     if (out / zoo.MODELS_FOLDER).is_dir():
         print(f"models for TensorFlow Serving: {out / zoo.MODELS_FOLDER}")
-    failed = [outcome.model for outcome in outcomes if outcome.status == "failed"]
+    failed = [outcome.name for outcome in outcomes if outcome.status == "failed"]
     if failed:
         print(f"failed: {', '.join(failed)} (the others finished; see their rows)")
     if not_exported:
         print(f"not exported: {', '.join(not_exported)} (their runs are kept; try classicnets export RUN_DIR --out "
               f"{shlex.quote(str(out / zoo.MODELS_FOLDER))})")
     return 1 if failed or not_exported else 0
+
+
+def command_of(args: argparse.Namespace) -> str:
+    """The command line of this zoo run as the report shows it."""
+    from classicnets.zoo.facts import command_line
+
+    words = ["run"]
+    for flag, value in (("--dataset", args.dataset), ("--models", args.models), ("--out", args.out)):
+        if value is not None:
+            words += [flag, str(value)]
+    if args.epochs_scale != 1.0:
+        words += ["--epochs-scale", str(args.epochs_scale)]
+    words += [flag for flag, on in (("--quick", args.quick), ("--resume", args.resume), ("--quiet", args.quiet)) if on]
+    return command_line(words)

@@ -4,6 +4,7 @@ surviving a failed model and continuing after an interruption (--resume)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import shutil
 import time
@@ -17,6 +18,7 @@ from classicnets.config import DataConfig, RunConfig, TrainConfig
 from classicnets.data import load_dataset
 from classicnets.errors import UserError
 from classicnets.files import atomic_write_text
+from classicnets.models import get_spec
 from classicnets.workflows import train_and_evaluate
 from classicnets.zoo.plan import Step
 
@@ -35,6 +37,12 @@ class Outcome:
     metrics: dict[str, Any] | None = None
     error: str | None = None
     notes: str = ""
+    step: Step | None = None  # what was asked for: the row's name, options and data
+
+    @property
+    def name(self) -> str:
+        """The row's name: the step's label (autoencoder-conv), else the model."""
+        return self.step.label if self.step else self.model
 
 
 def resolve_dataset(dataset: str | None, notice: Callable[[str], None]) -> str:
@@ -68,31 +76,33 @@ def reopen_zoo(out: Path) -> tuple[str, list[Step]]:
 
 
 def step_config(step: Step, dataset: str, out: Path) -> RunConfig:
-    """The run config of one step; string options may name other runs of the zoo as {out}/<model>."""
+    """The run config of one step, with its family's training defaults as `classicnets train` gives them; string
+    options may name other runs of the zoo as {out}/<step>. The lessons and word models read their own data."""
     options = {key: value.format(out=out) if isinstance(value, str) else value for key, value in step.options.items()}
-    return RunConfig(model=step.model, model_options=options, data=DataConfig(dataset=dataset),
-                     train=TrainConfig(**{**step.train, "epochs": step.epochs}))
+    train = {**get_spec(step.model).train_defaults, **step.train, "epochs": step.epochs}
+    return RunConfig(model=step.model, model_options=options,
+                     data=DataConfig(dataset=None if step.own_data else dataset), train=TrainConfig(**train))
 
 
 def run_step(step: Step, dataset: str, out: Path, verbose: bool) -> Outcome:
     """Train one model (or continue it, or find it finished); failures are caught and described."""
-    run_dir = out / step.model
+    run_dir = out / step.label
     run = runs.RunDir(run_dir)
+    outcome = functools.partial(Outcome, step.model, run_dir=run_dir, notes=step.notes, step=step)
     try:
         if run.metrics.exists():
-            return Outcome(step.model, "done before", run_dir, runs.read_metrics(run), notes=step.notes)
+            return outcome("done before", metrics=runs.read_metrics(run))
         resume = run.checkpoint.exists()
         if run_dir.exists() and not resume:
             shutil.rmtree(run_dir)  # interrupted in its first epoch: nothing worth keeping
         config = runs.read_config(run) if resume else step_config(step, dataset, out)
         result = train_and_evaluate(config, run_dir, resume=resume, verbose=verbose, notice=lambda _: None)
     except UserError as error:
-        return Outcome(step.model, "failed", run_dir, error=str(error), notes=step.notes)
+        return outcome("failed", error=str(error))
     except Exception as error:  # a bug in one model must not cost the others; the traceback is kept
         atomic_write_text(run_dir / "error.txt", traceback.format_exc())
-        return Outcome(step.model, "failed", run_dir, error=f"{type(error).__name__}: {error} (see {run_dir}/error.txt)",
-                       notes=step.notes)
-    return Outcome(step.model, "trained", run_dir, result.metrics, notes=step.notes)
+        return outcome("failed", error=f"{type(error).__name__}: {error} (see {run_dir}/error.txt)")
+    return outcome("trained", metrics=result.metrics)
 
 
 def format_seconds(seconds: float) -> str:
@@ -107,7 +117,7 @@ def progress_line(index: int, steps: list[Step], elapsed: float) -> str:
     done, left = sum(weights[:index]), sum(weights[index:])
     estimate = f"about {format_seconds(elapsed / done * left)} left" if done and elapsed > 0 else "estimating time left"
     step = steps[index]
-    return f"[{index + 1}/{len(steps)}] {step.model}, {step.epochs} epochs  |  elapsed {format_seconds(elapsed)}, {estimate}"
+    return f"[{index + 1}/{len(steps)}] {step.label}, {step.epochs} epochs  |  elapsed {format_seconds(elapsed)}, {estimate}"
 
 
 def run_zoo(out: Path, dataset: str, steps: list[Step], verbose: bool = True,
@@ -118,7 +128,7 @@ def run_zoo(out: Path, dataset: str, steps: list[Step], verbose: bool = True,
         say(progress_line(index, steps, time.perf_counter() - started))
         outcome = run_step(step, dataset, out, verbose)
         if outcome.status == "failed":
-            say(f"  {step.model} failed: {outcome.error}")
+            say(f"  {step.label} failed: {outcome.error}")
         outcomes.append(outcome)
     return outcomes
 
@@ -130,16 +140,16 @@ def export_models(out: Path, outcomes: list[Outcome], say: Callable[[str], None]
 
     models = out / MODELS_FOLDER
     chosen = [outcome for outcome in outcomes if outcome.status == "trained" or
-              (outcome.status == "done before" and not _exported(models / outcome.model))]
+              (outcome.status == "done before" and not _exported(models / outcome.name))]
     if not chosen:
         return []
     say(f"exporting {len(chosen)} model(s) to {models} for TensorFlow Serving")
-    results = export_runs([(outcome.run_dir, models, outcome.model) for outcome in chosen])
+    results = export_runs([(outcome.run_dir, models, outcome.name) for outcome in chosen])
     failed = []
     for outcome, result in zip(chosen, results):
         if isinstance(result, Exception):
-            say(f"  export of {outcome.model} failed: {result}")
-            failed.append(outcome.model)
+            say(f"  export of {outcome.name} failed: {result}")
+            failed.append(outcome.name)
     return failed
 
 

@@ -1,0 +1,84 @@
+"""Pictures of the zoo report: each run's plots embedded at a size that keeps their labels readable, and the
+classifiers' comparison (accuracy against parameters and training seconds) drawn from their runs."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import struct
+from pathlib import Path
+from typing import Any
+
+# Display width as a share of a plot's own pixel width (the plots are drawn at 100 dpi with 8-10 pt labels,
+# readable at 0.7 and above); pictures made of many small images can be smaller than charts.
+SCALES = {"history": 0.9, "losses": 0.85, "judge": 0.85, "confusion_matrix": 0.7, "predictions": 0.7,
+          "reconstructions": 0.8, "codes": 0.7, "samples": 0.55, "denoising": 0.8}
+DEFAULT_SCALE = 0.8
+CURVES_FIRST = ("history", "losses", "judge", "fit", "decision_line")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG from its header; (0, 0) when it is not one."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
+        return 0, 0
+    return struct.unpack(">II", data[16:24])
+
+
+def data_uri(data: bytes) -> str:
+    """A PNG as a data: URI, so the report needs no other file."""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def figure(data: bytes, caption: str, scale: float = DEFAULT_SCALE) -> str:
+    """A <figure> with the PNG embedded and shown at `scale` of its pixel width (never wider than the page)."""
+    width, height = png_size(data)
+    size = f' width="{round(width * scale)}" height="{round(height * scale)}"' if width else ""
+    return (f'<figure><img alt="{html.escape(caption)}" src="{data_uri(data)}"{size}>'
+            f'<figcaption>{html.escape(caption)}</figcaption></figure>')
+
+
+def plot_order(path: Path) -> tuple[int, str]:
+    """Curves first, then the pictures, each group by name."""
+    stem = path.stem
+    return (CURVES_FIRST.index(stem) if stem in CURVES_FIRST else len(CURVES_FIRST), stem)
+
+
+def run_figures(run_dir: Path) -> str:
+    """Every plot a run wrote, embedded, curves first."""
+    plots = sorted((run_dir / "plots").glob("*.png"), key=plot_order)
+    return "".join(figure(path.read_bytes(), path.stem.replace("_", " "), SCALES.get(path.stem, DEFAULT_SCALE))
+                   for path in plots)
+
+
+def comparison_plot(rows: list[dict[str, Any]]) -> bytes:
+    """Test accuracy against parameters and against training seconds (both on log scales), one labelled point
+    per classifier; `rows` as classicnets.comparison.run_row gives them."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import ticker
+
+    figure_, axes = plt.subplots(1, 2, figsize=(10, 3.8), dpi=100, sharey=True)
+    for axis, column, label in ((axes[0], "parameters", "parameters (log scale)"),
+                                (axes[1], "seconds", "training seconds (log scale)")):
+        for rank, row in enumerate(sorted(rows, key=lambda row: row["value"])):
+            x, y = max(float(row[column] or 0), 1e-3), float(row["value"])
+            axis.scatter([x], [y], s=40, zorder=3)
+            # names of points close in accuracy go alternately above and below them
+            axis.annotate(row["name"], (x, y), xytext=(6, 4 if rank % 2 else -12), textcoords="offset points",
+                          fontsize=10)
+        axis.set_xscale("log")
+        axis.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:,.6g}"))
+        axis.xaxis.set_minor_formatter(ticker.NullFormatter())
+        axis.set_xlabel(label, fontsize=10)
+        axis.grid(True, alpha=0.3)
+        axis.margins(x=0.25, y=0.15)  # room for the names beside the points
+    axes[0].set_ylabel("test accuracy", fontsize=10)
+    figure_.suptitle("Classifiers: accuracy against size and training time (up and left is better)", fontsize=11)
+    figure_.tight_layout()
+    buffer = io.BytesIO()
+    figure_.savefig(buffer, format="png")
+    plt.close(figure_)
+    return buffer.getvalue()
