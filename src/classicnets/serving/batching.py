@@ -1,5 +1,7 @@
 """Batching of concurrent requests: requests for the same signature of the same loaded version that arrive
-within a short window are computed as one call, and each gets back its own rows.
+while it is computing are gathered (for at most a short window) and computed as one call when it is done, and
+each gets back its own rows. A request that finds the signature idle is computed at once, so batching adds no
+wait when requests come one at a time.
 
 Every request is checked on its own before it joins a batch, so a bad one is refused alone. Requests are
 merged only when the signature's inputs and outputs all have a batch dimension and the requests' other
@@ -40,7 +42,8 @@ class Batch:
 
 
 class Batcher:
-    """Gathers requests for `window_seconds` (or until `max_rows` rows) and computes each gathering at once."""
+    """Gathers the requests that arrive while their signature computes, until it is done, `window_seconds` have
+    passed or `max_rows` rows are gathered, and computes each gathering as one call."""
 
     def __init__(self, window_seconds: float, max_rows: int, in_thread: InThread) -> None:
         self.window_seconds = window_seconds
@@ -49,6 +52,8 @@ class Batcher:
         # per loaded signature (by identity, so versions and signatures never mix), per input layout
         self._batches: weakref.WeakKeyDictionary[Signature, dict[tuple, Batch]] = weakref.WeakKeyDictionary()
         self._mergeable: weakref.WeakKeyDictionary[Signature, bool] = weakref.WeakKeyDictionary()
+        self._computing: weakref.WeakKeyDictionary[Signature, int] = weakref.WeakKeyDictionary()  # calls now
+        self._running: set[asyncio.Task] = set()  # the event loop keeps only weak references to tasks
 
     async def compute(self, signature: Signature, arrays: dict[str, np.ndarray]) -> Outputs:
         """The outputs of `signature` for checked `arrays`, computed with the requests that arrive beside it."""
@@ -63,13 +68,14 @@ class Batcher:
             batch = None
         if batch is None:
             batch = batches[layout] = Batch()
-            batch.timer = asyncio.get_running_loop().call_later(self.window_seconds, self._start, signature,
-                                                                 batches, layout)
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         batch.waiting.append(Waiting(arrays, rows, future))
         batch.rows += rows
-        if batch.rows >= self.max_rows:
-            self._start(signature, batches, layout)
+        if batch.rows >= self.max_rows or not self._computing.get(signature):
+            self._start(signature, batches, layout)  # full, or nothing to wait for: the signature is idle
+        elif batch.timer is None:
+            batch.timer = loop.call_later(self.window_seconds, self._start, signature, batches, layout)
         return await future
 
     def rows_of(self, signature: Signature, arrays: dict[str, np.ndarray]) -> int | None:
@@ -91,9 +97,22 @@ class Batcher:
             return
         if batch.timer is not None:
             batch.timer.cancel()
-        asyncio.get_running_loop().create_task(self._run(signature, batch.waiting))
+        self._computing[signature] = self._computing.get(signature, 0) + 1
+        task = asyncio.get_running_loop().create_task(self._run(signature, batch.waiting))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
 
     async def _run(self, signature: Signature, waiting: list[Waiting]) -> None:
+        """Compute a batch, then start what gathered meanwhile."""
+        try:
+            await self._compute_batch(signature, waiting)
+        finally:
+            self._computing[signature] -= 1
+            batches = self._batches.get(signature, {})
+            for layout in list(batches):
+                self._start(signature, batches, layout)
+
+    async def _compute_batch(self, signature: Signature, waiting: list[Waiting]) -> None:
         """Compute a batch and hand each request its rows; on a refusal, compute the requests one by one."""
         results: list[Outputs | Exception]
         if len(waiting) == 1:
