@@ -13,7 +13,7 @@ import keras
 from classicnets import runs
 from classicnets.data import Dataset
 from classicnets.evaluation import plot_image_grid
-from classicnets.evaluators.gan import (
+from classicnets.evaluators.gan_samples import (
     SAMPLES_FOLDER, grid_rows, judge_samples, progress_row, progress_rows, write_progress_rows,
 )
 from classicnets.evaluators.judge import get_judge
