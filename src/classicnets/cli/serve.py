@@ -96,5 +96,6 @@ def run(args: argparse.Namespace) -> int:
                             max_body=args.max_body, latest=args.latest, threads=args.threads,
                             access_log=args.access_log, runtime=args.runtime,
                             batch_window_ms=args.batch_window_ms, batch_max_size=args.batch_max_size)
-    with models_dir_for(args.models_dir, notice=logging.getLogger("classicnets.serve").info) as models_dir:
+    formats = ("saved-model", "onnx") if args.runtime == "onnx" else ("saved-model",)  # for runs exported first
+    with models_dir_for(args.models_dir, formats, notice=logging.getLogger("classicnets.serve").info) as models_dir:
         return serve(models_dir, options)

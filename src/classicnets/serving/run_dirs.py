@@ -12,7 +12,7 @@ import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from classicnets.errors import UserError
 
@@ -59,9 +59,10 @@ def what_to_serve(path: Path) -> tuple[Path | None, list[Path]]:
 
 
 @contextmanager
-def models_dir_for(path: Path, notice: Callable[[str], None] = print) -> Iterator[Path]:
-    """The models folder to serve for PATH; runs are exported as version 1 of a model named after their folder,
-    into a temporary folder that is removed on leaving."""
+def models_dir_for(path: Path, formats: Sequence[str] = ("saved-model",),
+                   notice: Callable[[str], None] = print) -> Iterator[Path]:
+    """The models folder to serve for PATH; runs are exported (in `formats`) as version 1 of a model named after
+    their folder, into a temporary folder that is removed on leaving."""
     models_dir, run_dirs = what_to_serve(Path(path))
     if models_dir is not None:
         yield models_dir
@@ -69,7 +70,7 @@ def models_dir_for(path: Path, notice: Callable[[str], None] = print) -> Iterato
     temporary = Path(tempfile.mkdtemp(prefix="classicnets-serve-"))
     try:
         with _sigterm_interrupts():  # stopped while exporting, it still removes the temporary folder
-            export_for_serving(run_dirs, temporary, notice)
+            export_for_serving(run_dirs, temporary, formats, notice)
         yield temporary
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -92,13 +93,15 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def export_for_serving(run_dirs: list[Path], models_dir: Path, notice: Callable[[str], None]) -> None:
+def export_for_serving(run_dirs: list[Path], models_dir: Path, formats: Sequence[str],
+                       notice: Callable[[str], None]) -> None:
     """Export each run into models_dir (checked in one reloading process); a run that cannot be exported is
     named and skipped, and none exported is a UserError."""
-    from classicnets.serving.export import export_runs
+    from classicnets.serving.export import check_formats, export_runs
 
+    formats = check_formats(formats)  # ONNX's packages missing: one clear error, not one per run
     notice(f"exporting {len(run_dirs)} run{'s' if len(run_dirs) > 1 else ''} to serve into {models_dir}")
-    results = export_runs([(run_dir, models_dir, None) for run_dir in run_dirs])
+    results = export_runs([(run_dir, models_dir, None) for run_dir in run_dirs], formats)
     failed = [(run_dir, result) for run_dir, result in zip(run_dirs, results) if isinstance(result, UserError)]
     for run_dir, error in failed:
         notice(f"not served: {run_dir}: {error}")
