@@ -10,7 +10,7 @@ from PIL import Image
 
 from classicnets.cli.main import main
 from classicnets.config import RunConfig, save_config
-from tests.cli.conftest import run_cli
+from tests.helpers import run_cli
 
 TINY = ["--dataset", "digits", "--epochs", "1", "--batch-size", "64", "--quiet", "--hidden", "32", "--code-size", "4"]
 

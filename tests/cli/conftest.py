@@ -5,17 +5,6 @@ import pytest
 from classicnets.cli.main import main
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run `classicnets argv...` in-process; returns (exit status, stdout, stderr) of this command alone."""
-    capsys.readouterr()  # drop what earlier steps of the test printed
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:  # argparse usage errors and --help
-        status = exit_.code
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
 @pytest.fixture(scope="session")
 def trained_run(tmp_path_factory):
     """classicnets train mlp --dataset digits --epochs 2 into a fresh folder."""

@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from classicnets import runs
 from classicnets.cli.main import main
-from tests.cli.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def test_run_directory_holds_everything(trained_run):

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from classicnets.cli.main import main
-from tests.cli.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def digit_files(tmp_path, count=3):

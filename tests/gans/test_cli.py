@@ -9,7 +9,7 @@ from PIL import Image
 
 from classicnets.config import RunConfig, save_config
 from classicnets.evaluators import judge
-from tests.cli.conftest import run_cli
+from tests.helpers import run_cli
 
 TINY = ["--noise-dim", "8", "--generator-hidden", "32", "--discriminator-hidden", "32", "--batch-size", "16",
         "--jit-compile", "off", "--quiet"]

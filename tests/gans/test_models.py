@@ -8,7 +8,7 @@ from classicnets.errors import UserError
 from classicnets.models import build_model
 from classicnets.models.layers import BatchSpread
 
-SMALL = {"noise_dim": 8, "generator_hidden": (16,), "discriminator_hidden": (16,), "label_dim": 4}
+from tests.gans.small import SMALL
 
 
 def test_generate_gives_images_in_unit_range():

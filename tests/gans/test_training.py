@@ -10,8 +10,7 @@ from classicnets.data.pipeline import ArraySplit
 from classicnets.models import build_model
 from classicnets.training.tasks import get_task
 from classicnets.training.trainer import Trainer
-from tests.gans.conftest import stripes
-from tests.gans.test_models import SMALL
+from tests.gans.small import SMALL, stripes
 
 
 def make_task(name="cgan", seed=3, **options):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from classicnets.data.lessons import two_clouds
-from tests.lessons.conftest import run_cli, train, write_csv
+from tests.helpers import run_cli, train_cli, write_csv
 
 
 def test_clouds_follow_the_notes_recipe():
@@ -36,7 +36,7 @@ def test_trains_on_a_csv_with_text_labels(tmp_path):
     points, labels = two_clouds(100, seed=1)
     rows = [[round(a, 3), round(b, 3), ["cat", "dog"][k]] for (a, b), k in zip(points, labels)]
     data = write_csv(tmp_path / "pets.csv", ["width", "height", "kind"], rows)
-    run = train(tmp_path / "run", "linear-classifier", "--dataset", str(data), "--target", "kind", "--epochs", "40",
+    run = train_cli(tmp_path / "run", "linear-classifier", "--dataset", str(data), "--target", "kind", "--epochs", "40",
                 "--batch-size", "32")
     config = json.loads((run / "config.json").read_text())
     assert config["data_info"]["class_names"] == ["cat", "dog"]

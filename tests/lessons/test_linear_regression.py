@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from classicnets.data.columns import BUNDLED_FILES
-from tests.lessons.conftest import plane_rows, run_cli, train, write_csv
+from tests.helpers import plane_rows, run_cli, train_cli, write_csv
 
 
 def test_learns_the_notes_line(line_run):
@@ -30,7 +30,7 @@ def test_predict_values_and_csv(line_run, capsys):
 
 def test_trains_on_a_csv_with_any_target_column(tmp_path, capsys):
     data = write_csv(tmp_path / "plane.csv", ["a", "b", "price"], plane_rows())
-    run = train(tmp_path / "run", "linear-regression", "--dataset", str(data), "--target", "price",
+    run = train_cli(tmp_path / "run", "linear-regression", "--dataset", str(data), "--target", "price",
                 "--epochs", "40", "--batch-size", "4")
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["W"]["a"] == pytest.approx(3, abs=0.05) and metrics["W"]["b"] == pytest.approx(-2, abs=0.05)

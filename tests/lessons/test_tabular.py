@@ -11,7 +11,7 @@ from classicnets.config import RunConfig
 from classicnets.errors import UserError
 from classicnets.inference import feature_rows
 
-from tests.lessons.conftest import run_cli, train, write_csv
+from tests.helpers import run_cli, train_cli, write_csv
 
 ANIMALS = {(0, 0): "other", (1, 0): "mammal", (1, 1): "bird", (0, 1): "bird"}
 
@@ -27,7 +27,7 @@ def test_hidden_layer_gets_every_animal_right(fur_wings_run, capsys):
 
 
 def test_one_layer_stalls_as_in_the_notes(tmp_path):
-    run = train(tmp_path / "run", "tabular", "--hidden", "")
+    run = train_cli(tmp_path / "run", "tabular", "--hidden", "")
     assert json.loads((run / "metrics.json").read_text())["test"]["accuracy"] <= 0.75
 
 
@@ -64,14 +64,14 @@ def tensorboard_steps(folder, tag_part: str) -> list[int]:
 def test_csv_labels_resume_global_step_and_tensorboard(tmp_path, capsys):
     rows = [[fur, wings, {"other": 0, "mammal": 10, "bird": 2}[label]] for (fur, wings), label in ANIMALS.items()] * 4
     data = write_csv(tmp_path / "codes.csv", ["fur", "wings", "code"], rows)
-    run = train(tmp_path / "run", "tabular", "--dataset", str(data), "--target", "code", "--epochs", "3",
+    run = train_cli(tmp_path / "run", "tabular", "--dataset", str(data), "--target", "code", "--epochs", "3",
                 "--batch-size", "4", "--validation-fraction", "0")
     config = json.loads((run / "config.json").read_text())
     assert config["data_info"]["class_names"] == ["0", "2", "10"]  # numeric labels, in numeric order
     assert config["data_info"]["extra"] == {"feature_names": ["fur", "wings"], "target": "code"}
-    train(run, "tabular", "--resume", "--epochs", "5")
+    train_cli(run, "tabular", "--resume", "--epochs", "5")
     with np.load(run / "checkpoint.npz") as state:
-        global_step = int(state["optimizer/00000"])  # the optimizer's iteration counter comes first
+        global_step = int(state["optimizer/iteration"])  # the optimizer's step counter, stored by name
     assert global_step == 5 * 3  # 12 training rows (4 held out for testing) in batches of 4, 5 epochs
     assert tensorboard_steps(run / "tensorboard" / "train", "loss") == [0, 1, 2, 3, 4]
     assert tensorboard_steps(run / "tensorboard" / "train", "histogram") != []

@@ -22,7 +22,7 @@ import pytest
 from PIL import Image
 
 from classicnets import __version__
-from tests.cli.conftest import run_cli
+from tests.helpers import run_cli
 
 TRAIN = ["train", "mlp", "--dataset", "digits", "--epochs", "2", "--hidden", "16", "--quiet"]
 RESUME = ["train", "mlp", "--run-dir", "RUN", "--resume", "--quiet"]

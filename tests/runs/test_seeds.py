@@ -1,8 +1,6 @@
 """One seed, one result: every family trained twice with --seed 0 ends with the same weights, and --seed 1
 gives other weights (the validation split, initial weights, batch order, dropout and noise all come from it)."""
 
-import dataclasses
-
 import numpy as np
 import pytest
 

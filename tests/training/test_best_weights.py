@@ -12,8 +12,8 @@ import tensorflow as tf
 from classicnets import runs
 from classicnets.data.pipeline import ArraySplit, split_validation, to_unit_range
 from classicnets.workflows import load_run_data
-from tests.cli.conftest import run_cli
-from tests.training.test_trainer import blobs, make_trainer, weights
+from tests.helpers import run_cli
+from tests.training.small import blobs, make_trainer, weights
 
 
 def validation_figures(model, split: ArraySplit) -> tuple[float, float]:

@@ -5,7 +5,7 @@ import json
 import shlex
 
 from classicnets.training.trainer import Trainer
-from tests.cli.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def interrupt_in_epoch(monkeypatch, number: int) -> None:

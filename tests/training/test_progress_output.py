@@ -5,8 +5,8 @@ import io
 import sys
 
 from classicnets.training.progress import EpochProgress
-from tests.cli.conftest import run_cli
-from tests.training.test_trainer import blobs, make_trainer
+from tests.helpers import run_cli
+from tests.training.small import blobs, make_trainer
 
 
 class FakeTerminal(io.StringIO):

@@ -8,7 +8,7 @@ import pytest
 from classicnets.cli.main import build_parser
 from classicnets.cli.train import config_from_args
 from classicnets.config import TrainConfig, sized_for
-from tests.cli.conftest import run_cli
+from tests.helpers import run_cli
 
 
 @pytest.mark.parametrize("examples,batch_size,learning_rate", [

@@ -23,7 +23,9 @@ STATE_KEY = "__state__"
 
 
 def object_graph_names(root: Any) -> dict[int, str]:
-    """id(variable) -> its attribute path from `root`, the shortest one found breadth-first."""
+    """id(variable) -> its attribute path from `root`, the shortest one found breadth-first. A compiled model's
+    optimizer is not walked: its slots are named after the variables they belong to (slot_name)."""
+    import keras
     import tensorflow as tf
 
     view = tf.train.TrackableView(root)
@@ -32,7 +34,7 @@ def object_graph_names(root: Any) -> dict[int, str]:
     while queue:
         path, parent = queue.pop(0)
         for name, child in view.children(parent).items():
-            if id(child) in visited:
+            if id(child) in visited or isinstance(child, keras.optimizers.Optimizer):
                 continue
             visited.add(id(child))
             child_path = f"{path}/{name}" if path else name

@@ -1,0 +1,40 @@
+"""Helpers shared by the tests: run the CLI in-process, train a run through it, write small CSV files."""
+
+from pathlib import Path
+
+import numpy as np
+
+from classicnets.cli.main import main
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run `classicnets argv...` in-process; returns (exit status, stdout, stderr) of this command alone."""
+    capsys.readouterr()  # drop what earlier steps of the test printed
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:  # argparse usage errors and --help
+        status = exit_.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
+    """A small CSV file."""
+    path.write_text(",".join(header) + "\n" + "".join(",".join(map(str, row)) + "\n" for row in rows))
+    return path
+
+
+def train_cli(run_dir: Path, model: str, *flags: str) -> Path:
+    """classicnets train MODEL FLAGS --quiet --run-dir RUN_DIR; asserts it succeeded."""
+    status = main(["train", model, *flags, "--quiet", "--run-dir", str(run_dir)])
+    assert status == 0
+    return run_dir
+
+
+def plane_rows(count: int = 40, seed: int = 0, spread: float = 100) -> list[list[float]]:
+    """Rows a, b, price with price = 3a - 2b + 1 (features in different units; b within +-spread)."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(0, 10, count), rng.uniform(-spread, spread, count)
+    return [[round(x, 3), round(y, 3), round(3 * x - 2 * y + 1, 3)] for x, y in zip(a, b)]
+
