@@ -52,8 +52,8 @@ def add_parser(subparsers: Any) -> None:
                         ".onnx files, or auto: the faster of the two on the model's own example inputs, timed at "
                         "load (the SavedModel when there are no .onnx files) (default: auto)")
     parser.add_argument("--batch-window-ms", type=finite_float, default=0.0, metavar="MS",
-                        help="gather concurrent requests for the same model version and signature for up to MS "
-                        "milliseconds and compute them as one call; 0: each request alone (default: 0)")
+                        help="requests for a model version's signature that arrive while it computes wait up to "
+                        "MS milliseconds and are computed together as one call; 0: each request alone (default: 0)")
     parser.add_argument("--batch-max-size", type=int, default=64, metavar="ROWS",
                         help="examples one gathered call holds at most (default: 64)")
     parser.add_argument("--access-log", action="store_true", help="log one line per request")
