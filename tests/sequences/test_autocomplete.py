@@ -7,7 +7,7 @@ import numpy as np
 from classicnets import runs
 from classicnets.completion import complete_words
 from classicnets.data.tokens import Vocabulary
-from tests.cli.conftest import run_cli
+from tests.helpers import run_cli
 from tests.sequences.test_word_data import NOTES_WORDS
 
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from classicnets import runs
-from tests.cli.conftest import run_cli
+from tests.helpers import run_cli
 
 NOTES_PAIRS = {"word": "단어", "wood": "나무", "game": "놀이", "girl": "소녀", "kiss": "키스", "love": "사랑"}
 
