@@ -119,7 +119,7 @@ def test_ae_classifier_uses_the_zoo_autoencoder_only_when_the_zoo_trains_one():
 
 def test_quick_gans_write_fewer_sample_grids():
     quick = choose_steps(["gan", "cgan"], quick=True)
-    assert [step.options.get("samples_every") for step in quick] == [10, 10]
+    assert [step.options.get("samples_every") for step in quick] == [20, 20]  # one grid, after the last epoch
     assert all("samples_every" not in step.options for step in choose_steps(["gan", "cgan"]))
 
 

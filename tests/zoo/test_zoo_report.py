@@ -2,6 +2,7 @@
 model, well-formed HTML, every picture embedded, the notes' claims beside the figures."""
 
 import base64
+import dataclasses
 import json
 import re
 import shlex
@@ -60,12 +61,14 @@ class StrictParser(HTMLParser):
 @pytest.fixture(scope="module")
 def tiny_zoo(tmp_path_factory):
     """Every step of the zoo for one epoch (the lessons and word models for 1% of theirs) on the bundled data,
-    with a judge of one epoch cached in the test's folder; no export (tests/serving covers it)."""
+    with a judge of one epoch cached in the test's folder; no export (tests/serving and test_run_command.py
+    cover it)."""
     out = tmp_path_factory.mktemp("tiny-zoo") / "zoo"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(judge.CACHE_VARIABLE, str(out.parent / "judges"))
         patch.setattr(judge, "MAX_JUDGE_EPOCHS", 1)
-        steps = choose_steps(quick=True, epochs_scale=0.01)
+        steps = [dataclasses.replace(step, train={**step.train, "jit_compile": "off"})  # no XLA compile time
+                 for step in choose_steps(quick=True, epochs_scale=0.01)]
         start_zoo(out, "digits", steps, notice=lambda _: None)
         outcomes = run_zoo(out, "digits", steps, verbose=False, say=lambda _: None)
         rows = write_report(out, outcomes, "digits", command="classicnets run --quick", seconds=12.5)

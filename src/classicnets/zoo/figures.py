@@ -61,23 +61,26 @@ def comparison_plot(rows: list[dict[str, Any]]) -> bytes:
     from matplotlib import ticker
 
     figure_, axes = plt.subplots(1, 2, figsize=(10, 3.8), dpi=100, sharey=True)
-    for axis, column, label in ((axes[0], "parameters", "parameters (log scale)"),
-                                (axes[1], "seconds", "training seconds (log scale)")):
-        for rank, row in enumerate(sorted(rows, key=lambda row: row["value"])):
-            x, y = max(float(row[column] or 0), 1e-3), float(row["value"])
-            axis.scatter([x], [y], s=40, zorder=3)
-            # names of points close in accuracy go alternately above and below them
-            axis.annotate(row["name"], (x, y), xytext=(6, 4 if rank % 2 else -12), textcoords="offset points",
-                          fontsize=10)
+    colours = plt.get_cmap("tab10")
+    for axis, column, label, subs in ((axes[0], "parameters", "parameters (log scale)", (1.0,)),
+                                      (axes[1], "seconds", "training seconds (log scale)", (1.0, 2.0, 5.0))):
+        for index, row in enumerate(rows):
+            axis.scatter([max(float(row[column] or 0), 1e-3)], [float(row["value"])], s=60, zorder=3,
+                         color=colours(index % 10), label=row["name"])
         axis.set_xscale("log")
-        axis.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:,.6g}"))
+        axis.xaxis.set_major_locator(ticker.LogLocator(base=10, subs=subs))
+        axis.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}"))
         axis.xaxis.set_minor_formatter(ticker.NullFormatter())
         axis.set_xlabel(label, fontsize=10)
         axis.grid(True, alpha=0.3)
-        axis.margins(x=0.25, y=0.15)  # room for the names beside the points
+        axis.margins(x=0.15, y=0.15)
     axes[0].set_ylabel("test accuracy", fontsize=10)
-    figure_.suptitle("Classifiers: accuracy against size and training time (up and left is better)", fontsize=11)
-    figure_.tight_layout()
+    # the names in a legend beside the plots, where it covers no point
+    handles, names = axes[0].get_legend_handles_labels()
+    figure_.legend(handles, names, loc="center right", fontsize=10, frameon=False)
+    figure_.suptitle("Classifiers: test accuracy against size and training time (up and left is better)",
+                     fontsize=11)
+    figure_.tight_layout(rect=(0, 0, 0.85, 1))
     buffer = io.BytesIO()
     figure_.savefig(buffer, format="png")
     plt.close(figure_)
