@@ -50,7 +50,9 @@ def against_mnist_figure(accuracy: float, claimed: float, dataset: str) -> tuple
     if dataset == "mnist":
         if above:
             return f"we beat the notes' ~{claimed:.0%}", "better"
-        return (f"as the notes say (~{claimed:.0%})", "same") if level else (f"below the notes' ~{claimed:.0%}", "worse")
+        if level:
+            return f"as the notes say (~{claimed:.0%})", "same"
+        return f"below the notes' ~{claimed:.0%}", "worse"
     if dataset == "fashion-mnist":
         if above:
             return f"we beat the notes' ~{claimed:.0%}, on harder data: {caveat}", "better"
@@ -118,7 +120,8 @@ def linear_regression_claim(outcome: Outcome, zoo: dict[str, Outcome], dataset: 
     """The notes' line y = 2x: W = 2, b = 0."""
     metrics = outcome.metrics
     weights = list(metrics["W"].values())
-    here = f"W = {', '.join(f'{w:.4f}' for w in weights)}, b = {metrics['b']:.4f} (test MSE {metrics['test']['mse']:.2g})"
+    here = (f"W = {', '.join(f'{w:.4f}' for w in weights)}, b = {metrics['b']:.4f} "
+            f"(test MSE {metrics['test']['mse']:.2g})")
     if len(weights) == 1 and abs(weights[0] - 2) < 0.05 and abs(metrics["b"]) < 0.05:
         return Verdict("W = 2, b = 0 on x = 1..4, y = 2x", here, "as the notes say", "same")
     return Verdict("W = 2, b = 0 on x = 1..4, y = 2x", here, "not the notes' line (other data or too few epochs)",

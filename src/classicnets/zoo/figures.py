@@ -51,6 +51,11 @@ def run_figures(run_dir: Path) -> str:
                    for path in plots)
 
 
+def tick_label(value: float, _: Any = None) -> str:
+    """10000 -> '10,000'; 0.5 -> '0.5'."""
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+
 def comparison_plot(rows: list[dict[str, Any]]) -> bytes:
     """Test accuracy against parameters and against training seconds (both on log scales), one labelled point
     per classifier; `rows` as classicnets.comparison.run_row gives them."""
@@ -69,7 +74,7 @@ def comparison_plot(rows: list[dict[str, Any]]) -> bytes:
                          color=colours(index % 10), label=row["name"])
         axis.set_xscale("log")
         axis.xaxis.set_major_locator(ticker.LogLocator(base=10, subs=subs))
-        axis.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}"))
+        axis.xaxis.set_major_formatter(ticker.FuncFormatter(tick_label))
         axis.xaxis.set_minor_formatter(ticker.NullFormatter())
         axis.set_xlabel(label, fontsize=10)
         axis.grid(True, alpha=0.3)
