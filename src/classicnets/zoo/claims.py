@@ -180,8 +180,10 @@ def each_or_alone(answer: Callable[[list[str]], list[str]], inputs: list[str]) -
     return found
 
 
-def completion_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], int, int]:
-    """The notes' nine words completed from their first three letters by this run's model: rows, right, asked."""
+def completion_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], dict[str, int]]:
+    """The notes' nine words completed from their first three letters by this run's model: the rows, and counts
+    of the words completed as in the notes ('right') and of the others by why ('held out', 'ambiguous': the
+    prefix starts other words of the list too, 'wrong')."""
     from classicnets.completion import complete_in_run
 
     config = runs.read_config(runs.open_run(run_dir))
@@ -191,29 +193,39 @@ def completion_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], int,
     notes_words = read_words(resolve("notes", BUNDLED_WORDS, "notes", "word list")[1])
     found = each_or_alone(lambda prefixes: [row["word"] or "" for row in complete_in_run(run_dir, prefixes)],
                           [word[:3] for word in notes_words])
-    rows, right = [], 0
+    rows, counts = [], {"right": 0, "held out": 0, "ambiguous": 0, "wrong": 0}
     for word, completion in zip(notes_words, found):
         prefix = word[:3]
-        right += completion == word
         others = [other for other in words if other.startswith(prefix) and other != word]
-        remark = ("" if word in trained else "held out of training; ") + (
+        held_out = word not in trained
+        counts["right" if completion == word else "held out" if held_out else "ambiguous" if others else "wrong"] += 1
+        remark = ("held out of training; " if held_out else "") + (
             f"also starts: {', '.join(others[:4])}" if others else "")
         verdict = "right" if completion == word else f"the notes: {word}"
         rows.append((prefix, completion, verdict + (f" ({remark.rstrip('; ')})" if remark else "")))
-    return rows, right, len(notes_words)
+    return rows, counts
 
 
 def autocomplete_claim(outcome: Outcome, zoo: dict[str, Outcome], dataset: str) -> Verdict:
     """The notes complete their nine words from the first three letters."""
-    rows, right, asked = completion_examples(outcome.run_dir)
-    metrics = outcome.metrics["train"]
-    here = (f"{right} of the notes' {asked} words; {metrics['completion_accuracy']:.1%} of "
+    rows, counts = completion_examples(outcome.run_dir)
+    asked, metrics = len(rows), outcome.metrics["train"]
+    here = (f"{counts['right']} of the notes' {asked} words; {metrics['completion_accuracy']:.1%} of "
             f"{metrics['completed_words']} training words from all but the last letter")
     claim = "completes its words from the first letters (the notes: 9 words)"
-    if right == asked:
+    if counts["right"] == asked:
         return Verdict(claim, here, "as the notes say, from a list of many more words", "same", rows)
-    return Verdict(claim, here, f"{asked - right} of the notes' words completed otherwise: in a longer list a "
-                   "prefix can start several words", "other", rows)
+    reasons = {"held out": "held out of training", "ambiguous": "with a prefix that starts other words too",
+               "wrong": "simply completed wrong"}
+    why = ", ".join(f"{counts[key]} {text}" for key, text in reasons.items() if counts[key])
+    return Verdict(claim, here, f"not all of them on the bundled list of {len(read_words_of(outcome))} words: "
+                   f"{why}", "other", rows)
+
+
+def read_words_of(outcome: Outcome) -> list[str]:
+    """The word list an autocomplete run learnt from."""
+    config = runs.read_config(runs.open_run(outcome.run_dir))
+    return read_words(resolve(config.model_options.get("words"), BUNDLED_WORDS, "english", "word list")[1])
 
 
 def translation_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], int, int]:
@@ -245,8 +257,13 @@ def seq2seq_claim(outcome: Outcome, zoo: dict[str, Outcome], dataset: str) -> Ve
     claim = "translates word, wood, game, girl, kiss, love into Korean"
     if right == asked:
         return Verdict(claim, here, "as the notes say", "same", rows)
-    return Verdict(claim, here, "not all of them: a word held out of training cannot be translated from 52 "
-                   "examples", "other", rows)
+    held_out = sum(remark.endswith("(held out of training)") for _, _, remark in rows)
+    if held_out == asked - right:
+        return Verdict(claim, here, f"every one it trained on; the {held_out} held out of training are not "
+                       f"translated (meanings cannot be learnt from {metrics['train']['num_examples']} pairs)",
+                       "other", rows)
+    return Verdict(claim, here, f"not all of them: {asked - right - held_out} it trained on are translated "
+                   "otherwise", "worse", rows)
 
 
 def no_figure(outcome: Outcome, zoo: dict[str, Outcome], dataset: str) -> Verdict:

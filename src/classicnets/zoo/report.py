@@ -169,8 +169,8 @@ def header_facts(dataset: str, outcomes: Sequence[Outcome], command: str | None,
             ("Models", ", ".join(f"{count} {status}" for status, count in counts.items() if count))]
     if seconds is not None:
         training = sum(outcome.metrics.get("train_seconds", 0.0) for outcome in outcomes if outcome.metrics)
-        rows.append(("Total time", f"{format_seconds(seconds)} for this command ({training:.0f} s of it in "
-                                   "training epochs)"))
+        rows.append(("Total time", f"{format_seconds(seconds)} from loading the data to this report, the export "
+                                   f"included ({training:.0f} s of it in training epochs)"))
     if command:
         rows.append(("Command", command))
     return rows
