@@ -117,7 +117,7 @@ class Servable:
 
     @property
     def runtime(self) -> str:
-        """What computes the signatures: saved-model, onnx, or both ("saved-model+onnx") when they differ."""
+        """What computes the signatures: saved-model or onnx (runtimes.py picks one for a whole version)."""
         return "+".join(sorted({signature.runtime for signature in self.signatures.values()})) or SAVED_MODEL
 
     def signature(self, name: Any) -> Signature:
