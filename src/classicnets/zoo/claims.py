@@ -38,7 +38,7 @@ def data_caveat(dataset: str) -> str:
     if dataset == "fashion-mnist":
         return "Fashion-MNIST (clothes) is harder than MNIST (digits): the same network scores lower on it"
     if dataset == "digits":
-        return "the bundled 8x8 digits are not MNIST: 1,438 small training images"
+        return "the bundled 8x8 digits are not MNIST"
     return f"{dataset} is not MNIST"
 
 
@@ -58,7 +58,7 @@ def against_mnist_figure(accuracy: float, claimed: float, dataset: str) -> tuple
             return f"we beat the notes' ~{claimed:.0%}, on harder data: {caveat}", "better"
         return f"below the notes' ~{claimed:.0%} on MNIST; {caveat}", "other"
     side = "above" if above else "level with" if level else "below"
-    return f"{side} the notes' ~{claimed:.0%} on MNIST, but on other data: {caveat}", "other"
+    return f"{side} the notes' ~{claimed:.0%} on MNIST, on other data: {caveat}", "other"
 
 
 def classifier_claim(claimed: float) -> Callable[[Outcome, dict[str, Outcome], str], Verdict]:
