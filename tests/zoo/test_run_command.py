@@ -129,3 +129,12 @@ def test_digits_train_with_the_settings_sized_for_them(tmp_path):
                  "--quiet"]) == 0
     plan = json.loads((out / "zoo.json").read_text())
     assert plan["steps"][0]["train"]["batch_size"] == 32  # the quick plan's batch, not MNIST's 128
+
+
+def test_a_family_name_picks_all_its_steps_and_a_step_name_one():
+    assert [step.label for step in choose_steps(["autoencoder"])] == [
+        "autoencoder", "autoencoder-conv", "autoencoder-denoising", "autoencoder-variational"]
+    assert [step.label for step in choose_steps(["autoencoder-conv", "seq2seq"])] == ["autoencoder-conv", "seq2seq"]
+    lessons = choose_steps(["linear-regression", "autocomplete"], quick=True)
+    assert all(step.own_data for step in lessons)
+    assert [step.epochs for step in lessons] == [150, 80]  # their own data: the same with and without --quick
