@@ -78,7 +78,7 @@ def train_command(outcome: Outcome, dataset: str) -> str:
     words += ["--epochs", str(step.epochs)]
     defaults = get_spec(step.model).train_defaults
     for key, value in step.train.items():
-        if key in TRAIN_FLAGS and defaults.get(key) != value:
+        if key in TRAIN_FLAGS and value is not None and defaults.get(key) != value:
             words += [TRAIN_FLAGS[key], str(value)]
     for key, value in step.options.items():
         flag = "--" + key.replace("_", "-")
