@@ -75,14 +75,16 @@ def test_resume_skips_finished_models_and_finishes_the_rest(zoo_run, capsys):
     assert (out / "mlp" / "metrics.json").exists()
 
 
-def test_a_failing_model_keeps_the_others(tmp_path, capsys, monkeypatch):
+def test_a_failing_model_keeps_the_others_and_the_digits_get_the_quick_plan(tmp_path, capsys, monkeypatch):
     broken = [dataclasses.replace(step, options={"hidden": (0,)}) if step.model == "mlp" else step
               for step in zoo_plan.STEPS]
     monkeypatch.setattr(zoo_plan, "STEPS", tuple(broken))
     out = tmp_path / "out"
-    status, printed = run_cli(capsys, "run", "--quick", "--models", "softmax,mlp", "--epochs-scale", "0.1",
+    status, printed = run_cli(capsys, "run", "--dataset", "digits", "--models", "softmax,mlp", "--epochs-scale", "0.1",
                               "--out", str(out), "--quiet")
     assert status == 1
+    plan = json.loads((out / "zoo.json").read_text())
+    assert plan["steps"][0]["train"]["batch_size"] == 32  # the digits train with the quick plan's batch
     rows = {row["model"]: row for row in json.loads((out / "summary.json").read_text())["models"]}
     assert rows["softmax"]["status"] == "trained"
     assert rows["mlp"]["status"] == "failed" and "hidden" in rows["mlp"]["error"]
@@ -121,14 +123,6 @@ def test_gans_write_one_sample_grid_after_the_last_epoch():
     quick = choose_steps(["gan", "cgan"], quick=True)
     assert [step.options.get("samples_every") for step in quick] == [20, 20]  # one grid, after the last epoch
     assert [step.options.get("samples_every") for step in choose_steps(["gan", "cgan"])] == [5, 5]
-
-
-def test_digits_train_with_the_settings_sized_for_them(tmp_path):
-    out = tmp_path / "digits-zoo"
-    assert main(["run", "--dataset", "digits", "--models", "softmax", "--epochs-scale", "0.1", "--out", str(out),
-                 "--quiet"]) == 0
-    plan = json.loads((out / "zoo.json").read_text())
-    assert plan["steps"][0]["train"]["batch_size"] == 32  # the quick plan's batch, not MNIST's 128
 
 
 def test_a_family_name_picks_all_its_steps_and_a_step_name_one():
