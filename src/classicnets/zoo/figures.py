@@ -52,8 +52,8 @@ def run_figures(run_dir: Path) -> str:
 
 
 def tick_label(value: float, _: Any = None) -> str:
-    """10000 -> '10,000'; 0.5 -> '0.5'."""
-    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+    """10000 -> '10,000'; 2.5 -> '2.5'; 0.5 -> '0.5'."""
+    return f"{value:,.0f}" if value >= 10 else f"{value:.2g}"
 
 
 def comparison_plot(rows: list[dict[str, Any]]) -> bytes:
