@@ -65,3 +65,14 @@ def test_the_plain_keras_snippet_loads_the_run_it_names(tmp_path, monkeypatch):
     done = subprocess.run([sys.executable, "-c", python], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[0] == "Sequential" and int(done.stdout.split()[1]) > 0
+
+
+def test_the_python_api_snippet_runs(tmp_path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Python API"):text.index("### Loading a model.keras with plain Keras")]
+    python = next(code for language, code in code_blocks(section) if language == "python")
+    done = subprocess.run([sys.executable, "-c", python], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "runs" / "mlp-api" / "model.keras").exists()
+    accuracy = float(done.stdout.split()[0])
+    assert 0.5 < accuracy <= 1.0 and "test accuracy" in done.stdout

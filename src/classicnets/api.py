@@ -54,10 +54,11 @@ def train(model: str, dataset: str | None = None, *, run_dir: str | Path | None 
     else:
         config = RunConfig(model=model, model_options=options, data=DataConfig(dataset=dataset, **data_settings),
                            train=TrainConfig(**{**spec.train_defaults, **train_settings}))
-    from classicnets.workflows import train_and_evaluate
+    from classicnets.experiment import train_and_evaluate
 
+    say = notice or (print if verbose else (lambda text: None))
     result = train_and_evaluate(config, None if run_dir is None else Path(run_dir), resume=resume, verbose=verbose,
-                                notice=notice or (print if verbose else (lambda text: None)))
+                                notice=say, summary=say)
     return Run(result.run_dir, model=result.model)
 
 
@@ -106,14 +107,14 @@ class Run:
 
     def evaluate(self, dataset: str | None = None) -> dict[str, Any]:
         """Metrics on the run's test split, or on another dataset of the same shape (plots in RUN/plots/)."""
-        from classicnets.workflows import evaluate_run
+        from classicnets.experiment import evaluate_run
 
         return evaluate_run(self.root, dataset, notice=lambda text: None)
 
     def predict(self, inputs: np.ndarray) -> np.ndarray:
         """The model's outputs (class probabilities, values or scores) for an array of inputs of the run's shape:
         uint8 pixels or [0, 1] floats for images, features in the CSV's own units for tables."""
-        from classicnets import inference
+        from classicnets.use import inference
         from classicnets.data.arrays import scale_features
 
         x = np.asarray(inputs)
@@ -127,26 +128,26 @@ class Run:
 
     def classify(self, image_files: Sequence[str | Path], k: int = 3) -> list[dict[str, Any]]:
         """For image files (or folders of them): the label, its probability and the top k."""
-        from classicnets import inference
+        from classicnets.use import inference
 
         return inference.predict_files(self.model, self.config, [str(p) for p in image_files], k=k)
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         """An autoencoder's codes (N, code_size) for images (uint8 or [0, 1])."""
-        from classicnets import autoencoding
+        from classicnets.use import autoencoding
 
         return autoencoding.encode(self._autoencoder("encode"), x)
 
     def reconstruct(self, x: np.ndarray) -> np.ndarray:
         """An autoencoder's reconstructions in [0, 1] of images (uint8 or [0, 1])."""
-        from classicnets import autoencoding
+        from classicnets.use import autoencoding
 
         return autoencoding.reconstruct(self._autoencoder("reconstruct"), x)
 
     def generate(self, n: int = 16, label: str | None = None, seed: int = 0) -> np.ndarray:
         """`n` images (N, H, W, C) in [0, 1] from a gan or cgan run (a cgan: of class `label`, by name or
         index); the same seed gives the same images."""
-        from classicnets import generation
+        from classicnets.use import generation
 
         if self.family not in ("gan", "cgan"):
             raise UserError(f"{self.root} holds a {self.family!r} run; generate() needs a gan or cgan run")
@@ -159,13 +160,13 @@ class Run:
 
     def complete(self, prefixes: Sequence[str], top: int = 3) -> list[dict[str, Any]]:
         """For each prefix: the best word and the top candidates with probabilities (autocomplete runs)."""
-        from classicnets.completion import complete_in_run
+        from classicnets.use.completion import complete_in_run
 
         return complete_in_run(self.root, list(prefixes), top=top)
 
     def translate(self, words: Sequence[str]) -> list[dict[str, Any]]:
         """Each word's translation and its probability (seq2seq runs)."""
-        from classicnets.translation import translate_in_run
+        from classicnets.use.translation import translate_in_run
 
         return translate_in_run(self.root, list(words))
 

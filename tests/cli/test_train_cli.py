@@ -36,8 +36,8 @@ def test_tensorboard_has_scalars_and_histograms(trained_run):
 
 
 def test_saved_model_round_trip_gives_identical_predictions(trained_run):
-    from classicnets.inference import predict_probabilities
-    from classicnets.workflows import load_run_data
+    from classicnets.use.inference import predict_probabilities
+    from classicnets.runs.datasets import load_run_data
 
     config = runs.read_config(runs.open_run(trained_run))
     data = load_run_data(config)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from classicnets.evaluators import judge
+from classicnets.evaluation.judges import judge
 
 from tests.gans.small import stripes
 

@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from classicnets.config import RunConfig
 from classicnets.errors import UserError
-from classicnets.inference import feature_rows
+from classicnets.use.inference import feature_rows
 
 from tests.helpers import run_cli, train_cli, write_csv
 

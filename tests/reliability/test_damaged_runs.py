@@ -172,7 +172,7 @@ def a_bug(place: Place) -> None:
     def broken(run_dir):
         raise RuntimeError("index 3 is out of bounds for axis 0 with size 3")
 
-    place.monkeypatch.setattr("classicnets.comparison.run_row", broken)
+    place.monkeypatch.setattr("classicnets.evaluation.judges.comparison.run_row", broken)
 
 
 ROWS = [  # description, damage, argv (RUN: the damaged copy), words the message must hold
@@ -304,7 +304,7 @@ os.fsync = lambda fd: (time.sleep(pause), fsync(fd))[1]
 os.replace = lambda source, target: (time.sleep(pause), replace(source, target))[1]
 from classicnets.cli.quiet import import_tensorflow_quietly
 import_tensorflow_quietly()
-import classicnets.workflows
+import classicnets.experiment
 from classicnets.cli.main import main
 for line in sys.stdin:
     argv, log, kill_after = json.loads(line)

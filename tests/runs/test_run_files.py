@@ -11,17 +11,10 @@ import pytest
 
 from classicnets.models import model_names
 
-from .tiny import tiny_config, train_quietly
 
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """One finished run of every model family (2 epochs: the ae-classifier pretrains for one)."""
-    root = tmp_path_factory.mktemp("families")
-    made = {}
-    for name in model_names():
-        made[name] = train_quietly(tiny_config(name, epochs=2), root / name).run_dir
-    return made
+@pytest.fixture
+def runs(family_runs):
+    return family_runs
 
 
 def test_run_files_get_the_usual_permissions(runs):

@@ -7,9 +7,10 @@ import pytest
 from classicnets.models import model_names
 from classicnets.training.distribute import make_strategy
 from classicnets.training.trainer import Trainer
-from classicnets.workflows import load_run_data, prepare_training
+from classicnets.experiment import prepare_training
+from classicnets.runs.datasets import load_run_data
 
-from .tiny import tiny_config
+from tests.helpers import tiny_config
 
 @pytest.fixture(scope="module")
 def datasets():

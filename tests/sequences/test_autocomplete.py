@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from classicnets import runs
-from classicnets.completion import complete_words
+from classicnets.use.completion import complete_words
 from classicnets.data.tokens import Vocabulary
 from tests.helpers import run_cli
 from tests.sequences.test_word_data import NOTES_WORDS

@@ -19,7 +19,7 @@ from classicnets.config import DataConfig, RunConfig, TrainConfig
 from classicnets.models import get_spec
 from classicnets.serving import runtimes
 from classicnets.serving.export import export_runs
-from classicnets.workflows import train_and_evaluate
+from classicnets.experiment import train_and_evaluate
 from tests.serving.test_server import call, images
 
 pytest.importorskip("onnxruntime")

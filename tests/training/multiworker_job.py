@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from classicnets.config import DataConfig, RunConfig, TrainConfig
-from classicnets.workflows import train_and_evaluate
+from classicnets.experiment import train_and_evaluate
 
 
 def main(run_dir: str, weights_out: str, distribute: str) -> None:

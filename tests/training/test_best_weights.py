@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from classicnets import runs
 from classicnets.data.pipeline import ArraySplit, split_validation, to_unit_range
-from classicnets.workflows import load_run_data
+from classicnets.runs.datasets import load_run_data
 from tests.helpers import run_cli
 from tests.training.small import blobs, make_trainer, weights
 

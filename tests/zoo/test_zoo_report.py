@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from classicnets.cli.main import build_parser, main
-from classicnets.evaluators import judge
+from classicnets.evaluation.judges import judge
 from classicnets.models import model_names
 from classicnets.models.autoencoder import KINDS
 from classicnets.zoo import plan

@@ -32,7 +32,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print each prefix's best word and the other candidates with their probabilities."""
     from classicnets.errors import UserError
-    from classicnets.completion import complete_in_run
+    from classicnets.use.completion import complete_in_run
 
     if args.top < 1:
         raise UserError(f"--top must be at least 1. Received: --top {args.top}")

@@ -31,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the codes; print their size and where they are."""
-    from classicnets.autoencoder_runs import encode_run
+    from classicnets.use.autoencoding import encode_run
 
     result = encode_run(args.run_dir, args.out, args.dataset, force=args.force)
     print(f"{result['dataset']}: {result['train']} train and {result['test']} test codes of size "

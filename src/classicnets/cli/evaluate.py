@@ -28,7 +28,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the run's test metrics (for classifiers: accuracy, loss and per-class accuracy)."""
-    from classicnets.workflows import evaluate_run
+    from classicnets.experiment import evaluate_run
 
     result = evaluate_run(args.run_dir, args.dataset)
     if args.json:

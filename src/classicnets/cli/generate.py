@@ -33,7 +33,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the grid and say where it is."""
-    from classicnets.generation import generate_to_file
+    from classicnets.use.generation import generate_to_file
 
     path = generate_to_file(args.run_dir, args.out, args.label, args.n, args.seed, force=args.force)
     print(f"wrote {path}")

@@ -11,7 +11,7 @@ import os
 import shlex
 import sys
 
-from classicnets import __version__
+from classicnets.version import __version__
 from classicnets.cli import (
     compare, complete, datasets, encode, evaluate, export, generate, models, predict, reconstruct, run, sample, serve, train,
     translate,

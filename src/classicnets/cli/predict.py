@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     """Print one line per image or row (or JSON)."""
     from classicnets import runs
     from classicnets.errors import UserError
-    from classicnets.inference import feature_rows, predict_files, predict_rows
+    from classicnets.use.inference import feature_rows, predict_files, predict_rows
 
     if args.top < 1:
         raise UserError(f"--top must be at least 1. Received: --top {args.top}")

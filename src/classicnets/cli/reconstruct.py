@@ -34,7 +34,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the grid; print where it is and the reconstruction MSE."""
-    from classicnets.autoencoder_runs import reconstruct_run
+    from classicnets.use.autoencoding import reconstruct_run
 
     out = args.out or args.run_dir / "plots" / "reconstruct.png"
     result = reconstruct_run(args.run_dir, out, args.images, args.n, args.dataset, force=args.force or args.out is None)

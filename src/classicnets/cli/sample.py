@@ -30,7 +30,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the grid; print where it is."""
-    from classicnets.autoencoder_runs import sample_run
+    from classicnets.use.autoencoding import sample_run
 
     out = args.out or args.run_dir / "plots" / "sample.png"
     result = sample_run(args.run_dir, out, args.n, args.seed, force=args.force or args.out is None)

@@ -122,7 +122,7 @@ def resumed_config(args: argparse.Namespace, stored: RunConfig) -> RunConfig:
 def run(args: argparse.Namespace) -> int:
     """Train and evaluate; prints progress and a one-line summary."""
     from classicnets import runs
-    from classicnets.workflows import train_and_evaluate
+    from classicnets.experiment import train_and_evaluate
 
     if args.resume:
         if args.run_dir is None:

@@ -30,7 +30,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one line per word: the word, its translation and that output's probability."""
-    from classicnets.translation import translate_in_run
+    from classicnets.use.translation import translate_in_run
 
     results = translate_in_run(args.run_dir, args.words)
     if args.json:

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from classicnets import __version__, runs
+from classicnets import runs
+from classicnets.version import __version__
 from classicnets.config import RunConfig
 from classicnets.data.dataset import Dataset
 from classicnets.data.tokens import END, PAD, START, UNKNOWN
@@ -113,7 +114,7 @@ def describe_run(run: runs.RunDir, config: RunConfig) -> dict[str, Any]:
 def _headline(config: RunConfig, metrics: dict[str, Any]) -> dict[str, Any] | None:
     """The one number runs of this model are compared by (`classicnets compare`), and the split it was measured
     on: {"name": "accuracy", "value": 0.947, "split": "test"}; None when metrics.json lacks it."""
-    from classicnets.evaluators import get_evaluator
+    from classicnets.evaluation.judges import get_evaluator
 
     try:
         name, value = get_evaluator(get_spec(config.model).task).headline(metrics)

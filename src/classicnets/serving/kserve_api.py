@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from classicnets import __version__
+from classicnets.version import __version__
 from classicnets.serving.servable import Call, RequestError, Servable, Signature, shape_text
 
 PLATFORMS = {"saved-model": "tensorflow_savedmodel", "onnx": "onnxruntime_onnx"}  # KServe's names

@@ -45,7 +45,7 @@ def load_test_split(config: RunConfig) -> Dataset | None:
     """The run's dataset as it was trained on, when it can be loaded here without a download; else None."""
     from classicnets.data import load_dataset
     from classicnets.models import get_spec
-    from classicnets.workflows import load_run_data
+    from classicnets.runs.datasets import load_run_data
 
     quiet = lambda text: None  # noqa: E731
     data, info = config.data, config.data_info

@@ -20,7 +20,7 @@ from classicnets.data.tokens import END, PAD, START, UNKNOWN
 from classicnets.models import get_spec
 from classicnets.models.linear import DECISION_THRESHOLD, classes_from_scores
 
-NEVER_NEXT = (PAD, START, UNKNOWN)  # tokens a translation cannot continue with (as classicnets.translation)
+NEVER_NEXT = (PAD, START, UNKNOWN)  # tokens a translation cannot continue with (as classicnets.use.translation)
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,7 @@ def seq2seq_signatures(model: Any, config: RunConfig) -> list[Signature]:
 
 
 def greedy_translation(model: Any, source_ids: tf.Tensor, steps: int) -> dict[str, tf.Tensor]:
-    """classicnets.translation.greedy_decode in the graph, as one loop of `steps` letters over a fixed-width row
+    """classicnets.use.translation.greedy_decode in the graph, as one loop of `steps` letters over a fixed-width row
     of decoder ids: the decoder reads left to right and masks padding, so its output at position i does not
     depend on the (padding) ids after i, and the loop's shapes stay fixed (one copy of the model in the graph)."""
     batch = tf.shape(source_ids)[0]
@@ -266,7 +266,7 @@ def greedy_translation(model: Any, source_ids: tf.Tensor, steps: int) -> dict[st
 
 def translation_reference(model: Any, source_ids: np.ndarray, steps: int) -> dict[str, np.ndarray]:
     """What `classicnets translate` decodes, padded to `steps` letters."""
-    from classicnets.translation import greedy_decode
+    from classicnets.use.translation import greedy_decode
 
     decoded, log_probability = greedy_decode(model, source_ids.astype(np.int32), steps - 1)
     padded = np.full((len(source_ids), steps), PAD, np.int32)

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-import classicnets
+from classicnets.version import __version__
 
 
 def versions() -> dict[str, str]:
@@ -18,7 +18,7 @@ def versions() -> dict[str, str]:
     import keras
     import tensorflow as tf
 
-    return {"classicnets": classicnets.__version__, "TensorFlow": tf.__version__, "Keras": keras.__version__}
+    return {"classicnets": __version__, "TensorFlow": tf.__version__, "Keras": keras.__version__}
 
 
 def cpu_model() -> str:

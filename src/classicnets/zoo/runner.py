@@ -19,7 +19,7 @@ from classicnets.data import load_dataset
 from classicnets.errors import UserError
 from classicnets.files import atomic_write_text
 from classicnets.models import get_spec
-from classicnets.workflows import train_and_evaluate
+from classicnets.experiment import train_and_evaluate
 from classicnets.zoo.plan import Step
 
 PLAN_FILE = "zoo.json"

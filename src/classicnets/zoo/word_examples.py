@@ -33,7 +33,7 @@ def completion_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], dict
     """The notes' nine words completed from their first three letters by this run's model: the rows, and counts
     of the words completed as in the notes ('right') and of the others by why ('held out', 'ambiguous': the
     prefix starts other words of the list too, 'wrong')."""
-    from classicnets.completion import complete_in_run
+    from classicnets.use.completion import complete_in_run
 
     config = runs.read_config(runs.open_run(run_dir))
     _, path = resolve(config.model_options.get("words"), BUNDLED_WORDS, "english", "word list")
@@ -63,7 +63,7 @@ def read_words_of(outcome: Outcome) -> list[str]:
 
 def translation_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], int, int]:
     """The notes' six words translated by this run's model: rows, right, asked."""
-    from classicnets.translation import translate_in_run
+    from classicnets.use.translation import translate_in_run
 
     config = runs.read_config(runs.open_run(run_dir))
     _, path = resolve(config.model_options.get("pairs"), BUNDLED_PAIRS, "english-korean", "pair list")

@@ -3,7 +3,7 @@
 Going further than the notes (fixed 3 letters in, one out): words of any length are read letter by
 letter after a <start> token, and at every step the network predicts the next letter or <end>. Padding
 (id 0) is masked, so short and long words train together. Completing a prefix searches over the letters
-until <end> (classicnets.completion)."""
+until <end> (classicnets.use.completion)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 The encoder reads the source word; its final state starts the decoder, which reads <start> + the
 translation so far and predicts the next letter or <end>. Both halves take one input tensor: the source
 ids (padded to source_length) followed by the decoder's ids, so the one trainer and one saved model
-serve training (teacher forcing) and greedy decoding (classicnets.translation). Dropout is active only
+serve training (teacher forcing) and greedy decoding (classicnets.use.translation). Dropout is active only
 in training: the notes' version also dropped units while translating, which made outputs random."""
 
 from __future__ import annotations

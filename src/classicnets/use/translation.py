@@ -12,7 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from classicnets import runs
-from classicnets.completion import require_model
+from classicnets.use.completion import require_model
 from classicnets.data.tokens import END, PAD, START, UNKNOWN, Vocabulary, pad
 from classicnets.data.word_datasets import check_length
 from classicnets.data.words import normalize

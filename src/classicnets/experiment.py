@@ -1,4 +1,5 @@
-"""The seams the CLI and the tests call: train_and_evaluate(config, run_dir) and evaluate_run(run_dir)."""
+"""Training a run and evaluating it: train_and_evaluate(config, run_dir) and evaluate_run(run_dir), the
+functions the Python API (classicnets.api) and the CLI call."""
 
 from __future__ import annotations
 
@@ -14,40 +15,17 @@ from typing import Any, Callable
 import keras
 
 from classicnets import runs
+from classicnets.runs.datasets import describe_data, load_run_data
 from classicnets.config import RunConfig, sized_for, validate_data, validate_train
 from classicnets.data import Dataset
-from classicnets.data.labelled_images import load_run_dataset
 from classicnets.data.pipeline import split_validation, steps_per_epoch
 from classicnets.errors import Interrupted, UserError
-from classicnets.evaluators import get_evaluator
+from classicnets.evaluation.judges import get_evaluator
 from classicnets.files import WriteError, check_writable, remove_temp_files
 from classicnets.models import build_model, get_spec, make_options
 from classicnets.training.distribute import is_chief, make_strategy
 from classicnets.training.tasks import get_task
 from classicnets.training.trainer import Trainer
-
-
-def load_run_data(config: RunConfig, dataset: str | None = None, notice: Callable[[str], None] = print) -> Dataset:
-    """Load the run's dataset (or another one), converted to the run's image size when it is a folder."""
-    if dataset is not None:
-        config = dataclasses.replace(config, data=dataclasses.replace(config.data, dataset=dataset))
-    load = get_spec(config.model).load_data or load_run_dataset
-    return load(config, notice)
-
-
-def describe_data(dataset: Dataset) -> dict[str, Any]:
-    """Facts about the data a run needs later (predict converts images to this shape)."""
-    info = {"name": dataset.name, "source": dataset.source, "input_shape": list(dataset.input_shape),
-            "class_names": list(dataset.class_names), "is_image": bool(dataset.is_image),
-            "train_examples": int(len(dataset.y_train)), "test_examples": int(len(dataset.y_test))}
-    if dataset.is_image:
-        info["dark_background"] = bool(dataset.dark_background)
-    if dataset.feature_min is not None:  # feature CSVs: the scaling new inputs must get
-        info["feature_min"] = [float(v) for v in dataset.feature_min]
-        info["feature_max"] = [float(v) for v in dataset.feature_max]
-    if dataset.extra:
-        info["extra"] = dataset.extra
-    return info
 
 
 def _check_same_data(config: RunConfig, info: dict[str, Any]) -> None:
@@ -78,8 +56,10 @@ class RunResult:
 
 
 def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: bool = False, verbose: bool = True,
-                       notice: Callable[[str], None] = print) -> RunResult:
-    """Train `config` into `run_dir` (default runs/<model>-<dataset>-<time>) or continue it, then evaluate."""
+                       notice: Callable[[str], None] = print, summary: Callable[[str], None] = print) -> RunResult:
+    """Train `config` into `run_dir` (default runs/<model>-<dataset>-<time>) or continue it, then evaluate.
+    `notice` gets remarks on the way (data found, a restart), `summary` the one-line result (also when not
+    verbose: the command's --quiet still prints it)."""
     validate_train(config.train)
     validate_data(config.data)
     spec = get_spec(config.model)
@@ -99,7 +79,7 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     if start_over and chief:
         notice(f"no epoch of {run.root} had been saved; training it from the beginning")
     try:
-        return _train_in(run, config, dataset, strategy, spec, resume and not start_over, verbose, chief)
+        return _train_in(run, config, dataset, strategy, spec, resume and not start_over, verbose, chief, summary)
     except KeyboardInterrupt as interrupt:
         if not chief:
             raise
@@ -192,7 +172,7 @@ def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tupl
 
 
 def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: Any, spec: Any,
-              resume: bool, verbose: bool, chief: bool) -> RunResult:
+              resume: bool, verbose: bool, chief: bool, summary: Callable[[str], None]) -> RunResult:
     """Build, train, save and evaluate inside an opened run directory."""
     config, task, train, validation = prepare_training(config, dataset, strategy)
     config_saved = resume and runs.read_config(run) == config
@@ -221,7 +201,7 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     metrics = evaluator.evaluate(task.model, config, dataset, run.plots, history=result.history)
     metrics.update(training_facts(config, task.model, result, time.perf_counter() - started))
     runs.write_metrics(run, metrics)
-    print(summary_line(config, metrics, run.root))  # also with verbose=False (--quiet): the result and its folder
+    summary(summary_line(config, metrics, run.root))
     return RunResult(run.root, metrics, task.model)
 
 

@@ -11,11 +11,11 @@ from classicnets.data import Dataset
 from classicnets.evaluation import plot_image_grid
 from classicnets.evaluation.frechet import frechet_distance
 from classicnets.evaluation.gan_plots import plot_adversarial_losses, plot_judge
-from classicnets.evaluators.classifier import check_same_classes
-from classicnets.evaluators.gan_progress import SampleGrids
-from classicnets.evaluators.gan_samples import grid_rows, judge_samples, progress_rows
-from classicnets.evaluators.judge import get_judge
-from classicnets.evaluators.registry import Evaluator, register_evaluator
+from classicnets.evaluation.judges.classifier import check_same_classes
+from classicnets.evaluation.judges.gan_progress import SampleGrids
+from classicnets.evaluation.judges.gan_samples import grid_rows, judge_samples, progress_rows
+from classicnets.evaluation.judges.judge import get_judge
+from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
 
 
 def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,

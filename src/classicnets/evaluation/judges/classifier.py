@@ -9,8 +9,8 @@ from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.errors import UserError
 from classicnets.evaluation import classification_metrics, plot_confusion_matrix, plot_history, plot_prediction_grid
-from classicnets.evaluators.registry import Evaluator, register_evaluator
-from classicnets.inference import predict_probabilities
+from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
+from classicnets.use.inference import predict_probabilities
 
 
 def check_same_classes(config: RunConfig, dataset: Dataset) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from classicnets import runs
-from classicnets.evaluators import get_evaluator
+from classicnets.evaluation.judges import get_evaluator
 from classicnets.models import get_spec
 
 COLUMNS = ("run", "model", "dataset", "parameters", "epochs", "seconds", "metric", "value")

@@ -7,13 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from classicnets.autoencoding import add_noise, check_same_shape, encode, mean_squared_error, reconstruct, sample_images
+from classicnets.use.autoencoding import add_noise, check_same_shape, encode, mean_squared_error, reconstruct, sample_images
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.evaluation import plot_image_grid
 from classicnets.evaluation.codes import plot_codes
-from classicnets.evaluators.classifier import plot_history_rows
-from classicnets.evaluators.registry import Evaluator, register_evaluator
+from classicnets.evaluation.judges.classifier import plot_history_rows
+from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
 
 GRID_IMAGES = 10  # as in the notes
 SAMPLES = 16

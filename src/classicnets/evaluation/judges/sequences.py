@@ -12,15 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from classicnets.completion import complete_words
+from classicnets.use.completion import complete_words
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.data.pipeline import ArraySplit, split_validation
 from classicnets.data.tokens import UNKNOWN, Vocabulary
 from classicnets.evaluation.sequence_plots import plot_rates, plot_top_k_accuracy
-from classicnets.evaluators.classifier import plot_history_rows
-from classicnets.evaluators.registry import Evaluator, register_evaluator
-from classicnets.translation import translate_ids
+from classicnets.evaluation.judges.classifier import plot_history_rows
+from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
+from classicnets.use.translation import translate_ids
 
 SHOWN_MISTAKES = 20  # mistakes listed in metrics.json
 

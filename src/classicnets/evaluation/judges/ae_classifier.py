@@ -8,8 +8,8 @@ from typing import Any
 
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
-from classicnets.evaluators import classifier
-from classicnets.evaluators.registry import Evaluator, register_evaluator
+from classicnets.evaluation.judges import classifier
+from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
 from classicnets.models.ae_classifier import resolve_pretrain_epochs
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from classicnets import run_checks
+from classicnets.runs import checks as run_checks
 from classicnets.config import RunConfig, config_from_dict, save_config, validate_data, validate_train
 from classicnets.errors import UserError
 from classicnets.files import TEMP_NAME, atomic_save, atomic_write_text, make_folder, remove_temp_files
