@@ -116,6 +116,14 @@ def test_xla_only_for_dense_models_on_one_device():
     assert not use_xla("on", "mirrored", dense)
 
 
+def test_no_xla_for_a_denoising_autoencoder_unless_asked():
+    """XLA draws the noise on every input pixel slowly on a CPU; the plain autoencoder keeps it."""
+    plain = build_model("autoencoder", {"hidden": (8,), "code_size": 2}, (6, 6, 1), 3)
+    noisy = build_model("autoencoder", {"kind": "denoising", "hidden": (8,), "code_size": 2}, (6, 6, 1), 3)
+    assert use_xla("auto", "none", plain) and not use_xla("auto", "none", noisy)
+    assert use_xla("on", "none", noisy)
+
+
 def test_xla_and_plain_steps_learn_the_same(tmp_path):
     losses = []
     for mode in ("on", "off"):
