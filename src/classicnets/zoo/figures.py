@@ -59,14 +59,13 @@ def tick_label(value: float, _: Any = None) -> str:
 def comparison_plot(rows: list[dict[str, Any]]) -> bytes:
     """Test accuracy against parameters and against training seconds (both on log scales), one labelled point
     per classifier; `rows` as classicnets.evaluation.judges.comparison.run_row gives them."""
-    import matplotlib
+    from matplotlib import colormaps, ticker
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import ticker
+    from classicnets.evaluation._figures import new_figure
 
-    figure_, axes = plt.subplots(1, 2, figsize=(10, 3.8), dpi=100, sharey=True)
-    colours = plt.get_cmap("tab10")
+    figure_ = new_figure(10, 3.8)
+    axes = figure_.subplots(1, 2, sharey=True)
+    colours = colormaps["tab10"]
     for axis, column, label, subs in ((axes[0], "parameters", "parameters (log scale)", (1.0,)),
                                       (axes[1], "seconds", "training seconds (log scale)", (1.0, 2.0, 5.0))):
         for index, row in enumerate(rows):
@@ -82,11 +81,10 @@ def comparison_plot(rows: list[dict[str, Any]]) -> bytes:
     axes[0].set_ylabel("test accuracy", fontsize=10)
     # the names in a legend beside the plots, where it covers no point
     handles, names = axes[0].get_legend_handles_labels()
-    figure_.legend(handles, names, loc="center right", fontsize=10, frameon=False)
+    figure_.legend(handles, names, loc="outside right center", fontsize=10, frameon=False)
     figure_.suptitle("Classifiers: test accuracy against size and training time (up and left is better)",
                      fontsize=11)
-    figure_.tight_layout(rect=(0, 0, 0.85, 1))
     buffer = io.BytesIO()
     figure_.savefig(buffer, format="png")
-    plt.close(figure_)
+    figure_.clear()
     return buffer.getvalue()
