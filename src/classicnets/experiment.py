@@ -18,12 +18,13 @@ from classicnets import runs
 from classicnets.runs.datasets import describe_data, load_run_data
 from classicnets.config import RunConfig, sized_for, validate_data, validate_train
 from classicnets.data import Dataset
-from classicnets.data.pipeline import split_validation, steps_per_epoch
+from classicnets.data.pipeline import ArraySplit, split_validation, steps_per_epoch
 from classicnets.errors import Interrupted, UserError
 from classicnets.evaluation.judges import get_evaluator
 from classicnets.files import WriteError, check_writable, remove_temp_files
 from classicnets.models import build_model, get_spec, make_options
 from classicnets.training.distribute import is_chief, make_strategy
+from classicnets.training.precision import dtype_policy, float32_copy, training_policy
 from classicnets.training.tasks import get_task
 from classicnets.training.trainer import Trainer
 
@@ -38,11 +39,12 @@ def _check_same_data(config: RunConfig, info: dict[str, Any]) -> None:
 
 
 def _callbacks(run: runs.RunDir, chief: bool, epochs: int) -> list[keras.callbacks.Callback]:
-    """TensorBoard scalars each epoch and weight histograms about 10 times a run (every epoch up to 10 epochs;
-    a histogram pass costs about a quarter second, more than a tiny model's epoch) - chief only."""
+    """TensorBoard scalars each epoch and weight histograms about 4 times a run (a histogram pass of the mlp took
+    0.09 s, 9% of its Fashion-MNIST epoch: written every epoch, it was the largest cost outside training) -
+    chief only."""
     if not chief:
         return []
-    every = max(1, math.ceil(epochs / 10))
+    every = max(1, math.ceil(epochs / 4))
     return [keras.callbacks.TensorBoard(log_dir=str(run.tensorboard), histogram_freq=every, write_graph=False)]
 
 
@@ -162,12 +164,22 @@ def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tupl
     learning rate filled in, the task (model and optimizers) built under `strategy`, and the train and
     validation splits."""
     train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
-    config = dataclasses.replace(config, train=sized_for(config.train, len(train)))  # config.json keeps the values used
-    keras.utils.set_random_seed(config.train.seed)
+    rate = get_spec(config.model).learning_rate
+    config = dataclasses.replace(config, train=sized_for(config.train, len(train), rate))  # config.json keeps the values used
     total_steps = config.train.epochs * steps_per_epoch(len(train), config.train.batch_size)
+    spec = get_spec(config.model)
+
+    def build() -> Any:
+        keras.utils.set_random_seed(config.train.seed)  # the same initial weights in any precision
+        return build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
+
     with strategy.scope():
-        model = build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
-        task = get_task(get_spec(config.model).task).create(model, config.train, total_steps)
+        model = build()
+        policy = training_policy(config.train.precision, spec.task, config.train.distribute, model)
+        if policy is not None:
+            with dtype_policy(policy):
+                model = build()
+        task = get_task(spec.task).create(model, config.train, total_steps)
     return config, task, train, validation
 
 
@@ -194,15 +206,17 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=callbacks, on_epoch_end=epoch_saved,
                       verbose=verbose)
     started = time.perf_counter()
-    result = trainer.fit(train, validation if len(validation) else None, resume=resume)
+    test = ArraySplit(dataset.x_test, dataset.y_test) if config.train.test_every_epoch else None
+    result = trainer.fit(train, validation if len(validation) else None, resume=resume, test=test)
     epoch_saved(result.history)  # also when the run had stopped between its last checkpoint and history.csv
-    runs.save_model(run, task.model)
+    model = task.model if task.model.dtype_policy.name == "float32" else float32_copy(task.model)
+    runs.save_model(run, model)
     evaluator = get_evaluator(spec.task)
-    metrics = evaluator.evaluate(task.model, config, dataset, run.plots, history=result.history)
-    metrics.update(training_facts(config, task.model, result, time.perf_counter() - started))
+    metrics = evaluator.evaluate(model, config, dataset, run.plots, history=result.history)
+    metrics.update(training_facts(config, model, result, time.perf_counter() - started))
     runs.write_metrics(run, metrics)
     summary(summary_line(config, metrics, run.root))
-    return RunResult(run.root, metrics, task.model)
+    return RunResult(run.root, metrics, model)
 
 
 def training_facts(config: RunConfig, model: Any, result: Any, seconds: float) -> dict[str, Any]:

@@ -40,7 +40,11 @@ def test_help_states_the_rule(capsys):
     _, out, _ = run_cli(capsys, "train", "softmax", "--help")
     text = " ".join(out.split())
     assert "default: 128; a training set under 6,400 examples" in text and "50 steps an epoch, at least 16" in text
-    assert "default: 0.001; 0.01 when the default batch size is lowered" in text
+    assert "default: 0.01; 0.01 when the default batch size is lowered" in text  # softmax's own rate
+    _, out, _ = run_cli(capsys, "train", "cnn", "--help")
+    text = " ".join(out.split())
+    assert "default: 0.002; 0.01 when the default batch size is lowered" in text
+    assert "passes over the training data, at most 100,000 (default: 10)" in text
 
 
 def test_softmax_learns_the_digits_in_five_epochs(tmp_path, capsys):

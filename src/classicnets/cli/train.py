@@ -11,7 +11,7 @@ from classicnets.cli.common import (
     HelpFormatter, add_dataclass_options, finite_float, given_options, help_text_of, image_size,
 )
 from classicnets.config import (
-    DISTRIBUTE, JIT_COMPILE, MAX_EPOCHS, MAX_IMAGE_SIDE, OPTIMIZERS, SCHEDULES, DataConfig, RunConfig, TrainConfig,
+    DISTRIBUTE, JIT_COMPILE, MAX_EPOCHS, MAX_IMAGE_SIDE, OPTIMIZERS, PRECISIONS, SCHEDULES, SMALL_SET_LEARNING_RATE, DataConfig, RunConfig, TrainConfig,
 )
 from classicnets.errors import UserError
 from classicnets.models import get_spec, model_names
@@ -28,7 +28,8 @@ EXAMPLES = """examples:
 TRAIN_FLAGS = {  # flag -> TrainConfig field
     "epochs": "epochs", "batch_size": "batch_size", "lr": "learning_rate", "optimizer": "optimizer",
     "schedule": "schedule", "seed": "seed", "early_stopping": "early_stopping", "steps_per_execution": "steps_per_execution",
-    "distribute": "distribute", "jit_compile": "jit_compile",
+    "distribute": "distribute", "jit_compile": "jit_compile", "test_every_epoch": "test_every_epoch",
+    "precision": "precision",
 }
 DATA_FLAGS = ("dataset", "data_dir", "image_size", "color", "test_fraction", "validation_fraction")
 
@@ -42,13 +43,13 @@ def add_parser(subparsers: Any) -> None:
         spec = get_spec(name)
         sub = models.add_parser(name, help=help_text_of(spec.summary), epilog=EXAMPLES, formatter_class=HelpFormatter,
                                 description=f"Train {name}: {spec.summary}.")
-        add_common_flags(sub)
+        add_common_flags(sub, spec)
         add_dataclass_options(sub, spec.options, f"{name} options")
         sub.set_defaults(handler=run)
 
 
-def add_common_flags(parser: argparse.ArgumentParser) -> None:
-    """Data, training and run-directory flags shared by every model."""
+def add_common_flags(parser: argparse.ArgumentParser, spec: Any) -> None:
+    """Data, training and run-directory flags shared by every model, with `spec`'s own defaults."""
     data = parser.add_argument_group("data")
     data.add_argument("--dataset", help="mnist, fashion-mnist, digits, a folder of class sub-folders, a .csv or .npz "
                       "(default: mnist when available, else the bundled digits)")
@@ -59,14 +60,16 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--test-fraction", type=finite_float, help="test share for data without a test split (default: 0.2)")
     data.add_argument("--validation-fraction", type=finite_float, help="share of training data held out (default: 0.1)")
     train = parser.add_argument_group("training")
-    defaults = TrainConfig()
+    defaults = TrainConfig(**spec.train_defaults)
     train.add_argument("--epochs", type=int, help=f"passes over the training data, at most {MAX_EPOCHS:,} "
                        f"(default: {defaults.epochs})")
     train.add_argument("--batch-size", type=int, help="examples per step (default: 128; a training set under 6,400 "
                        "examples gets the largest power of two that still makes 50 steps an epoch, at least 16; "
                        "config.json keeps the value used)")
-    train.add_argument("--lr", type=finite_float, help="learning rate (default: 0.001; 0.01 when the default batch size is "
-                       "lowered for a small training set)")
+    rate = (f"{defaults.learning_rate:g}" if defaults.learning_rate is not None else
+            f"{spec.learning_rate:g}; {SMALL_SET_LEARNING_RATE:g} when the default batch size is lowered for a small "
+            "training set")
+    train.add_argument("--lr", type=finite_float, help=f"learning rate (default: {rate})")
     train.add_argument("--optimizer", choices=OPTIMIZERS, help=f"(default: {defaults.optimizer})")
     train.add_argument("--schedule", choices=SCHEDULES, help="learning rate: constant, or cosine decay to 0 "
                        f"over the epochs (default: {defaults.schedule}; the notes use constant)")
@@ -80,6 +83,12 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
                        "multi-worker = the cluster in TF_CONFIG (default: none)")
     train.add_argument("--jit-compile", choices=JIT_COMPILE, help="XLA-compile each step on one device; auto: for "
                        "models without convolution/recurrent layers (default: auto)")
+    train.add_argument("--precision", choices=PRECISIONS, help="arithmetic of training; auto: bfloat16 with float32 "
+                       "weights for convolutional classifiers on a CPU with bfloat16 instructions, else float32; the "
+                       "saved model is float32 (default: auto)")
+    train.add_argument("--test-every-epoch", action="store_const", const=True,
+                       help="also measure the test split after every epoch: test_* columns and the epoch's end "
+                       "(wall_time, Unix seconds) in history.csv")
     run = parser.add_argument_group("run directory")
     run.add_argument("--run-dir", type=Path, help="where the run is written (default: runs/<model>-<dataset>-<time>)")
     run.add_argument("--resume", action="store_true", help="continue the interrupted run in --run-dir")

@@ -11,6 +11,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from classicnets.config import LEARNING_RATE
 from classicnets.errors import UserError
 
 
@@ -29,6 +30,8 @@ class ModelSpec:
     uses_extra: bool = False  # build() also gets extra=Dataset.extra (e.g. vocabularies)
     # TrainConfig values this family trains with unless flags say otherwise (tiny tables need many epochs)
     train_defaults: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # The automatic learning rate on MNIST-sized sets (batch 128) and with a batch size the user chose
+    learning_rate: float = LEARNING_RATE
 
     @property
     def build(self) -> Callable[..., Any]:

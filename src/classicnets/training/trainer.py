@@ -142,9 +142,11 @@ class Trainer:
             return False
         return min(losses[-patience:]) >= min(losses[:-patience])
 
-    def fit(self, train: ArraySplit, validation: ArraySplit | None, resume: bool = False) -> TrainingResult:
+    def fit(self, train: ArraySplit, validation: ArraySplit | None, resume: bool = False,
+            test: ArraySplit | None = None) -> TrainingResult:
         """Train for config.epochs epochs (continuing after the checkpoint's epoch when resuming); with early
-        stopping, end with the weights of the epoch with the lowest validation loss."""
+        stopping, end with the weights of the epoch with the lowest validation loss. With `test`, every history
+        row also holds the test split's figures (test_*) and the Unix time they were known (wall_time)."""
         history = self._resume() if resume else []
         keep_best = self.config.early_stopping > 0
         if keep_best and resume:
@@ -155,7 +157,7 @@ class Trainer:
             if self._should_stop_early(history):
                 result.stopped_early = True
                 break
-            history.append(self._one_epoch(epoch, train, validation))
+            history.append(self._one_epoch(epoch, train, validation, test))
             save_checkpoint(self.checkpoint_path, self.task.variables(), {"history": history}, self.task.model)
             if keep_best:
                 self.best.update(history)
@@ -167,7 +169,8 @@ class Trainer:
         self.callbacks.on_train_end()
         return result
 
-    def _one_epoch(self, epoch: int, train: ArraySplit, validation: ArraySplit | None) -> dict[str, float]:
+    def _one_epoch(self, epoch: int, train: ArraySplit, validation: ArraySplit | None,
+                   test: ArraySplit | None = None) -> dict[str, float]:
         """Train one epoch, validate, report; returns the history row."""
         self._epoch = epoch
         self.callbacks.on_epoch_begin(epoch)
@@ -181,8 +184,11 @@ class Trainer:
         if validation is not None and len(validation):
             totals = self._run_epoch_pass(validation, self._test_chunk, None, None)
             row.update(metrics_from_sums(self.task.sum_names, totals, prefix="val_"))
+        if test is not None and len(test):
+            totals = self._run_epoch_pass(test, self._test_chunk, None, None)
+            row.update(metrics_from_sums(self.task.sum_names, totals, prefix="test_"), wall_time=time.time())
         if progress is not None:
-            progress.finish(row, seconds)
+            progress.finish({name: value for name, value in row.items() if name != "wall_time"}, seconds)
         logs = {"epoch": epoch + 1, **row, "seconds": seconds}
-        self.callbacks.on_epoch_end(epoch, {k: v for k, v in logs.items() if k not in ("epoch", "seconds")})
+        self.callbacks.on_epoch_end(epoch, {k: v for k, v in logs.items() if k not in ("epoch", "seconds", "wall_time")})
         return logs

@@ -28,4 +28,6 @@ class CNNOptions:
 
 register(ModelSpec("cnn", "convolutional network of the notes (conv32-pool-conv64-pool-dense256)", CNNOptions,
                    "classicnets.models.cnn.network:build_cnn",
-                   data_loader="classicnets.data.labelled_images:load_classified"))
+                   data_loader="classicnets.data.labelled_images:load_classified",
+                   # Fashion-MNIST: 0.92 first passed at epoch 6 of 10 (0.9251 after 10; at 0.001: 0.9183)
+                   train_defaults={"epochs": 10}, learning_rate=0.002))

@@ -24,4 +24,6 @@ class RNNOptions:
 
 register(ModelSpec("rnn", "recurrent network reading image rows as time steps (simple/lstm/gru)", RNNOptions,
                    "classicnets.models.rnn.network:build_rnn",
-                   data_loader="classicnets.data.labelled_images:load_classified"))
+                   data_loader="classicnets.data.labelled_images:load_classified",
+                   # Fashion-MNIST: 0.88 first passed at epoch 4 of 5 (0.8861 after 5; at 0.003: 0.8836; 0.001: 0.8654)
+                   train_defaults={"epochs": 5}, learning_rate=0.005))
