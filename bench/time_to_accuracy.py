@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import shutil
 import statistics
@@ -26,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from classicnets.models import get_spec, make_options
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"softmax": 0.84, "mlp": 0.89, "cnn": 0.92, "rnn": 0.88}
@@ -57,11 +60,17 @@ def run_classicnets(model: str, seed: int, out: Path) -> tuple[dict, dict]:
     train = config["train"]
     recipe = {"epochs": train["epochs"], "batch_size": train["batch_size"], "learning_rate": train["learning_rate"],
               "schedule": train["schedule"],
-              "validation_fraction": config["data"]["validation_fraction"], "options": config["model_options"]}
+              "validation_fraction": config["data"]["validation_fraction"],
+              "options": all_options(model, config["model_options"])}
     between = [later["wall_time"] - earlier["wall_time"] - later["seconds"] for earlier, later in zip(rows, rows[1:])]
     return ({"seconds": seconds, "epochs": epochs, "final_accuracy": rows[-1]["test_accuracy"], "wall": wall,
              "ran_epochs": len(rows), "train_seconds_per_epoch": statistics.median(row["seconds"] for row in rows),
              "around_epoch_seconds": statistics.median(between) if between else None}, recipe)
+
+
+def all_options(model: str, given: dict) -> dict:
+    """Every option of the network, defaults included (config.json keeps only the options given)."""
+    return dataclasses.asdict(make_options(get_spec(model), given))
 
 
 def run_peer(way: str, model: str, seed: int, recipe: dict, epochs: int) -> dict:

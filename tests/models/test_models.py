@@ -17,7 +17,7 @@ def test_builds_for_any_input_shape(name, shape):
 
 
 def test_mlp_notes_settings_are_reachable():
-    options = {"hidden": (256, 256), "initializer": "random_normal", "init_stddev": 1.0, "dropout": 0.0}
+    options = {"hidden": (256, 256), "initializer": "random_normal", "init_stddev": 1.0, "dropout": 0.0, "batch_norm": False}
     model = build_model("mlp", options, (28, 28, 1), 10)
     assert model.count_params() == 784 * 256 + 256 + 256 * 256 + 256 + 256 * 10 + 10
     assert 0.9 < float(np.std(model.layers[1].kernel.numpy())) < 1.1  # RandomNormal(stddev=1)

@@ -12,7 +12,7 @@ from classicnets.experiment import train_and_evaluate
 
 
 def main(run_dir: str, weights_out: str, distribute: str) -> None:
-    config = RunConfig(model="mlp", model_options={"hidden": (32,), "dropout": 0.0},
+    config = RunConfig(model="mlp", model_options={"hidden": (32,), "dropout": 0.0, "batch_norm": False},
                        data=DataConfig(dataset="digits"),
                        train=TrainConfig(epochs=1, batch_size=64, seed=3, distribute=distribute))
     result = train_and_evaluate(config, Path(run_dir), verbose=False, notice=lambda _: None)

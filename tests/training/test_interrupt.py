@@ -12,10 +12,10 @@ def interrupt_in_epoch(monkeypatch, number: int) -> None:
     """Make training raise KeyboardInterrupt (as Ctrl-C does) when epoch `number` starts."""
     one_epoch = Trainer._one_epoch
 
-    def interrupted(self, epoch, train, validation):
+    def interrupted(self, epoch, *splits):
         if epoch + 1 == number:
             raise KeyboardInterrupt
-        return one_epoch(self, epoch, train, validation)
+        return one_epoch(self, epoch, *splits)
 
     monkeypatch.setattr(Trainer, "_one_epoch", interrupted)
 

@@ -105,10 +105,10 @@ def test_bad_input_exits_2_and_keeps_existing_folders(tmp_path, capsys):
 
 def test_plan_scales_epochs_and_estimates_time_left():
     steps = choose_steps(["softmax", "mlp"], quick=False, epochs_scale=0.5)
-    assert [(s.model, s.epochs) for s in steps] == [("softmax", 5), ("mlp", 10)]
+    assert [(s.model, s.epochs) for s in steps] == [("softmax", 2), ("mlp", 4)]  # half of their defaults
     assert "estimating" in progress_line(0, steps, 0.0)
     line = progress_line(1, steps, 10.0)
-    assert line.startswith("[2/2] mlp, 10 epochs") and "left" in line
+    assert line.startswith("[2/2] mlp, 4 epochs") and "left" in line
 
 
 def test_ae_classifier_uses_the_zoo_autoencoder_only_when_the_zoo_trains_one():
