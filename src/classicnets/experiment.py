@@ -16,6 +16,7 @@ import keras
 
 from classicnets import runs
 from classicnets.runs.datasets import describe_data, load_run_data
+from classicnets.runs.pretrained import check_pretrained, load_pretrained
 from classicnets.config import RunConfig, sized_for, validate_data, validate_train
 from classicnets.data import Dataset
 from classicnets.data.pipeline import ArraySplit, split_validation, steps_per_epoch
@@ -66,6 +67,7 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     validate_data(config.data)
     spec = get_spec(config.model)
     make_options(spec, config.model_options)  # bad options fail before any data is loaded
+    check_pretrained(config.model, config.model_options)  # so does a run named in them that is not one
     start_over = resume and _check_resumable(Path(run_dir))  # a damaged run fails before any data is loaded
     strategy = make_strategy(config.train.distribute)  # first: multi-worker must start before other TF work
     dataset = load_run_data(config, notice=notice)
@@ -169,9 +171,11 @@ def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tupl
     total_steps = config.train.epochs * steps_per_epoch(len(train), config.train.batch_size)
     spec = get_spec(config.model)
 
+    extra = {**dataset.extra, **load_pretrained(config.model, config.model_options, dataset.input_shape)}
+
     def build() -> Any:
         keras.utils.set_random_seed(config.train.seed)  # the same initial weights in any precision
-        return build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, dataset.extra)
+        return build_model(config.model, config.model_options, dataset.input_shape, dataset.num_classes, extra)
 
     with strategy.scope():
         model = build()

@@ -30,6 +30,9 @@ class ModelSpec:
     uses_extra: bool = False  # build() also gets extra=Dataset.extra (e.g. vocabularies)
     # TrainConfig values this family trains with unless flags say otherwise (tiny tables need many epochs)
     train_defaults: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # Options that name a finished run whose trained model build() gets in extra[option]: option -> the family
+    # that run must be (loaded by classicnets.runs.pretrained; models never read run folders themselves)
+    pretrained: dict[str, str] = dataclasses.field(default_factory=dict)
     # The automatic learning rate on MNIST-sized sets (batch 128) and with a batch size the user chose
     learning_rate: float = LEARNING_RATE
 

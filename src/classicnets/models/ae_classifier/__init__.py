@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pathlib import Path
-
-from classicnets.config import RunConfig, load_config
 from classicnets.errors import UserError
 from classicnets.models.autoencoder import CODE_ACTIVATIONS, AutoencoderOptions
 from classicnets.models.checks import check_finite, check_rate
@@ -57,8 +54,6 @@ class AEClassifierOptions:
             raise UserError(f"pretrain epochs must be >= 0 (or -1 for half of --epochs). "
                             f"Received: pretrain_epochs={self.pretrain_epochs}")
         self.autoencoder_options().check()
-        if self.encoder:
-            encoder_run_config(self.encoder)  # fails before any data is loaded or run directory made
 
     def autoencoder_options(self) -> AutoencoderOptions:
         """Options of the autoencoder pretrained in this run."""
@@ -77,20 +72,8 @@ def resolve_pretrain_epochs(requested: int, epochs: int, has_decoder: bool) -> i
     return pretrain
 
 
-def encoder_run_config(run_dir: str) -> RunConfig:
-    """The config of the autoencoder run `run_dir`; a clear error when it is no run or another kind of run."""
-    folder = Path(run_dir)
-    if not (folder / "config.json").is_file():
-        raise UserError(f"--encoder {run_dir} is not a classicnets run directory (no config.json in it); "
-                        "give the folder of a `classicnets train autoencoder` run")
-    config = load_config(folder / "config.json")
-    if config.model != "autoencoder":
-        raise UserError(f"--encoder {run_dir} holds a {config.model!r} run, not an autoencoder; train one with "
-                        "`classicnets train autoencoder` and pass its run directory")
-    return config
-
-
 register(ModelSpec("ae-classifier", "softmax on an autoencoder's code: pretrain (or --encoder RUN_DIR), then "
                    "fine-tune on the labels", AEClassifierOptions,
                    "classicnets.models.ae_classifier.network:build_ae_classifier", task="ae-classifier",
-                   data_loader="classicnets.data.labelled_images:load_classified"))
+                   data_loader="classicnets.data.labelled_images:load_classified", uses_extra=True,
+                   pretrained={"encoder": "autoencoder"}))

@@ -1,19 +1,18 @@
 """The pretrained classifier of the notes: an autoencoder's encoder with a softmax head on its code.
 
-With --encoder RUN_DIR the encoder of a trained autoencoder run is loaded; without it the run pretrains an
+With --encoder RUN_DIR the encoder of a trained autoencoder run (loaded by classicnets.runs.pretrained) is used;
+without it the run pretrains an
 autoencoder for --pretrain-epochs of its --epochs (reconstruction MSE, labels unused), then fine-tunes
 encoder + head on the labels (or only the head, with --freeze-encoder). The training task is
 classicnets.training.finetune."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import keras
 
-from classicnets.errors import UserError
-from classicnets.models.ae_classifier import AEClassifierOptions, encoder_run_config
+from classicnets.models.ae_classifier import AEClassifierOptions
 from classicnets.models.autoencoder.network import build_autoencoder, is_variational
 from classicnets.models.layers import classifier_head
 
@@ -62,23 +61,12 @@ class AEClassifier(keras.Model):
         return cls(**parts, **config)
 
 
-def load_encoder_run(run_dir: str, input_shape: tuple[int, ...]) -> keras.Model:
-    """The trained autoencoder of `run_dir`, checked to be one and to take inputs of `input_shape`."""
-    trained_shape = tuple(encoder_run_config(run_dir).data_info.get("input_shape", ()))
-    if trained_shape != tuple(input_shape):
-        raise UserError(f"the autoencoder in {run_dir} was trained on samples of shape {trained_shape}, but this "
-                        f"dataset's are {tuple(input_shape)}; use data of the same size (e.g. --image-size)")
-    model_file = Path(run_dir) / "model.keras"
-    if not model_file.is_file():
-        raise UserError(f"{model_file} does not exist: the autoencoder run did not finish; "
-                        f"finish it with `classicnets train autoencoder --run-dir {run_dir} --resume`")
-    return keras.saving.load_model(model_file, safe_mode=True, compile=False)
-
-
-def build_ae_classifier(options: AEClassifierOptions, input_shape: tuple[int, ...], num_classes: int) -> AEClassifier:
-    """Encoder (loaded or new, with its decoder for pretraining) and a dropout + softmax head on its code."""
+def build_ae_classifier(options: AEClassifierOptions, input_shape: tuple[int, ...], num_classes: int,
+                        extra: dict[str, Any]) -> AEClassifier:
+    """Encoder (a trained autoencoder's, given as extra["encoder"] for --encoder, or a new one with its decoder
+    for pretraining) and a dropout + softmax head on its code."""
     if options.encoder:
-        autoencoder, decoder = load_encoder_run(options.encoder, input_shape), None
+        autoencoder, decoder = extra["encoder"], None
         autoencoder.encoder.trainable = not options.freeze_encoder
     else:
         autoencoder = build_autoencoder(options.autoencoder_options(), input_shape)

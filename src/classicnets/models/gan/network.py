@@ -15,6 +15,7 @@ import numpy as np
 
 from classicnets.errors import UserError
 from classicnets.models.gan import CGANOptions, GANOptions
+from classicnets.models.gan.steps import AdversarialSteps
 from classicnets.models.layers import BatchSpread
 
 
@@ -78,9 +79,10 @@ def build_discriminator(options: GANOptions, image_shape: tuple[int, ...], num_c
 
 
 @keras.saving.register_keras_serializable(package="classicnets")
-class AdversarialPair(keras.Model):
+class AdversarialPair(AdversarialSteps, keras.Model):
     """A generator and its discriminator, saved together; calling it generates images (noise[, labels]) -> images.
-    It also carries how it trains (learning rates, losses), so a run rebuilds everything from model.keras."""
+    It also carries how it trains (learning rates, losses; the step is AdversarialSteps'), so a run rebuilds
+    everything from model.keras."""
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, num_classes: int | None = None,
                  training_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
@@ -90,7 +92,7 @@ class AdversarialPair(keras.Model):
         self.training_options = dict(training_options or {})
         self.noise_dim = int(generator.inputs[0].shape[-1])
         self.image_shape = tuple(int(size) for size in generator.outputs[0].shape[1:])
-        self.optimizer = None  # not compiled: the training task holds one optimizer per network
+        self.optimizer = None  # one optimizer per network instead (use_optimizers, or compile for Keras fit)
         self.noise_seeds = keras.random.SeedGenerator()  # seeded by the run seed; its state is a variable
         self.built = True
 

@@ -1,0 +1,61 @@
+"""Runs another run starts from: a model family may name, in one of its options, a finished run whose trained
+model its network is built on (the ae-classifier's --encoder RUN_DIR: an autoencoder run). The run is checked
+before any data is loaded, and its model handed to the builder: models themselves never read run folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from classicnets.config import RunConfig, load_config
+from classicnets.errors import UserError
+from classicnets.models import get_spec, make_options
+
+
+def pretrained_runs(model: str, options: dict[str, Any]) -> dict[str, str]:
+    """The options of `model` that name a run (option -> run folder), those left empty left out."""
+    chosen = make_options(get_spec(model), options)
+    return {name: getattr(chosen, name) for name in get_spec(model).pretrained if getattr(chosen, name)}
+
+
+def pretrained_config(option: str, run_dir: str, family: str) -> RunConfig:
+    """The config of the run named by --OPTION; a clear error when the folder is no run or holds another family."""
+    flag = f"--{option.replace('_', '-')}"
+    folder = Path(run_dir)
+    if not (folder / "config.json").is_file():
+        raise UserError(f"{flag} {run_dir} is not a classicnets run directory (no config.json in it); "
+                        f"give the folder of a `classicnets train {family}` run")
+    config = load_config(folder / "config.json")
+    if config.model != family:
+        raise UserError(f"{flag} {run_dir} holds a {config.model!r} run, not an {family}; train one with "
+                        f"`classicnets train {family}` and pass its run directory")
+    return config
+
+
+def check_pretrained(model: str, options: dict[str, Any]) -> None:
+    """Fail before any data is loaded when a run named in `options` is missing or of the wrong family."""
+    families = get_spec(model).pretrained
+    for option, run_dir in pretrained_runs(model, options).items():
+        pretrained_config(option, run_dir, families[option])
+
+
+def load_pretrained(model: str, options: dict[str, Any], input_shape: tuple[int, ...]) -> dict[str, Any]:
+    """The trained models of the runs named in `options` (option -> keras.Model), each checked to take inputs
+    of `input_shape`."""
+    import keras
+
+    families = get_spec(model).pretrained
+    loaded = {}
+    for option, run_dir in pretrained_runs(model, options).items():
+        flag = f"--{option.replace('_', '-')}"
+        trained_shape = tuple(pretrained_config(option, run_dir, families[option]).data_info.get("input_shape", ()))
+        if trained_shape != tuple(input_shape):
+            raise UserError(f"the {families[option]} in {run_dir} ({flag}) was trained on samples of shape "
+                            f"{trained_shape}, but this dataset's are {tuple(input_shape)}; use data of the same "
+                            "size (e.g. --image-size)")
+        model_file = Path(run_dir) / "model.keras"
+        if not model_file.is_file():
+            raise UserError(f"{model_file} does not exist: the {families[option]} run did not finish; finish it "
+                            f"with `classicnets train {families[option]} --run-dir {run_dir} --resume`")
+        loaded[option] = keras.saving.load_model(model_file, safe_mode=True, compile=False)
+    return loaded

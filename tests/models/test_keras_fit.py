@@ -1,0 +1,60 @@
+"""A model built by classicnets also trains with Keras' own fit() on one device, as in a notebook: the
+classifiers and autoencoders compiled with a standard loss, the GANs with their own train_step."""
+
+import keras
+import numpy as np
+import pytest
+
+from classicnets.models import build_model
+from tests.gans.small import SMALL, stripes
+
+
+def images(count=96):
+    x, y = stripes(count, 0)
+    return (x[..., None] / 255.0).astype("float32"), y
+
+
+@pytest.mark.parametrize("name, options", [("softmax", {}), ("mlp", {"hidden": (16,)}),
+                                           ("cnn", {"filters": (4,), "dense": 8}), ("rnn", {"units": 8})])
+def test_a_classifier_learns_with_keras_fit(name, options):
+    keras.utils.set_random_seed(0)
+    x, y = images()
+    model = build_model(name, options, (6, 6, 1), 3)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y, batch_size=16, epochs=8, verbose=0).history
+    assert history["loss"][-1] < history["loss"][0]
+    assert model.evaluate(x, y, verbose=0)[1] > 0.8
+
+
+def test_an_autoencoder_learns_with_keras_fit():
+    keras.utils.set_random_seed(0)
+    x, _ = images()
+    model = build_model("autoencoder", {"hidden": (16,), "code_size": 4}, (6, 6, 1), 3)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    history = model.fit(x, x, batch_size=16, epochs=5, verbose=0).history
+    assert history["loss"][-1] < history["loss"][0]
+
+
+@pytest.mark.parametrize("name", ["gan", "cgan"])
+def test_a_gan_trains_with_keras_fit_through_its_own_step(name):
+    keras.utils.set_random_seed(0)
+    x, y = images()
+    model = build_model(name, {**SMALL, "dropout": 0.0}, (6, 6, 1), 3)
+    model.compile()
+    generator_before = [w.copy() for w in model.generator.get_weights()]
+    discriminator_before = [w.copy() for w in model.discriminator.get_weights()]
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0).history
+    assert set(history) >= {"loss", "discriminator_loss", "generator_loss", "real_score", "fake_score"}
+    assert all(np.isfinite(history["loss"])) and 0 < history["real_score"][-1] < 1
+    assert all(not np.array_equal(a, b) for a, b in zip(generator_before, model.generator.get_weights()))
+    assert all(not np.array_equal(a, b) for a, b in zip(discriminator_before, model.discriminator.get_weights()))
+    figures = model.evaluate(x, y, batch_size=32, verbose=0, return_dict=True)
+    assert figures["loss"] == pytest.approx(figures["discriminator_loss"] + figures["generator_loss"], rel=1e-4)
+    assert model.generate(np.zeros((2, SMALL["noise_dim"]), "float32"), np.array([0, 1])).shape == (2, 6, 6, 1)
+
+
+def test_a_cgan_without_labels_is_told_what_it_needs():
+    model = build_model("cgan", {**SMALL, "dropout": 0.0}, (6, 6, 1), 3)
+    model.compile()
+    with pytest.raises(ValueError, match="fit\\(images, labels\\)"):
+        model.fit(images()[0], batch_size=16, epochs=1, verbose=0)
