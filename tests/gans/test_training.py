@@ -95,6 +95,6 @@ def test_trains_under_a_distribution_strategy(tmp_path, name):
 def test_auxiliary_class_loss_is_weighted_cross_entropy_on_the_labels():
     task = make_task(class_loss=2.0)
     logits = np.log(np.array([[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]], np.float32))
-    losses = task._class_loss(tf.constant([0, 2]), tf.constant(logits))
+    losses = task.model._class_loss(tf.constant([0, 2]), tf.constant(logits))
     np.testing.assert_allclose(losses.numpy(), [-2 * np.log(0.5), -2 * np.log(0.8)], rtol=1e-5)
-    assert make_task(class_loss=0.0)._class_loss(tf.constant([0, 2]), None) == 0.0
+    assert make_task(class_loss=0.0).model._class_loss(tf.constant([0, 2]), None) == 0.0
