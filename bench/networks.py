@@ -8,7 +8,7 @@ from classicnets.models import get_spec
 
 BATCH, LEARNING_RATE = 128, 1e-3
 NETWORKS = {  # classicnets model + options that give the network every implementation trains, and epochs
-    "mlp": ("mlp", {"hidden": (256, 256), "dropout": 0.0, "initializer": "glorot_uniform"}, 5),
+    "mlp": ("mlp", {"hidden": (256, 256), "dropout": 0.0, "batch_norm": False, "initializer": "glorot_uniform"}, 5),
     "cnn": ("cnn", {"filters": (32, 64), "dense": 256, "dropout": 0.5}, 2),
     "autoencoder": ("autoencoder", {"kind": "dense"}, 5),
 }
