@@ -1,5 +1,5 @@
 """A model built by classicnets also trains with Keras' own fit() on one device, as in a notebook: the
-classifiers and autoencoders compiled with a standard loss, the GANs with their own train_step."""
+classifiers and autoencoders compiled with a standard loss, the VAE and the GANs with their own train_step."""
 
 import keras
 import numpy as np
@@ -33,6 +33,18 @@ def test_an_autoencoder_learns_with_keras_fit():
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     history = model.fit(x, x, batch_size=16, epochs=5, verbose=0).history
     assert history["loss"][-1] < history["loss"][0]
+
+
+def test_a_variational_autoencoder_trains_with_keras_fit_through_its_own_objective():
+    keras.utils.set_random_seed(0)
+    x, _ = images()
+    model = build_model("autoencoder", {"kind": "variational", "hidden": (16,), "code_size": 2}, (6, 6, 1), 3)
+    model.compile(optimizer=keras.optimizers.Adam(0.01))
+    history = model.fit(x, batch_size=16, epochs=6, verbose=0).history
+    assert set(history) >= {"loss", "mse", "kl"}
+    assert history["loss"][-1] < history["loss"][0] and history["mse"][-1] < history["mse"][0]
+    figures = model.evaluate(x, batch_size=32, verbose=0, return_dict=True)
+    assert figures["kl"] >= 0 and figures["loss"] > figures["kl"]
 
 
 @pytest.mark.parametrize("name", ["gan", "cgan"])

@@ -1,8 +1,8 @@
 """Training tasks of the autoencoder family: rebuild the input (labels are ignored).
 
 'autoencoder': per-pixel mean squared error; a denoising autoencoder (model.noise > 0) sees noisy inputs and
-is scored against the clean ones. A VAE gets the 'variational' task: binary cross-entropy summed over pixels
-plus beta * KL(q(code | x) || N(0, I)), with the per-pixel MSE reported beside it."""
+is scored against the clean ones. A VAE gets the 'variational' task, whose objective the model owns
+(classicnets.models.autoencoder.vae)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from classicnets.config import TrainConfig
 from classicnets.models.autoencoder.network import is_variational
+from classicnets.models.autoencoder.vae import SUM_NAMES
 from classicnets.training.tasks import optimizer_from_config, register_task
 
 
@@ -73,45 +74,19 @@ class ReconstructionTask:
 
 @register_task("variational")
 class VariationalTask(ReconstructionTask):
-    """The VAE objective (negative ELBO): reconstruction cross-entropy + beta * KL to the prior."""
+    """The VAE's own objective (classicnets.models.autoencoder.vae): the negative ELBO, MSE and KL."""
 
-    sum_names = ("loss", "mse", "kl", "count")
+    sum_names = SUM_NAMES
 
     @classmethod
     def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "VariationalTask":
         """The task with the optimizer the config asks for."""
         return cls(model, optimizer_from_config(train, total_steps))
 
-    @property
-    def beta(self) -> float:
-        """Weight of the KL term (a model option)."""
-        return self.model.beta
-
-    def _terms(self, x: tf.Tensor, training: bool) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
-        """Per-example (B,) reconstruction cross-entropy, per-pixel MSE and KL divergence."""
-        mean, log_variance = self.model.posterior(x, training=training)  # (B, code) each
-        codes = self.model.draw_codes(mean, log_variance) if training else mean
-        reconstruction = tf.cast(self.model.decoder(codes, training=training), tf.float32)
-        batch = tf.shape(x)[0]
-        flat_x, flat_r = tf.reshape(x, (batch, -1)), tf.reshape(reconstruction, (batch, -1))
-        cross_entropy = tf.reduce_sum(keras.losses.binary_crossentropy(flat_x[..., None], flat_r[..., None]), axis=-1)
-        kl = -0.5 * tf.reduce_sum(1.0 + log_variance - tf.square(mean) - tf.exp(log_variance), axis=-1)
-        return cross_entropy, tf.reduce_mean(tf.square(flat_x - flat_r), axis=-1), kl
-
-    def _sums(self, terms: tuple[tf.Tensor, tf.Tensor, tf.Tensor]) -> tuple[tf.Tensor, ...]:
-        cross_entropy, mse, kl = terms
-        loss = cross_entropy + self.beta * kl
-        return (tf.reduce_sum(loss), tf.reduce_sum(mse), tf.reduce_sum(kl),
-                tf.cast(tf.shape(mse)[0], tf.float32))
-
     def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """One optimizer step on the negative ELBO."""
-        with tf.GradientTape() as tape:
-            terms = self._terms(x, training=True)
-            loss = tf.nn.compute_average_loss(terms[0] + self.beta * terms[2])
-        apply_loss(tape, loss, self.model, self.optimizer)
-        return self._sums(terms)
+        return self.model.train_sums(x, y)
 
     def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Negative ELBO (with the code's mean), MSE and KL on a batch."""
-        return self._sums(self._terms(x, training=False))
+        return self.model.test_sums(x, y)

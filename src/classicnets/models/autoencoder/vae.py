@@ -1,13 +1,21 @@
 """The variational autoencoder: the encoder gives a Gaussian over codes (mean and log-variance), the decoder
-draws images from codes, and codes drawn from N(0, I) give new images."""
+draws images from codes, and codes drawn from N(0, I) give new images.
+
+The model owns its objective (the negative ELBO: reconstruction cross-entropy summed over pixels plus beta *
+KL(q(code | x) || N(0, I)), with the per-pixel MSE reported beside it): classicnets' trainer calls
+train_sums/test_sums for per-replica sums, and `model.compile(optimizer="adam"); model.fit(images)` runs the
+same step through Keras' own train_step on one device."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import keras
+import tensorflow as tf
 
 from classicnets.models.autoencoder.coders import Autoencoder
+
+SUM_NAMES = ("loss", "mse", "kl", "count")  # loss: the negative ELBO; all summed over examples
 
 
 @keras.saving.register_keras_serializable(package="classicnets")
@@ -38,6 +46,52 @@ class VariationalAutoencoder(Autoencoder):
         """`count` new samples decoded from codes drawn from the prior N(0, I)."""
         codes = keras.random.normal((count, self.code_size), seed=seed)
         return self.decoder(codes, training=False)
+
+    def terms(self, x: tf.Tensor, training: bool) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+        """Per-example (B,) reconstruction cross-entropy, per-pixel MSE and KL divergence; the code is drawn
+        from the posterior when training, its mean otherwise."""
+        mean, log_variance = self.posterior(x, training=training)  # (B, code) each
+        codes = self.draw_codes(mean, log_variance) if training else mean
+        reconstruction = tf.cast(self.decoder(codes, training=training), tf.float32)
+        batch = tf.shape(x)[0]
+        flat_x, flat_r = tf.reshape(x, (batch, -1)), tf.reshape(reconstruction, (batch, -1))
+        cross_entropy = tf.reduce_sum(keras.losses.binary_crossentropy(flat_x[..., None], flat_r[..., None]), axis=-1)
+        kl = -0.5 * tf.reduce_sum(1.0 + log_variance - tf.square(mean) - tf.exp(log_variance), axis=-1)
+        return cross_entropy, tf.reduce_mean(tf.square(flat_x - flat_r), axis=-1), kl
+
+    def _sums(self, terms: tuple[tf.Tensor, tf.Tensor, tf.Tensor]) -> tuple[tf.Tensor, ...]:
+        """Per-replica sums in SUM_NAMES order."""
+        cross_entropy, mse, kl = terms
+        return (tf.reduce_sum(cross_entropy + self.beta * kl), tf.reduce_sum(mse), tf.reduce_sum(kl),
+                tf.cast(tf.shape(mse)[0], tf.float32))
+
+    def train_sums(self, x: tf.Tensor, y: Any = None) -> tuple[tf.Tensor, ...]:
+        """One step of the compiled optimizer on the negative ELBO (labels are ignored)."""
+        with tf.GradientTape() as tape:
+            terms = self.terms(x, training=True)
+            loss = tf.nn.compute_average_loss(terms[0] + self.beta * terms[2])
+            if self.losses:
+                loss += tf.nn.scale_regularization_loss(tf.add_n(self.losses))
+        gradients = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+        return self._sums(terms)
+
+    def test_sums(self, x: tf.Tensor, y: Any = None) -> tuple[tf.Tensor, ...]:
+        """Negative ELBO (with the code's mean), MSE and KL on a batch."""
+        return self._sums(self.terms(x, training=False))
+
+    def _means(self, sums: tuple[tf.Tensor, ...]) -> dict[str, tf.Tensor]:
+        return {name: value / sums[-1] for name, value in zip(SUM_NAMES[:-1], sums[:-1])}
+
+    def train_step(self, data: Any) -> dict[str, tf.Tensor]:
+        """Keras fit(images): one step; the batch's mean negative ELBO, MSE and KL."""
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
+        return self._means(self.train_sums(tf.cast(x, tf.float32)))
+
+    def test_step(self, data: Any) -> dict[str, tf.Tensor]:
+        """Keras evaluate(images): the batch's mean negative ELBO, MSE and KL."""
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
+        return self._means(self.test_sums(tf.cast(x, tf.float32)))
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "beta": self.beta}
