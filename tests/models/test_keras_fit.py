@@ -1,5 +1,6 @@
 """A model built by classicnets also trains with Keras' own fit() on one device, as in a notebook: the
-classifiers and autoencoders compiled with a standard loss, the VAE and the GANs with their own train_step."""
+classifiers, autoencoders and word models compiled with a standard loss, the VAE and the GANs with their own
+train_step."""
 
 import keras
 import numpy as np
@@ -70,3 +71,36 @@ def test_a_cgan_without_labels_is_told_what_it_needs():
     model.compile()
     with pytest.raises(ValueError, match="fit\\(images, labels\\)"):
         model.fit(images()[0], batch_size=16, epochs=1, verbose=0)
+
+
+def counting_words(count=64, length=6, vocabulary=8, seed=0):
+    """Token ids (B, T) and the next token at each position: each word counts up from a random letter and
+    stops early (0 = padding after its end)."""
+    rng = np.random.default_rng(seed)
+    x = np.zeros((count, length), np.int32)
+    for row, start in enumerate(rng.integers(1, vocabulary - length, count)):
+        size = rng.integers(3, length + 1)
+        x[row, :size] = np.arange(start, start + size)
+    y = np.where(x > 0, x + 1, 0).astype(np.int32)
+    return x, y
+
+
+def test_autocomplete_learns_with_keras_fit_its_padding_masked():
+    keras.utils.set_random_seed(0)
+    x, y = counting_words()
+    model = build_model("autocomplete", {"units": 16, "embedding_dim": 8}, (6,), 9)
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy")
+    history = model.fit(x, y, batch_size=16, epochs=10, verbose=0).history
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+
+
+def test_seq2seq_learns_with_keras_fit_with_padding_weighted_out():
+    keras.utils.set_random_seed(0)
+    source, _ = counting_words(seed=1)
+    target_in, target_out = counting_words(seed=2)
+    extra = {"source_vocabulary": list(range(8)), "source_length": 6}
+    model = build_model("seq2seq", {"units": 16, "embedding_dim": 8}, (12,), 9, extra)
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy")
+    history = model.fit(np.concatenate([source, target_in], axis=1), target_out, sample_weight=(target_out > 0),
+                        batch_size=16, epochs=10, verbose=0).history
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
