@@ -9,8 +9,8 @@ from classicnets.data.tokens import END, PAD, START, UNKNOWN, Vocabulary, pad
 from classicnets.data.word_datasets import pair_dataset, split_items, word_dataset
 from classicnets.data.words import BUNDLED_FOLDER, read_pairs, read_words, resolve, BUNDLED_WORDS
 from classicnets.errors import UserError
+from tests.sequences.small import NOTES_WORDS
 
-NOTES_WORDS = ["word", "wood", "deep", "cold", "cool", "load", "love", "kiss", "kind"]
 
 
 def test_bundled_lists_hold_the_notes_data():

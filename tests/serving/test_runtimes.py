@@ -20,7 +20,7 @@ from classicnets.models import get_spec
 from classicnets.serving import runtimes
 from classicnets.serving.export import export_runs
 from classicnets.experiment import train_and_evaluate
-from tests.serving.test_server import call, images
+from tests.serving.small import call, images
 
 pytest.importorskip("onnxruntime")
 

@@ -10,12 +10,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tests.serving.small import call, images
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
@@ -116,25 +116,6 @@ def server(models, tmp_path_factory):
         process.kill()
         process.wait()
     log.close()
-
-
-def call(base: str, method: str, path: str, body=None, raw: bytes | None = None, timeout: float = 30):
-    """(status, parsed JSON answer); status 0 while nothing listens."""
-    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-    request = urllib.request.Request(base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-    except (ConnectionError, urllib.error.URLError):
-        return 0, None
-
-
-def images(count: int, seed: int = 0) -> np.ndarray:
-    """(count, 8, 8, 1) random images."""
-    return np.random.default_rng(seed).random((count, 8, 8, 1), dtype=np.float32)
 
 
 def wait_for(condition, seconds: float = 20) -> None:
