@@ -63,9 +63,10 @@ def add_common_flags(parser: argparse.ArgumentParser, spec: Any) -> None:
     defaults = TrainConfig(**spec.train_defaults)
     train.add_argument("--epochs", type=int, help=f"passes over the training data, at most {MAX_EPOCHS:,} "
                        f"(default: {defaults.epochs})")
-    train.add_argument("--batch-size", type=int, help="examples per step (default: 128; a training set under 6,400 "
-                       "examples gets the largest power of two that still makes 50 steps an epoch, at least 16; "
-                       "config.json keeps the value used)")
+    batch = (str(defaults.batch_size) if defaults.batch_size is not None else
+             "128; a training set under 6,400 examples gets the largest power of two that still makes 50 steps an "
+             "epoch, at least 16; config.json keeps the value used")
+    train.add_argument("--batch-size", type=int, help=f"examples per step (default: {batch})")
     rate = (f"{defaults.learning_rate:g}" if defaults.learning_rate is not None else
             f"{spec.learning_rate:g}; {SMALL_SET_LEARNING_RATE:g} when the default batch size is lowered for a small "
             "training set")
@@ -82,7 +83,7 @@ def add_common_flags(parser: argparse.ArgumentParser, spec: Any) -> None:
     train.add_argument("--distribute", choices=DISTRIBUTE, help="TensorFlow strategy: mirrored = all local devices, "
                        "multi-worker = the cluster in TF_CONFIG (default: none)")
     train.add_argument("--jit-compile", choices=JIT_COMPILE, help="XLA-compile each step on one device; auto: for "
-                       "models without convolution/recurrent layers (default: auto)")
+                       f"models without convolution/recurrent layers (default: {defaults.jit_compile})")
     train.add_argument("--precision", choices=PRECISIONS, help="arithmetic of training; auto: bfloat16 with float32 "
                        "weights for convolutional classifiers on a CPU with bfloat16 instructions, else float32; the "
                        "saved model is float32 (default: auto)")
