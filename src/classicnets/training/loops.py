@@ -25,6 +25,13 @@ def _layers(layer: Any) -> list[Any]:
     return found
 
 
+def has_layer_kind(model: keras.Model, markers: tuple[str, ...]) -> bool:
+    """Whether a layer of the model (nested ones included) is of a class, or subclass, whose name holds one of
+    `markers` ('Conv' matches Conv2D and Conv2DTranspose)."""
+    names = {cls.__name__ for layer in _layers(model) for cls in type(layer).__mro__}
+    return any(marker in name for name in names for marker in markers)
+
+
 def use_xla(mode: str, distribute: str, model: keras.Model) -> bool:
     """Whether to XLA-compile the step: only without a distribution strategy (a replica's gradient all-reduce
     cannot be compiled into it); 'auto' only for models without convolutions or recurrent layers (measured
@@ -36,8 +43,7 @@ def use_xla(mode: str, distribute: str, model: keras.Model) -> bool:
         return True
     if float(getattr(model, "noise", 0.0) or 0.0) > 0.0:
         return False
-    names = {cls.__name__ for layer in _layers(model) for cls in type(layer).__mro__}
-    return not any(marker in name for name in names for marker in SLOW_UNDER_XLA)
+    return not has_layer_kind(model, SLOW_UNDER_XLA)
 
 
 def local_loop(step: Callable, size: int, batch_size: int) -> Callable:

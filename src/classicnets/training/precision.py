@@ -13,7 +13,7 @@ from typing import Any, Iterator
 import keras
 import tensorflow as tf
 
-from classicnets.training.loops import _layers
+from classicnets.training.loops import has_layer_kind
 
 MIXED = "mixed_bfloat16"
 BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
@@ -31,7 +31,7 @@ def cpu_computes_bfloat16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
 
 def has_convolutions(model: keras.Model) -> bool:
     """Whether any layer of the model (nested ones included) is a convolution."""
-    return any("Conv" in cls.__name__ for layer in _layers(model) for cls in type(layer).__mro__)
+    return has_layer_kind(model, ("Conv",))
 
 
 def training_policy(mode: str, task: str, distribute: str, model: keras.Model) -> str | None:
