@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from classicnets.evaluation import plot_confusion_matrix, plot_history
+from classicnets.evaluation.plots import metric_families
 
 FULL_HISTORY = {
     "epoch": [1, 2, 3],
@@ -75,3 +76,10 @@ def test_confusion_matrix_grows_with_many_long_class_names(tmp_path, read_png):
 def test_confusion_matrix_rejects_labels_beyond_class_names(tmp_path):
     with pytest.raises(ValueError, match="y_pred holds 3"):
         plot_confusion_matrix(np.array([0, 1]), np.array([0, 3]), ["a", "b"], tmp_path / "cm.png")
+
+
+def test_test_split_columns_join_their_metric_and_the_epoch_times_are_not_plotted():
+    history = {"epoch": [1, 2], "loss": [1.0, 0.5], "val_loss": [1.1, 0.6], "test_loss": [1.2, 0.7],
+               "accuracy": [0.5, 0.8], "test_accuracy": [0.4, 0.7], "wall_time": [1.8e9, 1.8e9 + 2], "seconds": [1, 1]}
+    assert metric_families(history) == {"loss": ["loss", "val_loss", "test_loss"],
+                                        "accuracy": ["accuracy", "test_accuracy"]}

@@ -18,7 +18,13 @@ from classicnets.evaluation._figures import (
 from classicnets.evaluation.metrics import check_labels, confusion_counts
 
 # History keys that describe the run rather than a metric to plot.
-NOT_METRICS = {"epoch", "seconds", "lr", "learning_rate"}
+NOT_METRICS = {"epoch", "seconds", "lr", "learning_rate", "wall_time"}
+SPLITS = {"": "train", "val_": "validation", "test_": "test"}  # history key prefix -> the split it measures
+
+
+def _split_of(key: str) -> str:
+    """The prefix of a history key: 'val_', 'test_' or '' (training)."""
+    return next((prefix for prefix in ("val_", "test_") if key.startswith(prefix)), "")
 MARKERS_UP_TO_EPOCHS = 30
 ANNOTATE_UP_TO_CLASSES = 20
 RIGHT_COLOR, WRONG_COLOR = "tab:green", "tab:red"
@@ -27,25 +33,25 @@ ONE_LINE_TITLE_CHARACTERS = 22  # about what fits over a PANEL_INCHES-wide image
 
 
 def metric_families(history: dict[str, list[float]]) -> dict[str, list[str]]:
-    """Group history keys by metric: {"loss": ["loss", "val_loss"], ...}, loss first."""
+    """Group history keys by metric: {"loss": ["loss", "val_loss", "test_loss"], ...}, loss first."""
     families: dict[str, list[str]] = {}
     for key in history:
         if key not in NOT_METRICS:
-            families.setdefault(key.removeprefix("val_"), []).append(key)
+            families.setdefault(key.removeprefix(_split_of(key)), []).append(key)
     if not families:
         raise ValueError(f"history has no metrics to plot. Received keys: {sorted(history)}")
     return dict(sorted(families.items(), key=lambda item: item[0] != "loss"))
 
 
 def plot_metric_family(axes: Axes, family: str, history: dict[str, list[float]], keys: list[str]) -> None:
-    """Draw the train and validation curves of one metric against epoch."""
-    for key in sorted(keys, key=lambda key: key.startswith("val_")):
+    """Draw the train, validation and test curves of one metric against epoch."""
+    for key in sorted(keys, key=lambda key: list(SPLITS).index(_split_of(key))):
         values = np.asarray(history[key], dtype=np.float64)
         epochs = np.asarray(history.get("epoch", np.arange(1, len(values) + 1)))
         if len(epochs) != len(values):
             raise ValueError(f"history[{key!r}] has {len(values)} values but there are {len(epochs)} epochs")
         marker = "o" if len(values) <= MARKERS_UP_TO_EPOCHS else None
-        label = "validation" if key.startswith("val_") else "train"
+        label = SPLITS[_split_of(key)]
         axes.plot(epochs, values, marker=marker, label=label)
     if len(epochs) == 1:  # widen the axis so the integer tick locator has room for whole epochs
         axes.set_xlim(epochs[0] - 1, epochs[0] + 1)
@@ -58,7 +64,7 @@ def plot_metric_family(axes: Axes, family: str, history: dict[str, list[float]],
 
 
 def plot_history(history: dict[str, list[float]], path: str | Path) -> Path:
-    """Plot each metric's train and validation curves per epoch, one panel per metric."""
+    """Plot each metric's train, validation (and test) curves per epoch, one panel per metric."""
     families = metric_families(history)
     figure = new_figure(4.5 * len(families), 3.6)
     for axes, (family, keys) in zip(np.atleast_1d(figure.subplots(1, len(families))), families.items()):
