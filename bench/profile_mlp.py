@@ -29,16 +29,17 @@ from classicnets.data import load_dataset  # noqa: E402
 from classicnets.data.pipeline import ArraySplit, as_tensor, batches, epoch_order  # noqa: E402
 from classicnets.models import build_model  # noqa: E402
 from classicnets.training.loops import distributed_loop, local_loop  # noqa: E402
-from classicnets.training.tasks import ClassifierTask, make_optimizer  # noqa: E402
+from classicnets.models.steps import ClassifierSteps  # noqa: E402
+from classicnets.optimizers import make_optimizer  # noqa: E402
 
 BATCH = 128
 FLOPS_PER_SAMPLE = 6 * (784 * 256 + 256 * 256 + 256 * 10)
 
 
-def fresh_task() -> ClassifierTask:
+def fresh_task() -> ClassifierSteps:
     keras.utils.set_random_seed(0)
     model = build_model("mlp", {"hidden": (256, 256), "dropout": 0.0, "batch_norm": False}, (28, 28, 1), 10)
-    return ClassifierTask(model, make_optimizer("adam", 1e-3))
+    return ClassifierSteps(model, make_optimizer("adam", 1e-3))
 
 
 def timed(run, steps: int) -> float:
@@ -54,25 +55,25 @@ def variants(data: ArraySplit, order: np.ndarray) -> dict:
     x, y = as_tensor(data.x), as_tensor(data.y)
     order_tensor = tf.constant(order)
 
-    def kernels_only(task: ClassifierTask):
+    def kernels_only(task: ClassifierSteps):
         one_x, one_y = tf.cast(x[:BATCH], tf.float32) / 255, y[:BATCH]
         step = tf.function(task.train_step, jit_compile=True)
         loop = tf.function(lambda n: tf.foldl(lambda acc, _: acc + step(one_x, one_y)[0], tf.range(n), 0.0))
         return lambda steps: float(loop(tf.constant(steps)))
 
     def in_graph(jit: bool):
-        def factory(task: ClassifierTask):
+        def factory(task: ClassifierSteps):
             loop = local_loop(tf.function(task.train_step, jit_compile=True) if jit else task.train_step, 3, BATCH)
             return lambda steps: float(loop(x, y, order_tensor, tf.constant(0, tf.int64), tf.constant(steps, tf.int64))[0])
         return factory
 
-    def with_tf_data(task: ClassifierTask):
+    def with_tf_data(task: ClassifierSteps):
         strategy = tf.distribute.get_strategy()
         loop = distributed_loop(tf.function(task.train_step, jit_compile=True), strategy, 3)
         iterator = iter(strategy.experimental_distribute_dataset(batches(data, BATCH, order).repeat()))
         return lambda steps: float(loop(iterator, tf.constant(steps, tf.int64))[0])
 
-    def python_per_step(task: ClassifierTask):
+    def python_per_step(task: ClassifierSteps):
         step = tf.function(task.train_step)
         dataset = batches(data, BATCH, order).repeat()
 

@@ -30,7 +30,6 @@ from classicnets.config import TrainConfig  # noqa: E402
 from classicnets.data import load_dataset  # noqa: E402
 from classicnets.data.pipeline import ArraySplit  # noqa: E402
 from classicnets.models import build_model, get_spec  # noqa: E402
-from classicnets.training.tasks import get_task  # noqa: E402
 from classicnets.training.trainer import Trainer  # noqa: E402
 
 import torch_reference  # noqa: E402  (bench/torch_reference.py)
@@ -67,7 +66,7 @@ def train_classicnets(model_name: str, options: dict, data, epochs: int, seed: i
     tf.keras.utils.set_random_seed(seed)
     model = build_model(model_name, options, data.input_shape, data.num_classes)
     config = TrainConfig(epochs=epochs, batch_size=BATCH, learning_rate=LEARNING_RATE, schedule="constant", seed=seed)
-    task = get_task(get_spec(model_name).task).create(model, config, 1)
+    task = get_spec(model_name).steps_class.create(model, config, 1)
     with tempfile.TemporaryDirectory() as folder:
         trainer = Trainer(task, tf.distribute.get_strategy(), config, Path(folder) / "checkpoint.npz", verbose=False)
         started = time.perf_counter()

@@ -10,6 +10,7 @@ PACKAGE = Path(classicnets.__file__).parent
 LAYERS = [
     ["errors"],
     ["version", "files", "config", "keras_objects"],
+    ["optimizers"],  # the optimizer a TrainConfig asks for
     ["data", "evaluation"],  # evaluation: numbers and plots, no TensorFlow
     ["models"],
     ["training"],

@@ -26,7 +26,6 @@ from classicnets.files import WriteError, check_writable, remove_temp_files
 from classicnets.models import build_model, get_spec, make_options
 from classicnets.training.distribute import is_chief, make_strategy
 from classicnets.training.precision import dtype_policy, float32_copy, training_policy
-from classicnets.training.tasks import get_task
 from classicnets.training.trainer import Trainer
 
 
@@ -183,7 +182,7 @@ def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tupl
         if policy is not None:
             with dtype_policy(policy):
                 model = build()
-        task = get_task(spec.task).create(model, config.train, total_steps)
+        task = spec.steps_class.create(model, config.train, total_steps)
     return config, task, train, validation
 
 

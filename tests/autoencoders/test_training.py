@@ -9,10 +9,10 @@ import tensorflow as tf
 from classicnets.config import TrainConfig
 from classicnets.data.pipeline import ArraySplit
 from classicnets.errors import UserError
-from classicnets.models import build_model
-from classicnets.training.finetune import FineTuneTask, finetune_optimizer, pretrain_optimizer
-from classicnets.training.reconstruction import ReconstructionTask, VariationalTask
-from classicnets.training.tasks import get_task
+from classicnets.models import build_model, get_spec
+from classicnets.models.ae_classifier.steps import FineTuneSteps, finetune_optimizer, pretrain_optimizer
+from classicnets.models.autoencoder.vae import VariationalAutoencoder
+from classicnets.models.steps import ModelSteps
 from classicnets.training.trainer import Trainer
 
 
@@ -30,7 +30,7 @@ def fit(tmp_path, name, options, epochs=1, **train):
     keras.utils.set_random_seed(3)
     config = TrainConfig(epochs=epochs, batch_size=16, seed=3, learning_rate=0.005, steps_per_execution=4, **train)
     model = build_model(name, options, (8, 8, 1), 3)
-    task = get_task("autoencoder" if name == "autoencoder" else name).create(model, config, epochs * 10)
+    task = get_spec(name).steps_class.create(model, config, epochs * 10)
     trainer = Trainer(task, tf.distribute.get_strategy(), config, tmp_path / "checkpoint.npz", verbose=False)
     data = strokes(160)
     before = [float(v) for v in trainer._run_epoch_pass(data, trainer._test_chunk, None, None)]
@@ -43,7 +43,8 @@ def fit(tmp_path, name, options, epochs=1, **train):
 def test_one_epoch_lowers_the_reconstruction_loss(tmp_path, kind):
     task, before, after = fit(tmp_path, "autoencoder", {"kind": kind, "code_size": 8, "hidden": (32,),
                                                         "filters": (8, 8)})
-    assert isinstance(task, VariationalTask if kind == "variational" else ReconstructionTask)
+    assert isinstance(task, ModelSteps) and isinstance(task.model, VariationalAutoencoder) == (kind == "variational")
+    assert task.sum_names == (("loss", "mse", "kl", "count") if kind == "variational" else ("loss", "count"))
     assert after[0] < 0.97 * before[0]  # summed loss over the same 160 examples, before and after
     assert (task.model.noise > 0) == (kind == "denoising")
 
@@ -76,7 +77,7 @@ def test_fine_tuning_gets_the_whole_cosine_schedule_after_pretraining():
 def test_pretrain_then_frozen_fine_tune_keeps_the_pretrained_encoder(tmp_path):
     options = {"code_size": 8, "hidden": (32,), "pretrain_epochs": 1, "freeze_encoder": True}
     task, _, _ = fit(tmp_path / "one", "ae-classifier", options, epochs=2)
-    assert isinstance(task, FineTuneTask) and task.sum_names[2] == "reconstruction_mse"
+    assert isinstance(task, FineTuneSteps) and task.sum_names[2] == "reconstruction_mse"
     encoder = [v.numpy().copy() for v in task.model.encoder.variables]
     head = [v.numpy().copy() for v in task.model.head.variables]
     task.pretrain_steps = 0  # as if pretraining had ended: one more frozen fine-tuning pass

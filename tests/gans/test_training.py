@@ -7,8 +7,7 @@ import tensorflow as tf
 
 from classicnets.config import TrainConfig
 from classicnets.data.pipeline import ArraySplit
-from classicnets.models import build_model
-from classicnets.training.tasks import get_task
+from classicnets.models import build_model, get_spec
 from classicnets.training.trainer import Trainer
 from tests.gans.small import SMALL, stripes
 
@@ -16,7 +15,7 @@ from tests.gans.small import SMALL, stripes
 def make_task(name="cgan", seed=3, **options):
     keras.utils.set_random_seed(seed)
     model = build_model(name, {**SMALL, "dropout": 0.0, **options}, (6, 6, 1), 3)
-    return get_task(name).create(model, TrainConfig(epochs=2, batch_size=16, seed=seed), total_steps=10)
+    return get_spec(name).steps_class.create(model, TrainConfig(epochs=2, batch_size=16, seed=seed), total_steps=10)
 
 
 def values(variables):

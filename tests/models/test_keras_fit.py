@@ -1,6 +1,6 @@
 """A model built by classicnets also trains with Keras' own fit() on one device, as in a notebook: the
-classifiers, autoencoders and word models compiled with a standard loss, the VAE and the GANs with their own
-train_step."""
+classifiers and word models compiled with a standard loss, the autoencoders (denoising noise included) and the
+GANs with their own train_step."""
 
 import keras
 import numpy as np
@@ -33,7 +33,22 @@ def test_an_autoencoder_learns_with_keras_fit():
     model = build_model("autoencoder", {"hidden": (16,), "code_size": 4}, (6, 6, 1), 3)
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     history = model.fit(x, x, batch_size=16, epochs=5, verbose=0).history
-    assert history["loss"][-1] < history["loss"][0]
+    assert 0 < history["loss"][-1] < history["loss"][0]
+    assert model.evaluate(x, x, verbose=0) == pytest.approx(float(np.mean((np.asarray(model(x)) - x) ** 2)), rel=1e-4)
+
+
+def test_a_denoising_autoencoder_trains_on_noisy_inputs_with_keras_fit():
+    keras.utils.set_random_seed(0)
+    x, _ = images()
+    model = build_model("autoencoder", {"kind": "denoising", "noise": 0.3, "hidden": (16,), "code_size": 4},
+                        (6, 6, 1), 3)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")  # the notes' compile; the objective is the model's
+    state = model.noise_seed.state.numpy()
+    history = model.fit(x, x, batch_size=16, epochs=5, verbose=0).history
+    assert not np.array_equal(state, model.noise_seed.state.numpy())  # noise was drawn for the training inputs
+    assert 0 < history["loss"][-1] < history["loss"][0]
+    clean = float(np.mean((np.asarray(model(x)) - x) ** 2))  # the reconstruction of clean inputs is scored too
+    assert clean < history["loss"][0]
 
 
 def test_a_variational_autoencoder_trains_with_keras_fit_through_its_own_objective():

@@ -7,7 +7,8 @@ import tensorflow as tf
 from classicnets.config import TrainConfig
 from classicnets.data.pipeline import ArraySplit
 from classicnets.models import build_model
-from classicnets.training.tasks import ClassifierTask, make_optimizer
+from classicnets.models.steps import ClassifierSteps
+from classicnets.optimizers import make_optimizer
 from classicnets.training.trainer import Trainer
 
 
@@ -26,7 +27,7 @@ def make_trainer(tmp_path, epochs=2, model="mlp", options=None, **train):
     train = {"learning_rate": 1e-3, **train}
     config = TrainConfig(epochs=epochs, batch_size=16, seed=7, steps_per_execution=3, **train)
     network = build_model(model, {"hidden": (16,), "dropout": 0.3} if options is None else options, (6, 6, 1), 3)
-    task = ClassifierTask(network, make_optimizer(config.optimizer, config.learning_rate))
+    task = ClassifierSteps(network, make_optimizer(config.optimizer, config.learning_rate))
     return Trainer(task, tf.distribute.get_strategy(), config, tmp_path / "checkpoint.npz", verbose=False)
 
 

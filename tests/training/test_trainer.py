@@ -11,7 +11,8 @@ from classicnets.config import TrainConfig
 from classicnets.data.pipeline import ArraySplit
 from classicnets.models import build_model
 from classicnets.training.checkpoint import load_checkpoint
-from classicnets.training.tasks import ClassifierTask, make_optimizer
+from classicnets.models.steps import ClassifierSteps
+from classicnets.optimizers import make_optimizer
 from classicnets.training.loops import use_xla
 from classicnets.training.trainer import Trainer, TrainingDiverged
 
@@ -86,7 +87,7 @@ def test_mirrored_strategy_trains_like_default(tmp_path):
     config = TrainConfig(epochs=2, batch_size=16, seed=7, distribute="mirrored")  # batches via distributed tf.data
     with strategy.scope():
         network = build_model("mlp", {"hidden": (16,), "dropout": 0.0}, (6, 6, 1), 3)
-        task = ClassifierTask(network, make_optimizer("adam", 1e-3))
+        task = ClassifierSteps(network, make_optimizer("adam", 1e-3))
     mirrored = Trainer(task, strategy, config, tmp_path / "m.npz", verbose=False)
     mirrored.fit(blobs(64), None)
     plain = make_trainer(tmp_path, epochs=2, options={"hidden": (16,), "dropout": 0.0})

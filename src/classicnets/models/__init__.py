@@ -1,15 +1,30 @@
-"""Model families; importing this package registers them all."""
+"""Every model family, in the order the notes teach them (the order of listings and of the zoo)."""
 
-# Registration order is the listing order: the order the notes teach them.
-from classicnets.models import softmax, mlp, cnn, rnn  # noqa: F401,I001
-from classicnets.models import linear, tabular  # noqa: F401,I001
-from classicnets.models import autoencoder  # noqa: F401,I001
-from classicnets.models import ae_classifier  # noqa: F401,I001
-from classicnets.models import autocomplete, seq2seq  # noqa: F401,I001
-from classicnets.models import gan  # noqa: F401,I001
-from classicnets.models.registry import ModelSpec, describe_options, get_spec, make_options, model_names
+from classicnets.errors import UserError
+from classicnets.models import ae_classifier, autocomplete, autoencoder, cnn, gan, linear, mlp, rnn, seq2seq, softmax, tabular
+from classicnets.models.registry import ModelSpec, describe_options, make_options
 
-__all__ = ["ModelSpec", "describe_options", "get_spec", "make_options", "model_names", "build_model"]
+__all__ = ["FAMILIES", "ModelSpec", "describe_options", "get_spec", "make_options", "model_names", "build_model"]
+
+FAMILIES: dict[str, ModelSpec] = {spec.name: spec for spec in (
+    softmax.SPEC, mlp.SPEC, cnn.SPEC, rnn.SPEC,
+    linear.REGRESSION, linear.CLASSIFIER, tabular.SPEC,
+    autoencoder.SPEC, ae_classifier.SPEC,
+    autocomplete.SPEC, seq2seq.SPEC,
+    gan.GAN, gan.CGAN,
+)}
+
+
+def model_names() -> list[str]:
+    """Names of all model families, in the notes' order."""
+    return list(FAMILIES)
+
+
+def get_spec(name: str) -> ModelSpec:
+    """Find a model family by name, or say which names exist."""
+    if name not in FAMILIES:
+        raise UserError(f"unknown model {name!r}; choose one of: {', '.join(FAMILIES)}")
+    return FAMILIES[name]
 
 
 def build_model(name: str, options: dict, input_shape: tuple[int, ...], num_classes: int, extra: dict | None = None):

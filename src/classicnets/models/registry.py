@@ -1,7 +1,8 @@
-"""The model registry: each family registers a name, its options dataclass and where its builder lives.
+"""What a model family declares: its name, its options dataclass, and where its builder, its training steps
+and its data loader live.
 
-Builders and data loaders are named as "module:function" and imported when first used, so listing the models
-and their options (the CLI's help pages) needs no TensorFlow."""
+Builders, steps and data loaders are named as "module:name" and imported when first used, so listing the models
+and their options (the CLI's help pages) needs no TensorFlow. classicnets.models lists every family."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ class ModelSpec:
     summary: str
     options: type  # a frozen dataclass; field metadata["help"] documents each option
     builder: str  # "module:function"; build(options, input_shape, num_classes[, extra]) -> keras.Model
-    task: str = "classifier"  # which training recipe (classicnets.training.tasks) trains it
+    # the kind of job: how its runs are judged (classicnets.evaluation.judges), predicted from and served
+    task: str = "classifier"
+    # "module:Class" of how it learns, in the form the trainer runs (classicnets.models.steps explains it)
+    steps: str = "classicnets.models.steps:ClassifierSteps"
     # "module:function" of load_data(config: RunConfig, notice) -> Dataset, for models with their own kind of
     # data (word lists, regression tables); None: the image/CSV datasets of classicnets.data.load_dataset.
     data_loader: str | None = None
@@ -42,36 +46,20 @@ class ModelSpec:
         return _resolve(self.builder)
 
     @property
+    def steps_class(self) -> Any:
+        """The family's steps class (imports TensorFlow)."""
+        return _resolve(self.steps)
+
+    @property
     def load_data(self) -> Callable[..., Any] | None:
         """The family's own data loader, or None for the image/CSV datasets."""
         return _resolve(self.data_loader) if self.data_loader else None
 
 
 def _resolve(reference: str) -> Callable[..., Any]:
-    """The function named by "package.module:function"."""
+    """The function or class named by "package.module:name"."""
     module, _, name = reference.partition(":")
     return getattr(importlib.import_module(module), name)
-
-
-_REGISTRY: dict[str, ModelSpec] = {}
-
-
-def register(spec: ModelSpec) -> ModelSpec:
-    """Add a model family to the registry."""
-    _REGISTRY[spec.name] = spec
-    return spec
-
-
-def model_names() -> list[str]:
-    """Names of all registered models, in registration order."""
-    return list(_REGISTRY)
-
-
-def get_spec(name: str) -> ModelSpec:
-    """Find a model family by name, or say which names exist."""
-    if name not in _REGISTRY:
-        raise UserError(f"unknown model {name!r}; choose one of: {', '.join(_REGISTRY)}")
-    return _REGISTRY[name]
 
 
 def make_options(spec: ModelSpec, values: dict[str, Any]) -> Any:

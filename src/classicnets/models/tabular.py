@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classicnets.models.mlp import MLPOptions
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,6 @@ class TabularOptions(MLPOptions):
     target: str = option("label", "CSV column holding each row's class (numbers or text)")
 
 
-register(ModelSpec("tabular", "MLP for CSV tables (the notes' fur/wings -> other/mammal/bird)", TabularOptions,
-                   "classicnets.models.mlp.network:build_mlp", data_loader="classicnets.data.lessons:load_fur_wings",
-                   train_defaults={"epochs": 40, "batch_size": 4, "learning_rate": 0.01, "schedule": "constant"}))
+SPEC = ModelSpec("tabular", "MLP for CSV tables (the notes' fur/wings -> other/mammal/bird)", TabularOptions,
+                 "classicnets.models.mlp.network:build_mlp", data_loader="classicnets.data.lessons:load_fur_wings",
+                 train_defaults={"epochs": 40, "batch_size": 4, "learning_rate": 0.01, "schedule": "constant"})

@@ -1,9 +1,2 @@
-"""Training: recipes (tasks), the trainer, checkpoints, distribution strategies.
-Importing this package registers every task."""
-
-from classicnets.training import tasks  # noqa: F401
-from classicnets.training import regression  # noqa: F401,I001
-from classicnets.training import reconstruction  # noqa: F401,I001
-from classicnets.training import finetune  # noqa: F401,I001
-from classicnets.training import adversarial  # noqa: F401,I001
-from classicnets.training import sequences  # noqa: F401,I001
+"""Training: the trainer that runs a family's steps (classicnets.models.steps) on one device or under
+tf.distribute, checkpoints, precision and distribution settings."""

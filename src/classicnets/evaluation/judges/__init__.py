@@ -1,11 +1,26 @@
-"""Per-task judging of trained models; importing this package registers every evaluator."""
+"""How each kind of run is judged after training (ModelSpec.task names the kind)."""
 
-from classicnets.evaluation.judges import classifier  # noqa: F401
-from classicnets.evaluation.judges import autoencoder  # noqa: F401,I001
-from classicnets.evaluation.judges import ae_classifier  # noqa: F401,I001
-from classicnets.evaluation.judges import linear  # noqa: F401,I001
-from classicnets.evaluation.judges import gan  # noqa: F401,I001
-from classicnets.evaluation.judges import sequences  # noqa: F401,I001
-from classicnets.evaluation.judges.registry import EVALUATORS, Evaluator, get_evaluator, register_evaluator
+from classicnets.errors import UserError
+from classicnets.evaluation.judges import ae_classifier, autoencoder, classifier, gan, linear, sequences
+from classicnets.evaluation.judges.registry import Evaluator
 
-__all__ = ["EVALUATORS", "Evaluator", "get_evaluator", "register_evaluator"]
+__all__ = ["EVALUATORS", "Evaluator", "get_evaluator"]
+
+EVALUATORS: dict[str, Evaluator] = {
+    "classifier": classifier.EVALUATOR,
+    "regression": linear.REGRESSION,
+    "linear-classifier": linear.CLASSIFIER,
+    "autoencoder": autoencoder.EVALUATOR,
+    "ae-classifier": ae_classifier.EVALUATOR,
+    "next-letter": sequences.AUTOCOMPLETE,
+    "translation": sequences.TRANSLATION,
+    "gan": gan.EVALUATOR,
+    "cgan": gan.EVALUATOR,
+}
+
+
+def get_evaluator(task: str) -> Evaluator:
+    """The evaluator of a kind of run."""
+    if task not in EVALUATORS:
+        raise UserError(f"no evaluator for task {task!r}; known: {', '.join(EVALUATORS)}")
+    return EVALUATORS[task]

@@ -9,7 +9,7 @@ from typing import Any
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.evaluation.judges import classifier
-from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
+from classicnets.evaluation.judges.registry import Evaluator
 from classicnets.models.ae_classifier import resolve_pretrain_epochs
 
 
@@ -60,4 +60,4 @@ def summarize(metrics: dict[str, Any]) -> str:
             f"{fine_tune.get('encoder', '')} {fine_tune.get('epochs', '?')})")
 
 
-register_evaluator("ae-classifier", Evaluator(evaluate, summarize, classifier.headline))
+EVALUATOR = Evaluator(evaluate, summarize, classifier.headline)

@@ -13,7 +13,7 @@ from classicnets.data import Dataset
 from classicnets.evaluation import plot_image_grid
 from classicnets.evaluation.codes import plot_codes
 from classicnets.evaluation.judges.classifier import plot_history_rows
-from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
+from classicnets.evaluation.judges.registry import Evaluator
 
 GRID_IMAGES = 10  # as in the notes
 SAMPLES = 16
@@ -79,4 +79,4 @@ def headline(metrics: dict[str, Any]) -> tuple[str, float]:
     return "mse", float(metrics["test"]["mse"])
 
 
-register_evaluator("autoencoder", Evaluator(evaluate, summarize, headline))
+EVALUATOR = Evaluator(evaluate, summarize, headline)

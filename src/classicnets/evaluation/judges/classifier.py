@@ -9,7 +9,7 @@ from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.errors import UserError
 from classicnets.evaluation import classification_metrics, plot_confusion_matrix, plot_history, plot_prediction_grid
-from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
+from classicnets.evaluation.judges.registry import Evaluator
 from classicnets.use.inference import predict_probabilities
 
 
@@ -53,4 +53,4 @@ def headline(metrics: dict[str, Any]) -> tuple[str, float]:
     return "accuracy", float(metrics["test"]["accuracy"])
 
 
-register_evaluator("classifier", Evaluator(evaluate, summarize, headline))
+EVALUATOR = Evaluator(evaluate, summarize, headline)

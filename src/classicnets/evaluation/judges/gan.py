@@ -15,7 +15,7 @@ from classicnets.evaluation.judges.classifier import check_same_classes
 from classicnets.evaluation.judges.gan_progress import SampleGrids
 from classicnets.evaluation.judges.gan_samples import grid_rows, judge_samples, progress_rows
 from classicnets.evaluation.judges.judge import get_judge
-from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
+from classicnets.evaluation.judges.registry import Evaluator
 
 
 def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,
@@ -72,5 +72,4 @@ def training_callbacks(run_dir: Path, dataset: Dataset) -> list:
     return [SampleGrids(Path(run_dir), dataset)]
 
 
-for _task in ("gan", "cgan"):
-    register_evaluator(_task, Evaluator(evaluate, summarize, headline, training_callbacks))
+EVALUATOR = Evaluator(evaluate, summarize, headline, training_callbacks)

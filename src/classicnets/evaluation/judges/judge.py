@@ -21,7 +21,7 @@ from classicnets.config import TrainConfig
 from classicnets.data import Dataset
 from classicnets.data.pipeline import split_validation
 from classicnets.models import build_model
-from classicnets.training.tasks import ClassifierTask
+from classicnets.models.steps import ClassifierSteps
 from classicnets.training.trainer import Trainer
 
 CACHE_VARIABLE = "CLASSICNETS_CACHE"
@@ -80,7 +80,7 @@ def train_judge(dataset: Dataset, folder: Path, seed: int = 0) -> float:
     epochs = min(MAX_JUDGE_EPOCHS, max(3, math.ceil(JUDGE_STEPS * batch_size / max(len(train), 1))))
     config = TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, learning_rate=2e-3)
     classifier = build_model("cnn", JUDGE_OPTIONS, dataset.input_shape, dataset.num_classes)
-    task = ClassifierTask.create(classifier, config, epochs * math.ceil(len(train) / batch_size))
+    task = ClassifierSteps.create(classifier, config, epochs * math.ceil(len(train) / batch_size))
     Trainer(task, tf.distribute.get_strategy(), config, folder / "checkpoint.npz", verbose=False).fit(train, None)
     judged = Judge(with_features(classifier), 0.0, folder)
     probabilities, _ = judged.judge(dataset.x_test)

@@ -15,7 +15,7 @@ from classicnets.evaluation import plot_confusion_matrix
 from classicnets.evaluation.lines import plot_decision_line, plot_fit, plot_predicted_vs_true
 from classicnets.evaluation.metrics import confusion_counts, per_class_accuracy
 from classicnets.evaluation.judges.classifier import check_same_classes, plot_history_rows
-from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
+from classicnets.evaluation.judges.registry import Evaluator
 from classicnets.use.inference import predict_outputs
 from classicnets.models.linear import DECISION_THRESHOLD, classes_from_scores
 
@@ -104,7 +104,7 @@ def summarize_classifier(metrics: dict[str, Any]) -> str:
     return f"test accuracy {metrics['test']['accuracy']:.4f}, squared error {metrics['test']['loss']:.4f}"
 
 
-register_evaluator("regression", Evaluator(evaluate_regression, summarize_regression,
-                                           lambda metrics: ("mse", float(metrics["test"]["mse"]))))
-register_evaluator("linear-classifier", Evaluator(evaluate_linear_classifier, summarize_classifier,
-                                                  lambda metrics: ("accuracy", float(metrics["test"]["accuracy"]))))
+REGRESSION = Evaluator(evaluate_regression, summarize_regression,
+                       lambda metrics: ("mse", float(metrics["test"]["mse"])))
+CLASSIFIER = Evaluator(evaluate_linear_classifier, summarize_classifier,
+                       lambda metrics: ("accuracy", float(metrics["test"]["accuracy"])))

@@ -1,11 +1,9 @@
-"""How each training task's runs are judged: test metrics + plots, and a one-line summary of them."""
+"""What judging a kind of run means: test metrics + plots, and a one-line summary of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
-
-from classicnets.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -26,20 +24,3 @@ class Evaluator:
     summarize: Callable[[dict[str, Any]], str]
     headline: Callable[[dict[str, Any]], tuple[str, float]]
     training_callbacks: Callable[..., list] | None = None
-
-
-EVALUATORS: dict[str, Evaluator] = {}
-
-
-def register_evaluator(task: str, evaluator: Evaluator) -> Evaluator:
-    """Judge runs of training task `task` with `evaluator`."""
-    EVALUATORS[task] = evaluator
-    return evaluator
-
-
-def get_evaluator(task: str) -> Evaluator:
-    """The evaluator of a training task."""
-    if task not in EVALUATORS:
-        raise UserError(f"no evaluator for task {task!r}; known: {', '.join(EVALUATORS)}")
-    return EVALUATORS[task]
-

@@ -19,7 +19,7 @@ from classicnets.data.pipeline import ArraySplit, split_validation
 from classicnets.data.tokens import UNKNOWN, Vocabulary
 from classicnets.evaluation.sequence_plots import plot_rates, plot_top_k_accuracy
 from classicnets.evaluation.judges.classifier import plot_history_rows
-from classicnets.evaluation.judges.registry import Evaluator, register_evaluator
+from classicnets.evaluation.judges.registry import Evaluator
 from classicnets.use.translation import translate_ids
 
 SHOWN_MISTAKES = 20  # mistakes listed in metrics.json
@@ -141,5 +141,5 @@ def headline_seq2seq(metrics: dict[str, Any]) -> tuple[str, float]:
     return "exact match", float(metrics["train"]["exact_match"])
 
 
-register_evaluator("next-letter", Evaluator(evaluate_autocomplete, summarize_autocomplete, headline_autocomplete))
-register_evaluator("translation", Evaluator(evaluate_seq2seq, summarize_seq2seq, headline_seq2seq))
+AUTOCOMPLETE = Evaluator(evaluate_autocomplete, summarize_autocomplete, headline_autocomplete)
+TRANSLATION = Evaluator(evaluate_seq2seq, summarize_seq2seq, headline_seq2seq)

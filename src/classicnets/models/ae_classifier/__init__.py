@@ -3,7 +3,7 @@
 With --encoder RUN_DIR the encoder of a trained autoencoder run is loaded; without it the run pretrains an
 autoencoder for --pretrain-epochs of its --epochs (reconstruction MSE, labels unused), then fine-tunes
 encoder + head on the labels (or only the head, with --freeze-encoder). The training task is
-classicnets.training.finetune."""
+classicnets.models.ae_classifier.steps."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from classicnets.errors import UserError
 from classicnets.models.autoencoder import CODE_ACTIVATIONS, AutoencoderOptions
 from classicnets.models.checks import check_finite, check_rate
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 PRETRAIN_KINDS = ("dense", "conv", "denoising")
 
@@ -72,8 +72,9 @@ def resolve_pretrain_epochs(requested: int, epochs: int, has_decoder: bool) -> i
     return pretrain
 
 
-register(ModelSpec("ae-classifier", "softmax on an autoencoder's code: pretrain (or --encoder RUN_DIR), then "
-                   "fine-tune on the labels", AEClassifierOptions,
-                   "classicnets.models.ae_classifier.network:build_ae_classifier", task="ae-classifier",
-                   data_loader="classicnets.data.labelled_images:load_classified", uses_extra=True,
-                   pretrained={"encoder": "autoencoder"}))
+SPEC = ModelSpec("ae-classifier", "softmax on an autoencoder's code: pretrain (or --encoder RUN_DIR), then "
+                 "fine-tune on the labels", AEClassifierOptions,
+                 "classicnets.models.ae_classifier.network:build_ae_classifier", task="ae-classifier",
+                 steps="classicnets.models.ae_classifier.steps:FineTuneSteps",
+                 data_loader="classicnets.data.labelled_images:load_classified", uses_extra=True,
+                 pretrained={"encoder": "autoencoder"})

@@ -4,7 +4,7 @@ With --encoder RUN_DIR the encoder of a trained autoencoder run (loaded by class
 without it the run pretrains an
 autoencoder for --pretrain-epochs of its --epochs (reconstruction MSE, labels unused), then fine-tunes
 encoder + head on the labels (or only the head, with --freeze-encoder). The training task is
-classicnets.training.finetune."""
+classicnets.models.ae_classifier.steps."""
 
 from __future__ import annotations
 

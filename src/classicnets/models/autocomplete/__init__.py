@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classicnets.models.checks import CELLS, check_choice, check_finite, check_positive, check_rate
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 WORD_LISTS_HELP = "word list: a UTF-8 file with one word a line, or a bundled list: english (498 words), notes (9 words)"
 
@@ -33,8 +33,9 @@ class AutocompleteOptions:
         check_rate("dropout", self.dropout)
 
 
-register(ModelSpec("autocomplete", "LSTM that completes words letter by letter (the notes' autocomplete)",
-                   AutocompleteOptions, "classicnets.models.autocomplete.network:build_autocomplete", task="next-letter",
-                   data_loader="classicnets.data.word_datasets:load_word_list_data",
-                   # a few hundred words: many short epochs (measured in bench/README.md)
-                   train_defaults={"epochs": 80, "learning_rate": 0.01, "batch_size": 32}))
+SPEC = ModelSpec("autocomplete", "LSTM that completes words letter by letter (the notes' autocomplete)",
+                 AutocompleteOptions, "classicnets.models.autocomplete.network:build_autocomplete", task="next-letter",
+                 steps="classicnets.models.word_steps:WordSteps",
+                 data_loader="classicnets.data.word_datasets:load_word_list_data",
+                 # a few hundred words: many short epochs (measured in bench/README.md)
+                 train_defaults={"epochs": 80, "learning_rate": 0.01, "batch_size": 32})

@@ -8,7 +8,7 @@ from classicnets.errors import UserError
 from classicnets.models.checks import (
     ACTIVATIONS, INITIALIZERS, check_at_least, check_choice, check_finite, check_positive,
 )
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 KINDS = ("dense", "conv", "denoising", "variational")
 CODE_ACTIVATIONS = ("linear", *ACTIVATIONS)
@@ -55,6 +55,7 @@ class AutoencoderOptions:
         return self.noise if self.kind == "denoising" else 0.0
 
 
-register(ModelSpec("autoencoder", "autoencoder: dense (the notes: 784-256-128-256-784), conv, denoising or "
-                   "variational; reconstruction MSE", AutoencoderOptions,
-                   "classicnets.models.autoencoder.network:build_autoencoder", task="autoencoder"))
+SPEC = ModelSpec("autoencoder", "autoencoder: dense (the notes: 784-256-128-256-784), conv, denoising or "
+                 "variational; reconstruction MSE", AutoencoderOptions,
+                 "classicnets.models.autoencoder.network:build_autoencoder", task="autoencoder",
+                 steps="classicnets.models.steps:ModelSteps")

@@ -6,9 +6,11 @@ import math
 from typing import Any
 
 import keras
+import tensorflow as tf
 
 from classicnets.errors import UserError
 from classicnets.models.layers import initializer
+from classicnets.models import steps  # module, not names: importing steps can register this module with Keras
 
 
 def dense_encoder(input_shape: tuple[int, ...], hidden: tuple[int, ...], code_outputs: int, activation: str,
@@ -92,15 +94,30 @@ def conv_decoder(input_shape: tuple[int, ...], filters: tuple[int, ...], code_si
     return keras.Sequential(layers, name="decoder")
 
 
+def per_example_mse(x: tf.Tensor, reconstruction: tf.Tensor) -> tf.Tensor:
+    """Mean squared error over each example's pixels (or features): (B,)."""
+    batch = tf.shape(x)[0]
+    difference = tf.reshape(x, (batch, -1)) - tf.reshape(tf.cast(reconstruction, x.dtype), (batch, -1))
+    return tf.reduce_mean(tf.square(difference), axis=-1)
+
+
 @keras.saving.register_keras_serializable(package="classicnets")
 class Autoencoder(keras.Model):
     """An encoder and a decoder; the code is the encoder's output. With noise > 0 the training step corrupts
-    inputs with Gaussian noise of that standard deviation (a denoising autoencoder)."""
+    inputs with Gaussian noise of that standard deviation (a denoising autoencoder).
+
+    The model owns its objective, the per-pixel MSE against the clean inputs: classicnets' trainer calls
+    train_sums/test_sums for per-replica sums, and `model.compile(optimizer="adam"); model.fit(images)` runs
+    the same step (noise included) through Keras' own train_step on one device."""
+
+    sum_names = ("loss", "count")  # loss: per-pixel MSE summed over examples
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, noise: float = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.encoder, self.decoder, self.noise = encoder, decoder, float(noise)
         self.noise_seed = keras.random.SeedGenerator()  # drawn from the run seed; its state is a variable: checkpoints keep it
+        # Keras fit() reports these epoch means (whatever loss compile() was given: the objective is the model's)
+        self.trackers = [keras.metrics.Mean(name=name) for name in self.sum_names[:-1]]
         self.built = True  # both networks are built with their input shapes
 
     @property
@@ -120,6 +137,43 @@ class Autoencoder(keras.Model):
         """Inputs plus Gaussian noise of std `noise`, clipped to [0, 1] (what a denoiser trains on)."""
         noisy = x + self.noise * keras.random.normal(keras.ops.shape(x), seed=self.noise_seed)
         return keras.ops.clip(noisy, 0.0, 1.0)
+
+    def reconstruction_error(self, x: tf.Tensor, training: bool) -> tf.Tensor:
+        """Per-example MSE (B,) of the reconstruction of x (of noisy x, for a denoiser) against the clean x."""
+        return per_example_mse(x, self(self.corrupt(x) if self.noise else x, training=training))
+
+    def train_sums(self, x: tf.Tensor, y: Any = None) -> tuple[tf.Tensor, ...]:
+        """One step of the compiled optimizer; the target is always the clean input (labels are ignored)."""
+        with tf.GradientTape() as tape:
+            per_example = self.reconstruction_error(x, training=True)
+            loss = steps.regularised(tf.nn.compute_average_loss(per_example), self)
+        steps.apply_loss(tape, loss, self, self.optimizer)
+        return tf.reduce_sum(per_example), steps.count(per_example)
+
+    def test_sums(self, x: tf.Tensor, y: Any = None) -> tuple[tf.Tensor, ...]:
+        """The training objective on a batch, without training."""
+        per_example = self.reconstruction_error(x, training=False)
+        return tf.reduce_sum(per_example), steps.count(per_example)
+
+    @property
+    def metrics(self) -> list[keras.metrics.Metric]:
+        return self.trackers
+
+    def _track(self, sums: tuple[tf.Tensor, ...]) -> dict[str, tf.Tensor]:
+        """Add a step's sums to the epoch means Keras reports."""
+        for tracker, value in zip(self.trackers, sums):
+            tracker.update_state(value / sums[-1], sample_weight=sums[-1])
+        return {tracker.name: tracker.result() for tracker in self.trackers}
+
+    def train_step(self, data: Any) -> dict[str, tf.Tensor]:
+        """Keras fit(images) (or fit(images, images)): one step; the epoch's mean loss so far."""
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
+        return self._track(self.train_sums(tf.cast(x, tf.float32)))
+
+    def test_step(self, data: Any) -> dict[str, tf.Tensor]:
+        """Keras evaluate(images): the mean loss so far."""
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
+        return self._track(self.test_sums(tf.cast(x, tf.float32)))
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "noise": self.noise,

@@ -4,7 +4,7 @@ draws images from codes, and codes drawn from N(0, I) give new images.
 The model owns its objective (the negative ELBO: reconstruction cross-entropy summed over pixels plus beta *
 KL(q(code | x) || N(0, I)), with the per-pixel MSE reported beside it): classicnets' trainer calls
 train_sums/test_sums for per-replica sums, and `model.compile(optimizer="adam"); model.fit(images)` runs the
-same step through Keras' own train_step on one device."""
+same step through Keras' own train_step (the Autoencoder's) on one device."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import keras
 import tensorflow as tf
 
 from classicnets.models.autoencoder.coders import Autoencoder
+from classicnets.models import steps  # module, not names: importing steps can register this module with Keras
 
 SUM_NAMES = ("loss", "mse", "kl", "count")  # loss: the negative ELBO; all summed over examples
 
@@ -22,6 +23,8 @@ SUM_NAMES = ("loss", "mse", "kl", "count")  # loss: the negative ELBO; all summe
 class VariationalAutoencoder(Autoencoder):
     """An Autoencoder whose encoder outputs 2 * code_size numbers: the code's mean, then its log-variance.
     `beta` weights the KL term of the training objective."""
+
+    sum_names = SUM_NAMES
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, beta: float = 1.0, **kwargs: Any) -> None:
         super().__init__(encoder, decoder, **kwargs)
@@ -62,36 +65,19 @@ class VariationalAutoencoder(Autoencoder):
     def _sums(self, terms: tuple[tf.Tensor, tf.Tensor, tf.Tensor]) -> tuple[tf.Tensor, ...]:
         """Per-replica sums in SUM_NAMES order."""
         cross_entropy, mse, kl = terms
-        return (tf.reduce_sum(cross_entropy + self.beta * kl), tf.reduce_sum(mse), tf.reduce_sum(kl),
-                tf.cast(tf.shape(mse)[0], tf.float32))
+        return tf.reduce_sum(cross_entropy + self.beta * kl), tf.reduce_sum(mse), tf.reduce_sum(kl), steps.count(mse)
 
     def train_sums(self, x: tf.Tensor, y: Any = None) -> tuple[tf.Tensor, ...]:
         """One step of the compiled optimizer on the negative ELBO (labels are ignored)."""
         with tf.GradientTape() as tape:
             terms = self.terms(x, training=True)
-            loss = tf.nn.compute_average_loss(terms[0] + self.beta * terms[2])
-            if self.losses:
-                loss += tf.nn.scale_regularization_loss(tf.add_n(self.losses))
-        gradients = tape.gradient(loss, self.trainable_variables)
-        self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+            loss = steps.regularised(tf.nn.compute_average_loss(terms[0] + self.beta * terms[2]), self)
+        steps.apply_loss(tape, loss, self, self.optimizer)
         return self._sums(terms)
 
     def test_sums(self, x: tf.Tensor, y: Any = None) -> tuple[tf.Tensor, ...]:
         """Negative ELBO (with the code's mean), MSE and KL on a batch."""
         return self._sums(self.terms(x, training=False))
-
-    def _means(self, sums: tuple[tf.Tensor, ...]) -> dict[str, tf.Tensor]:
-        return {name: value / sums[-1] for name, value in zip(SUM_NAMES[:-1], sums[:-1])}
-
-    def train_step(self, data: Any) -> dict[str, tf.Tensor]:
-        """Keras fit(images): one step; the batch's mean negative ELBO, MSE and KL."""
-        x = keras.utils.unpack_x_y_sample_weight(data)[0]
-        return self._means(self.train_sums(tf.cast(x, tf.float32)))
-
-    def test_step(self, data: Any) -> dict[str, tf.Tensor]:
-        """Keras evaluate(images): the batch's mean negative ELBO, MSE and KL."""
-        x = keras.utils.unpack_x_y_sample_weight(data)[0]
-        return self._means(self.test_sums(tf.cast(x, tf.float32)))
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "beta": self.beta}

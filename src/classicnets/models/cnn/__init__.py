@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from classicnets.errors import UserError
 from classicnets.models.checks import MAX_SIZE, check_finite, check_positive, check_rate
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 @dataclass(frozen=True)
 class CNNOptions:
@@ -26,8 +26,8 @@ class CNNOptions:
                             f"Received: dense={self.dense}")
 
 
-register(ModelSpec("cnn", "convolutional network of the notes (conv32-pool-conv64-pool-dense256)", CNNOptions,
-                   "classicnets.models.cnn.network:build_cnn",
-                   data_loader="classicnets.data.labelled_images:load_classified",
-                   # Fashion-MNIST: 0.92 first passed at epoch 6 of 10 (0.9251 after 10; at 0.001: 0.9183)
-                   train_defaults={"epochs": 10}, learning_rate=0.002))
+SPEC = ModelSpec("cnn", "convolutional network of the notes (conv32-pool-conv64-pool-dense256)", CNNOptions,
+                 "classicnets.models.cnn.network:build_cnn",
+                 data_loader="classicnets.data.labelled_images:load_classified",
+                 # Fashion-MNIST: 0.92 first passed at epoch 6 of 10 (0.9251 after 10; at 0.001: 0.9183)
+                 train_defaults={"epochs": 10}, learning_rate=0.002)

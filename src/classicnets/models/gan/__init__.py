@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from classicnets.errors import UserError
 from classicnets.models.checks import check_choice, check_finite, check_positive, check_rate
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 ACTIVATIONS = ("leaky_relu", "relu")
 GENERATOR_LOSSES = ("non-saturating", "minimax")
@@ -76,9 +76,9 @@ class CGANOptions(GANOptions):
                                  "to 0.76 (on MNIST it rose from 0.975 to 0.992; bench/README.md)")
 
 
-register(ModelSpec("gan", "generative adversarial network: dense generator + discriminator (the notes' GAN)",
-                   GANOptions, "classicnets.models.gan.network:build_gan", task="gan",
-                   data_loader="classicnets.data.labelled_images:load_labelled_images"))
-register(ModelSpec("cgan", "conditional GAN: draws an image of the class asked for", CGANOptions,
-                   "classicnets.models.gan.network:build_cgan", task="cgan",
-                   data_loader="classicnets.data.labelled_images:load_labelled_images"))
+GAN = ModelSpec("gan", "generative adversarial network: dense generator + discriminator (the notes' GAN)",
+                GANOptions, "classicnets.models.gan.network:build_gan", task="gan", steps="classicnets.models.gan.steps:AdversarialTraining",
+                data_loader="classicnets.data.labelled_images:load_labelled_images")
+CGAN = ModelSpec("cgan", "conditional GAN: draws an image of the class asked for", CGANOptions,
+                 "classicnets.models.gan.network:build_cgan", task="cgan", steps="classicnets.models.gan.steps:AdversarialTraining",
+                 data_loader="classicnets.data.labelled_images:load_labelled_images")

@@ -14,6 +14,9 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from classicnets.config import TrainConfig
+from classicnets.optimizers import optimizer_from_config
+
 # "loss" (discriminator + generator) is what early stopping would watch; the scores are D's mean probability of
 # "real" on real and on generated images (both near 0.5 when neither network wins).
 SUM_NAMES = ("loss", "discriminator_loss", "generator_loss", "real_score", "fake_score", "count")
@@ -129,3 +132,39 @@ class AdversarialSteps:
     def test_step(self, data: Any) -> dict[str, tf.Tensor]:
         """Keras evaluate(): the batch's mean losses and scores."""
         return self._means(self.test_sums(*self._batch(data)))
+
+
+class AdversarialTraining:
+    """What classicnets' trainer runs for gan and cgan: the model's own step, its two optimisers made from the
+    run's config, and what a checkpoint must hold."""
+
+    sum_names = SUM_NAMES
+
+    def __init__(self, model: keras.Model, generator_optimizer: keras.optimizers.Optimizer,
+                 discriminator_optimizer: keras.optimizers.Optimizer) -> None:
+        self.model = model
+        model.use_optimizers(generator_optimizer, discriminator_optimizer)
+        self.train_step, self.test_step = model.train_sums, model.test_sums
+
+    @property
+    def generator_optimizer(self) -> keras.optimizers.Optimizer:
+        return self.model.generator_optimizer
+
+    @property
+    def discriminator_optimizer(self) -> keras.optimizers.Optimizer:
+        return self.model.discriminator_optimizer
+
+    @classmethod
+    def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "AdversarialTraining":
+        """One optimizer per network (--optimizer and --schedule; rates from the model options)."""
+        options = model.training_options
+        return cls(model, optimizer_from_config(train, total_steps, options.get("generator_lr")),
+                   optimizer_from_config(train, total_steps, options.get("discriminator_lr")))
+
+    def variables(self) -> dict[str, list]:
+        """Both networks, the noise generator's state and both optimisers: a resume continues exactly."""
+        return {"generator": list(self.model.generator.variables),
+                "discriminator": list(self.model.discriminator.variables),
+                "noise": [self.model.noise_seeds.state],
+                "generator_optimizer": list(self.generator_optimizer.variables),
+                "discriminator_optimizer": list(self.discriminator_optimizer.variables)}

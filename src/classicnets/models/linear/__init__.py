@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 DECISION_THRESHOLD = 0.5  # the notes: class 1 where the score is above 0.5 (targets are 0 and 1)
 
@@ -35,13 +35,15 @@ def classes_from_scores(scores: np.ndarray) -> np.ndarray:
     return scores.argmax(axis=1)
 
 
-register(ModelSpec("linear-regression", "linear regression y = Wx + b (the notes' line: x=1..4, y=2x)",
-                   LinearRegressionOptions, "classicnets.models.linear.network:build_linear_regression", task="regression",
-                   data_loader="classicnets.data.regression:load_regression",
-                   uses_extra=True, train_defaults={"epochs": 150, "learning_rate": 0.3}))
-register(ModelSpec("linear-classifier", "linear classifier trained by a hand-written gradient-descent step "
-                   "(the notes' two Gaussian clouds)", LinearClassifierOptions,
-                   "classicnets.models.linear.network:build_linear_classifier", task="linear-classifier",
-                   data_loader="classicnets.data.lessons:load_clouds",
-                   train_defaults={"epochs": 40, "learning_rate": 0.5, "optimizer": "sgd", "schedule": "constant",
-                                   "batch_size": 2048}))
+REGRESSION = ModelSpec("linear-regression", "linear regression y = Wx + b (the notes' line: x=1..4, y=2x)",
+                       LinearRegressionOptions, "classicnets.models.linear.network:build_linear_regression", task="regression",
+                       steps="classicnets.models.linear.steps:RegressionSteps",
+                       data_loader="classicnets.data.regression:load_regression",
+                       uses_extra=True, train_defaults={"epochs": 150, "learning_rate": 0.3})
+CLASSIFIER = ModelSpec("linear-classifier", "linear classifier trained by a hand-written gradient-descent step "
+                       "(the notes' two Gaussian clouds)", LinearClassifierOptions,
+                       "classicnets.models.linear.network:build_linear_classifier", task="linear-classifier",
+                       steps="classicnets.models.linear.steps:LinearClassifierSteps",
+                       data_loader="classicnets.data.lessons:load_clouds",
+                       train_defaults={"epochs": 40, "learning_rate": 0.5, "optimizer": "sgd", "schedule": "constant",
+                                       "batch_size": 2048})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from classicnets.models.checks import (
     ACTIVATIONS, INITIALIZERS, check_at_least, check_choice, check_finite, check_positive, check_rate,
 )
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 @dataclass(frozen=True)
 class MLPOptions:
@@ -27,9 +27,9 @@ class MLPOptions:
         check_at_least("init_stddev", self.init_stddev, 0, inclusive=False)
 
 
-register(ModelSpec("mlp", "multi-layer perceptron (the notes: 784-256-256-10, ~94% on MNIST)", MLPOptions,
-                   "classicnets.models.mlp.network:build_mlp",
-                   data_loader="classicnets.data.labelled_images:load_classified",
-                   # Fashion-MNIST with batch normalisation, seeds 0-2: 0.89 first passed at epochs 7, 6, 7 of 8
-                   # (without it at 0.001: epoch 11 of 12)
-                   train_defaults={"epochs": 8}, learning_rate=0.003))
+SPEC = ModelSpec("mlp", "multi-layer perceptron (the notes: 784-256-256-10, ~94% on MNIST)", MLPOptions,
+                 "classicnets.models.mlp.network:build_mlp",
+                 data_loader="classicnets.data.labelled_images:load_classified",
+                 # Fashion-MNIST with batch normalisation, seeds 0-2: 0.89 first passed at epochs 7, 6, 7 of 8
+                 # (without it at 0.001: epoch 11 of 12)
+                 train_defaults={"epochs": 8}, learning_rate=0.003)

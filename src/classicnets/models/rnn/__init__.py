@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classicnets.models.checks import CELLS, check_choice, check_finite, check_positive, check_rate
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 @dataclass(frozen=True)
 class RNNOptions:
@@ -22,8 +22,8 @@ class RNNOptions:
         check_rate("dropout", self.dropout)
 
 
-register(ModelSpec("rnn", "recurrent network reading image rows as time steps (simple/lstm/gru)", RNNOptions,
-                   "classicnets.models.rnn.network:build_rnn",
-                   data_loader="classicnets.data.labelled_images:load_classified",
-                   # Fashion-MNIST: 0.88 first passed at epoch 4 of 5 (0.8861 after 5; at 0.003: 0.8836; 0.001: 0.8654)
-                   train_defaults={"epochs": 5}, learning_rate=0.005))
+SPEC = ModelSpec("rnn", "recurrent network reading image rows as time steps (simple/lstm/gru)", RNNOptions,
+                 "classicnets.models.rnn.network:build_rnn",
+                 data_loader="classicnets.data.labelled_images:load_classified",
+                 # Fashion-MNIST: 0.88 first passed at epoch 4 of 5 (0.8861 after 5; at 0.003: 0.8836; 0.001: 0.8654)
+                 train_defaults={"epochs": 5}, learning_rate=0.005)

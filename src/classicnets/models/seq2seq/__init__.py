@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classicnets.models.checks import CELLS, check_choice, check_finite, check_positive, check_rate
-from classicnets.models.registry import ModelSpec, option, register
+from classicnets.models.registry import ModelSpec, option
 
 PAIR_LISTS_HELP = ("word pairs: a UTF-8 .tsv file with 'source<TAB>target' a line, or a bundled list: "
                    "english-korean (72 pairs), notes (6 pairs)")
@@ -27,8 +27,9 @@ class Seq2SeqOptions:
         check_rate("dropout", self.dropout)
 
 
-register(ModelSpec("seq2seq", "encoder-decoder that translates words letter by letter (the notes' English -> "
-                   "Korean)", Seq2SeqOptions, "classicnets.models.seq2seq.network:build_seq2seq", task="translation",
-                   data_loader="classicnets.data.word_datasets:load_pair_list_data",
-                   uses_extra=True,  # a few dozen pairs: many short epochs (measured in bench/README.md)
-                   train_defaults={"epochs": 100, "learning_rate": 0.01, "batch_size": 16}))
+SPEC = ModelSpec("seq2seq", "encoder-decoder that translates words letter by letter (the notes' English -> "
+                 "Korean)", Seq2SeqOptions, "classicnets.models.seq2seq.network:build_seq2seq", task="translation",
+                 steps="classicnets.models.word_steps:WordSteps",
+                 data_loader="classicnets.data.word_datasets:load_pair_list_data",
+                 uses_extra=True,  # a few dozen pairs: many short epochs (measured in bench/README.md)
+                 train_defaults={"epochs": 100, "learning_rate": 0.01, "batch_size": 16})

@@ -1,4 +1,4 @@
-"""Training recipes of the notes' first lessons: linear regression (mean squared error, any optimizer) and
+"""How the notes' first lessons learn: linear regression (mean squared error, any optimizer) and
 the linear classifier (the notes' hand-written step: GradientTape, squared error, W -= lr * dW)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import tensorflow as tf
 
 from classicnets.config import TrainConfig
 from classicnets.errors import UserError
-from classicnets.training.tasks import optimizer_from_config, register_task
+from classicnets.models.steps import OneOptimizerSteps, apply_loss, count
 
 
 def squared_errors(targets: tf.Tensor, predictions: tf.Tensor) -> tf.Tensor:
@@ -16,47 +16,30 @@ def squared_errors(targets: tf.Tensor, predictions: tf.Tensor) -> tf.Tensor:
     return tf.reduce_sum(tf.square(targets - predictions), axis=-1)
 
 
-@register_task("regression")
-class RegressionTask:
-    """Mean squared error between a model's single output and float targets."""
+class RegressionSteps(OneOptimizerSteps):
+    """Mean squared error between a model's single output and float targets (Keras fit() with loss "mse" is
+    the same objective)."""
 
     sum_names = ("loss", "count")  # loss: the summed squared error, so the epoch's loss is the MSE
-
-    def __init__(self, model: keras.Model, optimizer: keras.optimizers.Optimizer) -> None:
-        self.model = model
-        self.optimizer = optimizer
-        model.compile(optimizer=optimizer, loss="mse")  # so model.keras can be trained further with fit()
-        optimizer.build(model.trainable_variables)
-
-    @classmethod
-    def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "RegressionTask":
-        """The task with the optimizer the config asks for."""
-        return cls(model, optimizer_from_config(train, total_steps))
+    compile_loss = "mse"
 
     def _sums(self, y: tf.Tensor, predictions: tf.Tensor) -> tuple[tf.Tensor, ...]:
-        errors = squared_errors(y[:, None], predictions)  # (B,)
-        return tf.reduce_sum(errors), tf.cast(tf.shape(y)[0], tf.float32)
+        return tf.reduce_sum(squared_errors(y[:, None], predictions)), count(y)
 
     def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """One optimizer step on the mean squared error."""
         with tf.GradientTape() as tape:
             predictions = self.model(x, training=True)  # (B, 1)
             loss = tf.nn.compute_average_loss(squared_errors(y[:, None], predictions))
-        gradients = tape.gradient(loss, self.model.trainable_variables)
-        self.optimizer.apply_gradients(zip(gradients, self.model.trainable_variables))
+        apply_loss(tape, loss, self.model, self.optimizer)
         return self._sums(y, predictions)
 
     def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Squared-error sum on a batch, without training."""
         return self._sums(y, self.model(x, training=False))
 
-    def variables(self) -> dict[str, list]:
-        """Weights and optimizer state."""
-        return {"model": list(self.model.variables), "optimizer": list(self.optimizer.variables)}
 
-
-@register_task("linear-classifier")
-class LinearClassifierTask:
+class LinearClassifierSteps:
     """The notes' linear classifier: scores Wx + b fitted to 0/1 targets by plain gradient descent, written out."""
 
     sum_names = ("loss", "accuracy", "count")
@@ -70,8 +53,8 @@ class LinearClassifierTask:
         model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
 
     @classmethod
-    def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "LinearClassifierTask":
-        """The task with the config's learning rate (constant: the notes' plain gradient descent)."""
+    def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "LinearClassifierSteps":
+        """The steps with the config's learning rate (constant: the notes' plain gradient descent)."""
         if train.distribute != "none":
             raise UserError("linear-classifier trains with a hand-written gradient-descent step on one device; "
                             "train it without --distribute")
@@ -93,7 +76,7 @@ class LinearClassifierTask:
         else:
             predicted = tf.argmax(scores, axis=-1, output_type=tf.int32)
         correct = tf.reduce_sum(tf.cast(tf.equal(predicted, tf.cast(y, tf.int32)), tf.float32))
-        return tf.reduce_sum(errors), correct, tf.cast(tf.shape(y)[0], tf.float32)
+        return tf.reduce_sum(errors), correct, count(y)
 
     def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Squared error under a GradientTape, then W -= lr * dW and b -= lr * db, as in the notes."""

@@ -1,4 +1,4 @@
-"""The pretrain -> fine-tune recipe of the autoencoder classifier, as one task the trainer runs epoch by epoch.
+"""How the autoencoder classifier learns: pretrain -> fine-tune as one recipe the trainer runs epoch by epoch.
 
 The first `pretrain_steps` steps train encoder + decoder on reconstruction MSE while the softmax head learns
 on the code with the encoder's gradient stopped (a linear probe: the history shows how good the codes are).
@@ -14,8 +14,9 @@ import tensorflow as tf
 
 from classicnets.config import TrainConfig
 from classicnets.models.ae_classifier import resolve_pretrain_epochs
-from classicnets.training.reconstruction import per_example_mse
-from classicnets.training.tasks import ClassifierTask, OPTIMIZERS, optimizer_from_config, register_task
+from classicnets.models.autoencoder.coders import per_example_mse
+from classicnets.models.steps import ClassifierSteps
+from classicnets.optimizers import OPTIMIZERS, optimizer_from_config
 
 
 def pretrain_optimizer(train: TrainConfig, pretrain_steps: int) -> keras.optimizers.Optimizer:
@@ -38,8 +39,7 @@ def finetune_optimizer(train: TrainConfig, pretrain_steps: int, total_steps: int
     return OPTIMIZERS[train.optimizer](learning_rate=rate)
 
 
-@register_task("ae-classifier")
-class FineTuneTask(ClassifierTask):
+class FineTuneSteps(ClassifierSteps):
     """Cross-entropy on the head's probabilities, after (optionally) pretraining the autoencoder in the run."""
 
     def __init__(self, model: keras.Model, optimizer: keras.optimizers.Optimizer,
@@ -57,7 +57,7 @@ class FineTuneTask(ClassifierTask):
             autoencoder_optimizer.build(self._autoencoder_variables())
 
     @classmethod
-    def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "FineTuneTask":
+    def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "FineTuneSteps":
         """Optimizers for the head (and encoder) over all steps, and for pretraining the autoencoder."""
         pretrain_epochs = resolve_pretrain_epochs(model.pretrain_epochs, train.epochs, model.decoder is not None)
         if not pretrain_epochs:

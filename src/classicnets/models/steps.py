@@ -1,0 +1,109 @@
+"""How a model family learns, in the form classicnets' trainer runs on one device or under tf.distribute.
+
+A family's steps class (named in its ModelSpec.steps as "module:Class") has:
+  sum_names                 names of what a step returns; must include "count" (examples in the step) and
+                            "loss" (validation loss drives early stopping). Others are divided by count.
+  create(model, train, total_steps)   classmethod: make the optimizer(s) from a TrainConfig
+  model                     the keras.Model saved as model.keras and shown to callbacks (TensorBoard)
+  train_step(x, y)          one optimizer step; returns per-replica SUMS in sum_names order
+  test_step(x, y)           the same sums without training
+  variables()               dict of variable lists a checkpoint must hold to resume exactly
+
+Steps return per-replica sums so the trainer can add them across replicas and batches and divide once;
+losses go through tf.nn.compute_average_loss, which divides by the global batch size, so gradients are the
+same on 1 or N replicas. Where Keras' own fit() cannot know a family's objective (the autoencoders, the GAN),
+the model owns it (train_sums/test_sums and Keras' train_step/test_step) and ModelSteps hands it over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import tensorflow as tf
+
+from classicnets.config import TrainConfig
+from classicnets.optimizers import optimizer_from_config
+
+
+def regularised(loss: tf.Tensor, model: keras.Model) -> tf.Tensor:
+    """`loss` plus the model's regularisation losses (call it inside the GradientTape)."""
+    if model.losses:
+        loss += tf.nn.scale_regularization_loss(tf.add_n(model.losses))
+    return loss
+
+
+def apply_loss(tape: tf.GradientTape, loss: tf.Tensor, model: keras.Model,
+               optimizer: keras.optimizers.Optimizer) -> None:
+    """One optimizer step on `loss` over all the model's trainable variables."""
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+
+
+def count(examples: tf.Tensor) -> tf.Tensor:
+    """How many examples a per-example tensor holds, as a float sum."""
+    return tf.cast(tf.shape(examples)[0], tf.float32)
+
+
+class OneOptimizerSteps:
+    """A model trained by one optimizer. Subclasses give sum_names, train_step and test_step, and what the model
+    is compiled with, so the saved model.keras can be trained further with plain Keras fit()."""
+
+    sum_names: tuple[str, ...] = ("loss", "count")
+    compile_loss: str | None = None
+    compile_metrics: list[str] | None = None
+
+    def __init__(self, model: keras.Model, optimizer: keras.optimizers.Optimizer) -> None:
+        self.model, self.optimizer = model, optimizer
+        model.compile(optimizer=optimizer, loss=self.compile_loss, metrics=self.compile_metrics)
+        optimizer.build(model.trainable_variables)  # slots exist now, so checkpoints can restore into them
+
+    @classmethod
+    def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> Any:
+        """The steps with the optimizer the config asks for."""
+        return cls(model, optimizer_from_config(train, total_steps))
+
+    def variables(self) -> dict[str, list]:
+        """Everything a checkpoint must hold to resume exactly (a model's noise generator state included)."""
+        return {"model": list(self.model.variables), "optimizer": list(self.optimizer.variables)}
+
+
+class ClassifierSteps(OneOptimizerSteps):
+    """Sparse categorical cross-entropy on a model that outputs class probabilities (softmax, mlp, cnn, rnn,
+    tabular): Keras' own fit() trains these models with the same loss."""
+
+    sum_names = ("loss", "accuracy", "count")  # loss and accuracy are summed over examples
+    compile_loss = "sparse_categorical_crossentropy"
+    compile_metrics = ["accuracy"]
+
+    def _sums(self, y: tf.Tensor, probabilities: tf.Tensor, per_example_loss: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        predicted = tf.argmax(probabilities, axis=-1, output_type=tf.int32)
+        # The loss clips probabilities, which hides NaN outputs: report NaN for them so training stops.
+        finite = tf.reduce_all(tf.math.is_finite(probabilities), axis=-1)
+        per_example_loss = tf.where(finite, per_example_loss, tf.fill(tf.shape(per_example_loss), float("nan")))
+        correct = tf.reduce_sum(tf.cast(tf.equal(predicted, y), tf.float32))
+        return tf.reduce_sum(per_example_loss), correct, count(y)
+
+    def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        """One optimizer step on a (replica's share of a) batch."""
+        with tf.GradientTape() as tape:
+            probabilities = self.model(x, training=True)  # (B, K)
+            per_example_loss = keras.losses.sparse_categorical_crossentropy(y, probabilities)  # (B,)
+            loss = regularised(tf.nn.compute_average_loss(per_example_loss), self.model)
+        apply_loss(tape, loss, self.model, self.optimizer)
+        return self._sums(y, probabilities, per_example_loss)
+
+    def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        """Loss and accuracy sums on a batch, without training."""
+        probabilities = self.model(x, training=False)
+        return self._sums(y, probabilities, keras.losses.sparse_categorical_crossentropy(y, probabilities))
+
+
+class ModelSteps(OneOptimizerSteps):
+    """A model that owns its objective (sum_names, train_sums and test_sums on the model itself)."""
+
+    compile_loss = None
+
+    def __init__(self, model: keras.Model, optimizer: keras.optimizers.Optimizer) -> None:
+        super().__init__(model, optimizer)
+        self.sum_names = model.sum_names
+        self.train_step, self.test_step = model.train_sums, model.test_sums
