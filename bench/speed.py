@@ -66,9 +66,9 @@ def train_classicnets(model_name: str, options: dict, data, epochs: int, seed: i
     tf.keras.utils.set_random_seed(seed)
     model = build_model(model_name, options, data.input_shape, data.num_classes)
     config = TrainConfig(epochs=epochs, batch_size=BATCH, learning_rate=LEARNING_RATE, schedule="constant", seed=seed)
-    task = get_spec(model_name).steps_class.create(model, config, 1)
+    steps = get_spec(model_name).steps_class.create(model, config, 1)
     with tempfile.TemporaryDirectory() as folder:
-        trainer = Trainer(task, tf.distribute.get_strategy(), config, Path(folder) / "checkpoint.npz", verbose=False)
+        trainer = Trainer(steps, tf.distribute.get_strategy(), config, Path(folder) / "checkpoint.npz", verbose=False)
         started = time.perf_counter()
         result = trainer.fit(ArraySplit(data.x_train, data.y_train), None)
         seconds = time.perf_counter() - started

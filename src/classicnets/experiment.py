@@ -162,7 +162,7 @@ def _open_run_dir(root: Path, resume: bool, chief: bool) -> runs.RunDir:
 def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tuple[RunConfig, Any, Any, Any]:
     """Everything random comes from config.train.seed: the validation split, then (after seeding Keras) the
     initial weights, the batch order, dropout and noise. Returns the config with its automatic batch size and
-    learning rate filled in, the task (model and optimizers) built under `strategy`, and the train and
+    learning rate filled in, the family's steps (model and optimizers) built under `strategy`, and the train and
     validation splits."""
     train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
     rate = get_spec(config.model).learning_rate
@@ -182,14 +182,14 @@ def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tupl
         if policy is not None:
             with dtype_policy(policy):
                 model = build()
-        task = spec.steps_class.create(model, config.train, total_steps)
-    return config, task, train, validation
+        steps = spec.steps_class.create(model, config.train, total_steps)
+    return config, steps, train, validation
 
 
 def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: Any, spec: Any,
               resume: bool, verbose: bool, chief: bool, summary: Callable[[str], None]) -> RunResult:
     """Build, train, save and evaluate inside an opened run directory."""
-    config, task, train, validation = prepare_training(config, dataset, strategy)
+    config, steps, train, validation = prepare_training(config, dataset, strategy)
     config_saved = resume and runs.read_config(run) == config
     if not resume:  # a new run's config comes first: an interrupted run is resumed from it
         runs.write_config(run, config)
@@ -206,13 +206,13 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
             config_saved = True
         runs.write_history(run, history)
 
-    trainer = Trainer(task, strategy, config.train, run.checkpoint, callbacks=callbacks, on_epoch_end=epoch_saved,
+    trainer = Trainer(steps, strategy, config.train, run.checkpoint, callbacks=callbacks, on_epoch_end=epoch_saved,
                       verbose=verbose)
     started = time.perf_counter()
     test = ArraySplit(dataset.x_test, dataset.y_test) if config.train.test_every_epoch else None
     result = trainer.fit(train, validation if len(validation) else None, resume=resume, test=test)
     epoch_saved(result.history)  # also when the run had stopped between its last checkpoint and history.csv
-    model = task.model if task.model.dtype_policy.name == "float32" else float32_copy(task.model)
+    model = steps.model if steps.model.dtype_policy.name == "float32" else float32_copy(steps.model)
     runs.save_model(run, model)
     evaluator = get_evaluator(spec.task)
     metrics = evaluator.evaluate(model, config, dataset, run.plots, history=result.history)

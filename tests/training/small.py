@@ -32,5 +32,5 @@ def make_trainer(tmp_path, epochs=2, model="mlp", options=None, **train):
 
 
 def weights(trainer):
-    return [v.numpy().copy() for v in trainer.task.model.variables]
+    return [v.numpy().copy() for v in trainer.steps.model.variables]
 

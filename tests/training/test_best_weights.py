@@ -40,7 +40,7 @@ def test_best_epochs_validation_figures_come_back_from_the_model(tmp_path):
     losses = [row["val_loss"] for row in result.history]
     assert result.best_epoch == int(np.argmin(losses)) + 1 < len(result.history)  # the last epoch was worse
     best = result.history[result.best_epoch - 1]
-    loss, accuracy = validation_figures(trainer.task.model, validation)
+    loss, accuracy = validation_figures(trainer.steps.model, validation)
     assert loss == pytest.approx(best["val_loss"], rel=1e-4) and accuracy == pytest.approx(best["val_accuracy"])
     assert loss != pytest.approx(result.history[-1]["val_loss"], rel=1e-3)
 

@@ -36,7 +36,7 @@ def test_resume_equals_uninterrupted(tmp_path):
     # a fresh process-like start: new model with a different init, then resume from the checkpoint
     keras.utils.set_random_seed(99)
     resumed = make_trainer(tmp_path / "b", epochs=3)
-    for variable in resumed.task.model.trainable_variables:
+    for variable in resumed.steps.model.trainable_variables:
         variable.assign(tf.zeros_like(variable))
     result = resumed.fit(blobs(100), blobs(20, 1), resume=True)
     assert result.resumed_from_epoch == 1 and len(result.history) == 3
@@ -53,9 +53,9 @@ def test_checkpoint_holds_weights_optimizer_and_history(tmp_path):
     trainer = make_trainer(tmp_path, epochs=2)
     trainer.fit(blobs(64), None)
     other = make_trainer(tmp_path / "other", epochs=2)
-    state = load_checkpoint(tmp_path / "checkpoint.npz", other.task.variables(), other.task.model)
+    state = load_checkpoint(tmp_path / "checkpoint.npz", other.steps.variables(), other.steps.model)
     assert [row["epoch"] for row in state["history"]] == [1, 2]
-    assert int(other.task.optimizer.iterations.numpy()) == 2 * 4  # 64 examples / 16 per batch, 2 epochs
+    assert int(other.steps.optimizer.iterations.numpy()) == 2 * 4  # 64 examples / 16 per batch, 2 epochs
     for a, b in zip(weights(trainer), weights(other)):
         np.testing.assert_array_equal(a, b)
     assert not list(tmp_path.glob("*.tmp"))  # the temp file was renamed, not left behind
@@ -103,10 +103,10 @@ def test_mirrored_strategy_trains_like_default(tmp_path):
 ])
 def test_every_model_trains_and_its_loss_falls(tmp_path, model, options):
     trainer = make_trainer(tmp_path, epochs=3, model=model, options=options, learning_rate=0.01)
-    before = [v.numpy().copy() for v in trainer.task.model.trainable_variables]
+    before = [v.numpy().copy() for v in trainer.steps.model.trainable_variables]
     history = trainer.fit(blobs(96), None).history
     assert history[-1]["loss"] < history[0]["loss"]
-    assert all(not np.array_equal(a, b.numpy()) for a, b in zip(before, trainer.task.model.trainable_variables))
+    assert all(not np.array_equal(a, b.numpy()) for a, b in zip(before, trainer.steps.model.trainable_variables))
 
 
 def test_xla_only_for_dense_models_on_one_device():
@@ -137,8 +137,8 @@ def test_xla_and_plain_steps_learn_the_same(tmp_path):
 def test_a_pass_counts_every_example_once_partial_last_batch_included(tmp_path, jit_compile):
     trainer = make_trainer(tmp_path, jit_compile=jit_compile)  # batch 16, 3 steps per call: 53 = 3 full calls + 5
     split = blobs(53)
-    totals = dict(zip(trainer.task.sum_names, trainer._run_epoch_pass(split, trainer._test_chunk, None, None)))
-    predicted = trainer.task.model.predict(split.x.astype(np.float32) / 255, verbose=0).argmax(axis=1)
+    totals = dict(zip(trainer.steps.sum_names, trainer._run_epoch_pass(split, trainer._test_chunk, None, None)))
+    predicted = trainer.steps.model.predict(split.x.astype(np.float32) / 255, verbose=0).argmax(axis=1)
     assert totals["count"] == 53
     assert totals["accuracy"] == pytest.approx(float(np.sum(predicted == split.y)))
 

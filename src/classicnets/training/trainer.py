@@ -45,28 +45,28 @@ def metrics_from_sums(names: tuple[str, ...], totals: list[float], prefix: str =
 
 
 class Trainer:
-    """Runs a task's train_step/test_step over epochs of seeded batches on a distribution strategy."""
+    """Runs a model family's steps (train_step/test_step, classicnets.models.steps) over epochs of seeded batches on a distribution strategy."""
 
-    def __init__(self, task: Any, strategy: tf.distribute.Strategy, config: TrainConfig,
+    def __init__(self, steps: Any, strategy: tf.distribute.Strategy, config: TrainConfig,
                  checkpoint_path: Path, callbacks: list[keras.callbacks.Callback] | None = None,
                  on_epoch_end: Callable[[list[dict]], None] | None = None, verbose: bool = True) -> None:
-        self.task, self.strategy, self.config = task, strategy, sized_for(config, None)
+        self.steps, self.strategy, self.config = steps, strategy, sized_for(config, None)
         self.checkpoint_path = Path(checkpoint_path)
-        self.best = BestWeights(self.checkpoint_path.with_suffix(".best.npz"), task.model)
-        self.callbacks = keras.callbacks.CallbackList(callbacks or [], model=task.model)
+        self.best = BestWeights(self.checkpoint_path.with_suffix(".best.npz"), steps.model)
+        self.callbacks = keras.callbacks.CallbackList(callbacks or [], model=steps.model)
         self.on_epoch_end = on_epoch_end
         self.verbose = verbose
         self._local = config.distribute == "none"  # one device: batches are gathered inside the graph
         self._tensors: dict[int, tuple[ArraySplit, tf.Tensor, tf.Tensor]] = {}  # the split is kept: ids stay unique
-        self._train_chunk = self._compile(task.train_step)
-        self._test_chunk = self._compile(task.test_step)
+        self._train_chunk = self._compile(steps.train_step)
+        self._test_chunk = self._compile(steps.test_step)
 
     def _compile(self, step: Callable) -> tuple[Callable, Callable | None]:
         """The compiled multi-step loop of `step` (XLA-compiled step where that is faster) and, on one device,
         the call for an epoch's partial last batch."""
-        size = len(self.task.sum_names)
+        size = len(self.steps.sum_names)
         fast_step = step
-        if use_xla(self.config.jit_compile, self.config.distribute, self.task.model):
+        if use_xla(self.config.jit_compile, self.config.distribute, self.steps.model):
             fast_step = tf.function(step, jit_compile=True)  # one fused program per step
         if self._local:
             return local_loop(fast_step, size, self.config.batch_size), local_tail(step)
@@ -77,13 +77,13 @@ class Trainer:
         """One pass over `split`; returns the summed step results."""
         run_steps = self._local_pass(split, chunk, order) if self._local else self._distributed_pass(split, chunk[0], order)
         remaining = steps_per_epoch(len(split), self.config.batch_size)
-        totals = np.zeros(len(self.task.sum_names))
+        totals = np.zeros(len(self.steps.sum_names))
         done = 0
         while remaining > 0:
             steps = min(self.config.steps_per_execution, remaining)
             totals += [float(t) for t in run_steps(done, steps)]
             remaining, done = remaining - steps, done + steps
-            running = metrics_from_sums(self.task.sum_names, list(totals))
+            running = metrics_from_sums(self.steps.sum_names, list(totals))
             self._check_finite(running, done)
             if progress is not None:
                 progress.update(done, running)
@@ -102,7 +102,7 @@ class Trainer:
 
         def run_steps(done: int, steps: int) -> list[tf.Tensor]:
             full = max(0, min(steps, full_steps - done))  # full batches among these steps
-            totals = [tf.zeros(()) for _ in self.task.sum_names]
+            totals = [tf.zeros(()) for _ in self.steps.sum_names]
             if full:
                 totals = loop(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(full, tf.int64))
             if full < steps:  # this call ends on the partial batch
@@ -131,7 +131,7 @@ class Trainer:
 
     def _resume(self) -> list[dict]:
         """Restore variables and history from the checkpoint."""
-        state = load_checkpoint(self.checkpoint_path, self.task.variables(), self.task.model)
+        state = load_checkpoint(self.checkpoint_path, self.steps.variables(), self.steps.model)
         return state["history"]
 
     def _should_stop_early(self, history: list[dict]) -> bool:
@@ -158,7 +158,7 @@ class Trainer:
                 result.stopped_early = True
                 break
             history.append(self._one_epoch(epoch, train, validation, test))
-            save_checkpoint(self.checkpoint_path, self.task.variables(), {"history": history}, self.task.model)
+            save_checkpoint(self.checkpoint_path, self.steps.variables(), {"history": history}, self.steps.model)
             if keep_best:
                 self.best.update(history)
             if self.on_epoch_end:
@@ -179,14 +179,14 @@ class Trainer:
             progress = EpochProgress(epoch, self.config.epochs, steps_per_epoch(len(train), self.config.batch_size))
         started = time.perf_counter()
         order = epoch_order(len(train), self.config.seed, epoch)
-        row = metrics_from_sums(self.task.sum_names, self._run_epoch_pass(train, self._train_chunk, order, progress))
+        row = metrics_from_sums(self.steps.sum_names, self._run_epoch_pass(train, self._train_chunk, order, progress))
         seconds = time.perf_counter() - started
         if validation is not None and len(validation):
             totals = self._run_epoch_pass(validation, self._test_chunk, None, None)
-            row.update(metrics_from_sums(self.task.sum_names, totals, prefix="val_"))
+            row.update(metrics_from_sums(self.steps.sum_names, totals, prefix="val_"))
         if test is not None and len(test):
             totals = self._run_epoch_pass(test, self._test_chunk, None, None)
-            row.update(metrics_from_sums(self.task.sum_names, totals, prefix="test_"), wall_time=time.time())
+            row.update(metrics_from_sums(self.steps.sum_names, totals, prefix="test_"), wall_time=time.time())
         if progress is not None:
             progress.finish({name: value for name, value in row.items() if name != "wall_time"}, seconds)
         logs = {"epoch": epoch + 1, **row, "seconds": seconds}
