@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from classicnets.models import build_model
-from tests.gans.small import SMALL, stripes
+from tests.models.gan.small import SMALL, stripes
 
 
 def images(count=96):

@@ -9,7 +9,7 @@ from classicnets.config import TrainConfig
 from classicnets.data.pipeline import ArraySplit
 from classicnets.models import build_model, get_spec
 from classicnets.training.trainer import Trainer
-from tests.gans.small import SMALL, stripes
+from tests.models.gan.small import SMALL, stripes
 
 
 def make_task(name="cgan", seed=3, **options):

@@ -8,7 +8,7 @@ from classicnets.errors import UserError
 from classicnets.models import build_model
 from classicnets.models.layers import BatchSpread
 
-from tests.gans.small import SMALL
+from tests.models.gan.small import SMALL
 
 
 def test_generate_gives_images_in_unit_range():

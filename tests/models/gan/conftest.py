@@ -5,7 +5,7 @@ import pytest
 
 from classicnets.evaluation.judges import judge
 
-from tests.gans.small import stripes
+from tests.models.gan.small import stripes
 
 
 @pytest.fixture(autouse=True)

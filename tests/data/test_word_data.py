@@ -9,7 +9,7 @@ from classicnets.data.tokens import END, PAD, START, UNKNOWN, Vocabulary, pad
 from classicnets.data.word_datasets import pair_dataset, split_items, word_dataset
 from classicnets.data.words import BUNDLED_FOLDER, read_pairs, read_words, resolve, BUNDLED_WORDS
 from classicnets.errors import UserError
-from tests.sequences.small import NOTES_WORDS
+from tests.models.words.small import NOTES_WORDS
 
 
 

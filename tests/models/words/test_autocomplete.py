@@ -8,7 +8,7 @@ from classicnets import runs
 from classicnets.use.completion import complete_words
 from classicnets.data.tokens import Vocabulary
 from tests.helpers import run_cli
-from tests.sequences.small import NOTES_WORDS
+from tests.models.words.small import NOTES_WORDS
 
 
 def test_every_notes_word_is_completed_from_all_but_its_last_letter(autocomplete_run):
