@@ -1,7 +1,8 @@
 """Every model family, in the order the notes teach them (the order of listings and of the zoo)."""
 
 from classicnets.errors import UserError
-from classicnets.models import ae_classifier, autocomplete, autoencoder, cnn, gan, linear, mlp, rnn, seq2seq, softmax, tabular
+from classicnets.models import (ae_classifier, autocomplete, autoencoder, cnn, gan, linear, mlp, rnn, seq2seq, softmax,
+                                tabular)
 from classicnets.models.registry import ModelSpec, describe_options, make_options
 
 __all__ = ["FAMILIES", "ModelSpec", "describe_options", "get_spec", "make_options", "model_names", "build_model"]

@@ -36,7 +36,8 @@ def classes_from_scores(scores: np.ndarray) -> np.ndarray:
 
 
 REGRESSION = ModelSpec("linear-regression", "linear regression y = Wx + b (the notes' line: x=1..4, y=2x)",
-                       LinearRegressionOptions, "classicnets.models.linear.network:build_linear_regression", task="regression",
+                       LinearRegressionOptions, "classicnets.models.linear.network:build_linear_regression",
+                       task="regression",
                        steps="classicnets.models.linear.steps:RegressionSteps",
                        data_loader="classicnets.data.regression:load_regression",
                        uses_extra=True, train_defaults={"epochs": 150, "learning_rate": 0.3})
