@@ -1,38 +1,107 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite, and the order in which the test processes take the test files."""
 
-import json
+import dataclasses
+import pickle
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
 from classicnets.evaluation.judges import judge
-from classicnets.models import model_names
-from tests.helpers import tiny_config, train_quietly
+from classicnets.zoo.plan import choose_steps
+from classicnets.zoo.report import write_report
+from classicnets.zoo.runner import Outcome, run_zoo, start_zoo
+
+FAMILY_STEP = {"autoencoder": "autoencoder-variational"}  # a family's run among the zoo's steps (default: its name)
+ZOO_READERS = {  # the test files that read the zoo run (tiny_zoo, family_runs): one test process runs them all
+    "tests/runs/test_run_files.py", "tests/serving/test_export.py", "tests/serving/test_playground.py",
+    "tests/zoo/test_zoo_report.py",
+}
+ZOO_GROUP = "the zoo's readers"
 
 
-def _train_every_family(root: Path) -> dict[str, Path]:
-    made = {}
+@dataclasses.dataclass
+class TinyZoo:
+    """A finished `classicnets run` over every step of the zoo, and its report."""
+
+    out: Path
+    outcomes: list[Outcome]
+    rows: list[dict]  # the report's table rows, as write_report returned them
+
+
+def _run_tiny_zoo(out: Path) -> TinyZoo:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(judge.CACHE_VARIABLE, str(root / "judges"))
+        patch.setenv(judge.CACHE_VARIABLE, str(out.parent / "judges"))
         patch.setattr(judge, "MAX_JUDGE_EPOCHS", 1)
-        for name in model_names():
-            made[name] = Path(train_quietly(tiny_config(name, epochs=2), root / name).run_dir)
-    return made
+        steps = [dataclasses.replace(step, train={**step.train, "jit_compile": "off"})  # no XLA compile time
+                 for step in choose_steps(quick=True, epochs_scale=0.01)]
+        start_zoo(out, "digits", steps, notice=lambda _: None)
+        outcomes = run_zoo(out, "digits", steps, verbose=False, say=lambda _: None)
+        rows = write_report(out, outcomes, "digits", command="classicnets run --quick", seconds=12.5)
+    return TinyZoo(out, outcomes, rows)
 
 
 @pytest.fixture(scope="session")
-def family_runs(tmp_path_factory, worker_id):
-    """One finished run of every model family, tiny options, 2 epochs (the ae-classifier pretrains for one), on
-    bundled data; a GAN's judge trains for one epoch, cached in the test's folder. Tests read these runs and
-    never change them, so the test processes share one set: the first to ask trains it, the others wait for
-    it (pytest-xdist's recipe for a session fixture made once)."""
+def tiny_zoo(tmp_path_factory, worker_id) -> TinyZoo:
+    """Every step of the zoo for one epoch (the lessons and word models for 1% of theirs) on the bundled data,
+    with a judge of one epoch cached beside it, and its report; no export. Tests read it and never change it.
+    With several test processes, the first to ask runs it and the others wait for it (pytest-xdist's recipe for
+    a session fixture made once); the files that read it are sent to one process (ZOO_READERS), so no process
+    waits in practice."""
     if worker_id == "master":  # one process: no one to share with
-        return _train_every_family(tmp_path_factory.mktemp("families"))
-    shared = tmp_path_factory.getbasetemp().parent / "families"
-    index = shared / "runs.json"
+        return _run_tiny_zoo(tmp_path_factory.mktemp("tiny-zoo") / "zoo")
+    shared = tmp_path_factory.getbasetemp().parent / "tiny-zoo"
+    facts = shared / "zoo.pickle"
     with FileLock(f"{shared}.lock"):
-        if not index.is_file():
-            made = _train_every_family(shared)
-            index.write_text(json.dumps({name: str(path) for name, path in made.items()}))
-    return {name: Path(path) for name, path in json.loads(index.read_text()).items()}
+        if not facts.is_file():
+            zoo = _run_tiny_zoo(shared / "zoo")
+            facts.write_bytes(pickle.dumps((zoo.outcomes, zoo.rows)))
+    outcomes, rows = pickle.loads(facts.read_bytes())
+    return TinyZoo(shared / "zoo", outcomes, rows)
+
+
+@pytest.fixture(scope="session")
+def family_runs(tiny_zoo) -> dict[str, Path]:
+    """One finished run of every model family: the zoo's (its variational autoencoder for the autoencoder, as
+    it has every signature an autoencoder can have)."""
+    by_step = {outcome.name: outcome for outcome in tiny_zoo.outcomes}
+    runs = {outcome.model: by_step[FAMILY_STEP.get(outcome.model, outcome.model)] for outcome in tiny_zoo.outcomes}
+    assert all(outcome.status == "trained" for outcome in runs.values()), {
+        name: outcome.error for name, outcome in runs.items() if outcome.status != "trained"}
+    return {name: outcome.run_dir for name, outcome in runs.items()}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, except that the files reading the zoo run go to one test process, one after another:
+    it trains the zoo once and no process waits for another."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ZooReadersTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::")[0]
+            return ZOO_GROUP if module in ZOO_READERS else module
+
+    return ZooReadersTogether(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that read the zoo run are marked slow. The files are ordered for the test processes (pytest-xdist
+    hands them out in this order with --no-loadscope-reorder): the zoo's readers first, then the files with slow
+    tests, then the rest, each by number of tests (pytest-xdist's own order), so that the long ones start early
+    and the short ones fill in at the end."""
+    tests_of = {}
+    for item in items:
+        tests_of.setdefault(item.nodeid.split("::")[0], []).append(item)
+    order = {}
+    for index, (module, tests) in enumerate(tests_of.items()):
+        readers = [item for item in tests if "tiny_zoo" in item.fixturenames]
+        for item in readers:
+            item.add_marker(pytest.mark.slow)
+        if readers and module not in ZOO_READERS:
+            readers[0].warn(pytest.PytestWarning(f"{module} reads the zoo run: add it to ZOO_READERS in "
+                                                 "tests/conftest.py, so that it runs in the process that trains it"))
+        rank = 0 if module in ZOO_READERS else 1 if any(item.get_closest_marker("slow") for item in tests) else 2
+        order[module] = (rank, -len(tests), index)
+    items.sort(key=lambda item: order[item.nodeid.split("::")[0]])  # stable: a file's tests keep their order

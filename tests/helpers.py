@@ -1,14 +1,12 @@
-"""Helpers shared by the tests: run the CLI in-process, train a run through it or through the library, write
-small CSV files."""
+"""Helpers shared by the tests: run the CLI in-process, train a run through it, write small CSV files, and
+tiny run configs of every family."""
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from classicnets.cli.main import main
 from classicnets.config import DataConfig, RunConfig, TrainConfig
-from classicnets.experiment import train_and_evaluate
 from classicnets.models import get_spec
 
 
@@ -44,7 +42,7 @@ def plane_rows(count: int = 40, seed: int = 0, spread: float = 100) -> list[list
     return [[round(x, 3), round(y, 3), round(3 * x - 2 * y + 1, 3)] for x, y in zip(a, b)]
 
 
-TINY = {  # small options: the tests are about files, seeds and round trips, not accuracy
+TINY = {  # small options: the tests are about seeds, not accuracy
     "mlp": {"hidden": (16,)}, "cnn": {"filters": (4,), "dense": 8}, "rnn": {"units": 8},
     "autoencoder": {"kind": "variational", "hidden": (16,), "code_size": 3}, "ae-classifier": {"hidden": (16,), "code_size": 4},
     "autocomplete": {"words": "notes", "units": 8}, "seq2seq": {"pairs": "notes", "units": 8},
@@ -59,10 +57,3 @@ def tiny_config(name, **train):
     train = {**get_spec(name).train_defaults, **train}
     data = DataConfig() if name in OWN_DATA else DataConfig(dataset="digits")
     return RunConfig(model=name, model_options=TINY.get(name, {}), data=data, train=TrainConfig(**train))
-
-
-def train_quietly(config, run_dir):
-    """Train and evaluate `config` into `run_dir` with nothing printed; the RunResult."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return train_and_evaluate(config, run_dir, verbose=False, notice=lambda text: None)

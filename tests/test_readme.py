@@ -54,6 +54,7 @@ def test_every_command_parses(document, line):
         pytest.fail(f"{document}: {line!r} does not parse (exit {exit_.code})")
 
 
+@pytest.mark.slow
 def test_the_plain_keras_snippet_loads_the_run_it_names(tmp_path, monkeypatch):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text[text.index("### Loading a model.keras with plain Keras"):]
@@ -67,6 +68,7 @@ def test_the_plain_keras_snippet_loads_the_run_it_names(tmp_path, monkeypatch):
     assert done.stdout.split()[0] == "Sequential" and int(done.stdout.split()[1]) > 0
 
 
+@pytest.mark.slow
 def test_the_python_api_snippet_runs(tmp_path):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text[text.index("## Python API"):text.index("### Loading a model.keras with plain Keras")]

@@ -290,7 +290,7 @@ def test_a_full_disk_while_a_new_run_saves_its_model_keeps_the_checkpoint(tmp_pa
 # ---- a training killed at random moments ----
 
 KILLS = 10
-KILL_TRAIN = ["train", "mlp", "--dataset", "digits", "--epochs", "6", "--hidden", "16", "--quiet", "--seed", "3"]
+KILL_TRAIN = ["train", "mlp", "--dataset", "digits", "--epochs", "3", "--hidden", "16", "--quiet", "--seed", "3"]
 
 # A process that loads TensorFlow once and then runs each command in a forked child, which it kills with SIGKILL
 # after the delay asked (a child not yet reaped keeps its pid, so no other process can be hit). Every file the
@@ -376,6 +376,7 @@ def outcome(run: Path) -> dict:
 
 
 @pytest.mark.kills
+@pytest.mark.slow
 def test_killed_training_resumes_to_the_uninterrupted_result(tmp_path):
     """SIGKILL at random moments (loading data, compiling, training, writing checkpoints, saving the model,
     plotting); after each, the command a user would run next (--resume once config.json is there) until the run

@@ -1,5 +1,5 @@
 """`classicnets run` killed with SIGKILL in the middle of the zoo: `--resume` finishes it, keeping the model
-that was done and training the rest."""
+that was done and training the rest (one epoch of softmax and two of mlp: --epochs-scale 0.1)."""
 
 import json
 import os
@@ -18,10 +18,12 @@ def classicnets(*argv: str) -> list[str]:
 
 
 @pytest.mark.kills
+@pytest.mark.slow
 def test_a_killed_zoo_resumes_to_a_full_report(tmp_path):
     out = tmp_path / "zoo"
-    child = subprocess.Popen(classicnets("run", "--quick", "--models", "softmax,mlp", "--out", str(out), "--quiet"),
-                             env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = classicnets("run", "--quick", "--models", "softmax,mlp", "--epochs-scale", "0.1", "--out", str(out),
+                          "--quiet")
+    child = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 240
         while not (out / "softmax" / "metrics.json").exists():  # the first model is finished

@@ -25,6 +25,7 @@ def weights_after_one_epoch(name, dataset, seed, folder):
     Trainer(task, make_strategy("none"), config.train, folder / "checkpoint.npz", verbose=False).fit(train, validation)
     return [np.asarray(v) for v in task.model.get_weights()]
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", model_names())
 def test_one_seed_gives_one_result_and_another_seed_another(name, datasets, tmp_path):
     first, again, other = (weights_after_one_epoch(name, datasets[name], seed, tmp_path / str(index))

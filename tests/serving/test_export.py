@@ -32,7 +32,8 @@ SIGNATURES = {  # signature -> (inputs, outputs)
 
 @pytest.fixture(scope="module")
 def trained(family_runs):
-    """One finished run for each way a model is exported (the autoencoder is variational: it has `decode`)."""
+    """One finished run for each way a model is exported (tests/conftest.py: the zoo's; the autoencoder is
+    variational: it has `decode`)."""
     return {name: family_runs[name] for name in SIGNATURES}
 
 
@@ -50,9 +51,10 @@ def manifest(result):
     return json.loads((result.path / "classicnets.json").read_text(encoding="utf-8"))
 
 
-def test_every_family_is_written_in_tensorflow_servings_layout(exported):
+def test_every_family_is_written_in_tensorflow_servings_layout(exported, trained):
     for name, result in exported.items():
-        assert (result.name, result.version, result.path.name) == (name, 1, "1")  # the run folder's name, version 1
+        # named after the run folder, version 1
+        assert (result.name, result.version, result.path.name) == (trained[name].name, 1, "1")
         assert (result.path / "saved_model.pb").is_file() and (result.path / "variables" / "variables.index").is_file()
         assert (result.path / "assets").is_dir()
         for signature in SIGNATURES[name]:
@@ -115,11 +117,12 @@ def test_a_fresh_process_without_classicnets_gives_what_classicnets_predicts(exp
     configs = {name: run_files.read_config(run_files.open_run(trained[name])) for name in models}
     digits = load_dataset("digits").x_test[:20]
     rows = np.array([[1, 0], [0, 1], [0, 0], [1, 1], [0.5, 0.2]])  # the CSV's fur and wings
-    noise = np.random.default_rng(1).standard_normal((6, 4)).astype(np.float32)
+    noise_size = manifest(exported["cgan"])["signatures"]["serving_default"]["inputs"]["noise"]["shape"][1]
+    noise = np.random.default_rng(1).standard_normal((6, noise_size)).astype(np.float32)
     labels = np.arange(6, dtype=np.int32)
     words = ["love", "dog", "game"]
     source = json.loads((exported["seq2seq"].path / "assets" / "vocabulary.json").read_text(encoding="utf-8"))
-    source_ids = np.zeros((len(words), 4), np.int32)
+    source_ids = np.zeros((len(words), source["source_length"]), np.int32)
     for row, word in enumerate(words):
         source_ids[row, :len(word)] = [source["source_tokens"].index(letter) for letter in word]
     np.savez(tmp_path / "inputs.npz", **{"cnn.images": digits.astype(np.float32) / 255, "cgan.noise": noise,
@@ -146,12 +149,16 @@ def test_a_fresh_process_without_classicnets_gives_what_classicnets_predicts(exp
 def test_onnx_files_run_in_onnx_runtime_like_the_keras_model(exported, trained):
     import onnxruntime
 
-    model = run_files.load_model(run_files.open_run(trained["autoencoder"]))
+    from classicnets.models import get_spec, make_options
+
+    run = run_files.open_run(trained["autoencoder"])
+    model, config = run_files.load_model(run), run_files.read_config(run)
+    code_size = make_options(get_spec("autoencoder"), config.model_options).code_size
     images = np.random.default_rng(2).random((5, 8, 8, 1)).astype(np.float32)
     session = onnxruntime.InferenceSession(str(exported["autoencoder"].path / "onnx" / "encode.onnx"))
     (codes,) = session.run(["codes"], {"images": images})
     np.testing.assert_allclose(codes, model.encode(images), atol=1e-4)  # a variational code is its mean
-    assert codes.shape == (5, 3)
+    assert codes.shape == (5, code_size)
 
 
 def run_export(capsys, monkeypatch, *argv):

@@ -5,6 +5,7 @@ import base64
 import json
 import math
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,29 +21,32 @@ sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
 TRAINED = {  # model name -> the flags of `classicnets train`
     "cnn-digits": ["cnn", "--dataset", "digits", "--epochs", "8"],
-    "cgan-digits": ["cgan", "--dataset", "digits", "--epochs", "1"],
-    "ae-digits": ["autoencoder", "--dataset", "digits", "--epochs", "1"],
     "ae2-digits": ["autoencoder", "--dataset", "digits", "--epochs", "1", "--code-size", "2", "--hidden", "16"],
     "autocomplete-notes": ["autocomplete", "--dataset", "notes", "--epochs", "30"],
     "seq2seq-notes": ["seq2seq", "--dataset", "notes", "--epochs", "30"],
 }
+FROM_ZOO = {"cgan-digits": "cgan", "ae-digits": "autoencoder"}  # model name -> the zoo's run (one digits epoch)
+SERVED = [*TRAINED, *FROM_ZOO]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}: apt-get install chromium "
                                 "(.ci/run installs it)")
 
 
 @pytest.fixture(scope="module")
-def models_dir(tmp_path_factory):
+def models_dir(tmp_path_factory, tiny_zoo):
     """MODELS_DIR holding a cnn, a cgan and two autoencoders (one with 2-d codes) trained on the bundled 8x8
-    digits, and the word models trained on the notes' words; their runs are in the folder beside it."""
+    digits (the cgan and the first autoencoder: copies of the zoo's runs, tests/conftest.py), and the word
+    models trained on the notes' words; their runs are in the folder beside it."""
     from classicnets.cli.main import main
     from classicnets.serving.export import export_runs
 
     root = tmp_path_factory.mktemp("playground")
     for name, flags in TRAINED.items():
         assert main(["train", *flags, "--quiet", "--run-dir", str(root / "runs" / name)]) == 0
-    exported = export_runs([(root / "runs" / name, root / "models", None) for name in TRAINED])  # one check for all
-    assert [result.name for result in exported] == list(TRAINED)
+    for name, step in FROM_ZOO.items():
+        shutil.copytree(tiny_zoo.out / step, root / "runs" / name)
+    exported = export_runs([(root / "runs" / name, root / "models", None) for name in SERVED])  # one check for all
+    assert [result.name for result in exported] == SERVED
     return root / "models"
 
 
@@ -179,7 +183,7 @@ def canvas_pixels(page, selector: str) -> list[int]:
 def test_lists_the_served_models_with_their_family_classes_and_test_metric(page, server, models_dir, tmp_path):
     open_model(page, server, "cnn-digits")
     buttons = page.locator("#models button")
-    assert buttons.evaluate_all("bs => bs.map(b => b.dataset.model)") == sorted(TRAINED)
+    assert buttons.evaluate_all("bs => bs.map(b => b.dataset.model)") == sorted(SERVED)
     text = page.locator('#models button[data-model="cnn-digits"]').text_content()
     assert "cnn" in text and "digits" in text and "10 classes: 0 1 2 3 4 5 6 7 8 9" in text
     for name, metric, key in (("cnn-digits", "test accuracy", "accuracy"), ("ae-digits", "test MSE", "mse")):

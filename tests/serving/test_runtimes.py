@@ -23,6 +23,7 @@ from classicnets.experiment import train_and_evaluate
 from tests.serving.small import call, images
 
 pytest.importorskip("onnxruntime")
+pytestmark = pytest.mark.slow  # trained models, exported and served by two server processes
 
 TINY = {"digits": ("cnn", {"filters": (4,), "dense": 8}),  # folder (the served name) -> model, options
         "ae": ("autoencoder", {"hidden": (8,), "code_size": 4})}
@@ -34,7 +35,7 @@ def models_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("runtimes")
     runs = []
     for folder, (model, options) in TINY.items():
-        train = TrainConfig(**{**get_spec(model).train_defaults, "epochs": 1})
+        train = TrainConfig(**{**get_spec(model).train_defaults, "epochs": 1, "jit_compile": "off"})
         config = RunConfig(model=model, model_options=options, data=DataConfig(dataset="digits"), train=train)
         runs.append(train_and_evaluate(config, root / folder, verbose=False, notice=lambda text: None).run_dir)
     results = export_runs([(run, root / "models", None) for run in runs], formats=("saved-model", "onnx"))

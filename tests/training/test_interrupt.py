@@ -4,6 +4,8 @@ nothing is kept and the same command starts over."""
 import json
 import shlex
 
+import pytest
+
 from classicnets.training.trainer import Trainer
 from tests.helpers import run_cli
 
@@ -20,6 +22,7 @@ def interrupt_in_epoch(monkeypatch, number: int) -> None:
     monkeypatch.setattr(Trainer, "_one_epoch", interrupted)
 
 
+@pytest.mark.slow
 def test_interrupted_run_prints_the_command_that_finishes_it(tmp_path, capsys, monkeypatch):
     run_dir = tmp_path / "my runs" / "mlp run"  # spaces: the command must quote the folder
     args = ["--dataset", "digits", "--epochs", "3", "--hidden", "16", "--quiet"]
@@ -53,10 +56,12 @@ def test_interrupted_first_epoch_keeps_nothing_and_the_same_command_starts_over(
     assert [p.name.startswith("softmax-digits-") for p in (tmp_path / "runs").iterdir()] == [True]
 
 
+@pytest.mark.slow
 def test_interrupted_zoo_prints_the_command_that_finishes_it(tmp_path, capsys, monkeypatch):
     out = tmp_path / "my zoo"
-    interrupt_in_epoch(monkeypatch, 2)  # the zoo's first model is stopped in its second epoch
-    status, _, err = run_cli(capsys, "run", "--quick", "--models", "softmax", "--quiet", "--out", str(out))
+    interrupt_in_epoch(monkeypatch, 2)  # the zoo's first model (3 epochs) is stopped in its second epoch
+    status, _, err = run_cli(capsys, "run", "--quick", "--models", "softmax", "--epochs-scale", "0.3", "--quiet",
+                             "--out", str(out))
     assert status == 130
     assert err.strip().splitlines()[-1] == f"interrupted; finish it with: classicnets run --out {shlex.quote(str(out))} --resume"
     monkeypatch.undo()

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 JOB = Path(__file__).with_name("multiworker_job.py")
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -34,6 +35,7 @@ def load(path: Path) -> list[np.ndarray]:
         return [saved[name] for name in sorted(saved.files)]
 
 
+@pytest.mark.slow
 def test_two_workers_agree_with_each_other_and_with_one_process(tmp_path):
     workers = [f"127.0.0.1:{free_port()}" for _ in range(2)]
     run_dir = tmp_path / "run"

@@ -43,10 +43,11 @@ class ReportParser(HTMLParser):
 @pytest.fixture(scope="module")
 def zoo_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("zoo") / "out"
-    status = main(["run", "--quick", "--models", "softmax,mlp", "--epochs-scale", "0.2", "--out", str(out), "--quiet"])
+    status = main(["run", "--quick", "--models", "softmax,mlp", "--epochs-scale", "0.1", "--out", str(out), "--quiet"])
     return status, out
 
 
+@pytest.mark.slow
 def test_quick_run_writes_report_with_a_row_and_plots_per_model(zoo_run):
     status, out = zoo_run
     assert status == 0
@@ -63,6 +64,7 @@ def test_quick_run_writes_report_with_a_row_and_plots_per_model(zoo_run):
     assert "| softmax | trained |" in (out / "summary.md").read_text()
 
 
+@pytest.mark.slow
 def test_resume_skips_finished_models_and_finishes_the_rest(zoo_run, capsys):
     _, out = zoo_run
     finished = (out / "softmax" / "model.keras").stat().st_mtime_ns
@@ -75,6 +77,7 @@ def test_resume_skips_finished_models_and_finishes_the_rest(zoo_run, capsys):
     assert (out / "mlp" / "metrics.json").exists()
 
 
+@pytest.mark.slow
 def test_a_failing_model_keeps_the_others_and_the_digits_get_the_quick_plan(tmp_path, capsys, monkeypatch):
     broken = [dataclasses.replace(step, options={"hidden": (0,)}) if step.model == "mlp" else step
               for step in zoo_plan.STEPS]

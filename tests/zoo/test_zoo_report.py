@@ -2,7 +2,6 @@
 model, well-formed HTML, every picture embedded, the notes' claims beside the figures."""
 
 import base64
-import dataclasses
 import json
 import re
 import shlex
@@ -11,13 +10,10 @@ from html.parser import HTMLParser
 import pytest
 
 from classicnets.cli.main import build_parser, main
-from classicnets.evaluation.judges import judge
 from classicnets.models import model_names
 from classicnets.models.autoencoder import KINDS
 from classicnets.zoo import plan
-from classicnets.zoo.plan import choose_steps
-from classicnets.zoo.report import train_command, write_report
-from classicnets.zoo.runner import run_zoo, start_zoo
+from classicnets.zoo.report import train_command
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -59,28 +55,18 @@ class StrictParser(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def tiny_zoo(tmp_path_factory):
-    """Every step of the zoo for one epoch (the lessons and word models for 1% of theirs) on the bundled data,
-    with a judge of one epoch cached in the test's folder; no export (tests/serving and test_run_command.py
-    cover it)."""
-    out = tmp_path_factory.mktemp("tiny-zoo") / "zoo"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(judge.CACHE_VARIABLE, str(out.parent / "judges"))
-        patch.setattr(judge, "MAX_JUDGE_EPOCHS", 1)
-        steps = [dataclasses.replace(step, train={**step.train, "jit_compile": "off"})  # no XLA compile time
-                 for step in choose_steps(quick=True, epochs_scale=0.01)]
-        start_zoo(out, "digits", steps, notice=lambda _: None)
-        outcomes = run_zoo(out, "digits", steps, verbose=False, say=lambda _: None)
-        rows = write_report(out, outcomes, "digits", command="classicnets run --quick", seconds=12.5)
-    html = (out / "report.html").read_text(encoding="utf-8")
+def report(tiny_zoo):
+    """The zoo over every step (tests/conftest.py: one epoch each on the bundled data) and its report.html,
+    parsed."""
+    html = (tiny_zoo.out / "report.html").read_text(encoding="utf-8")
     parser = StrictParser()
     parser.feed(html)
     parser.close()
-    return out, outcomes, rows, html, parser
+    return tiny_zoo.out, tiny_zoo.outcomes, tiny_zoo.rows, html, parser
 
 
-def test_every_model_family_trains_and_has_a_row(tiny_zoo, capsys):
-    _, outcomes, rows, _, _ = tiny_zoo
+def test_every_model_family_trains_and_has_a_row(report, capsys):
+    _, outcomes, rows, _, _ = report
     assert [row["status"] for row in rows] == ["trained"] * len(plan.STEPS), [row.get("error") for row in rows]
     assert {row["family"] for row in rows} == set(model_names())
     assert main(["models"]) == 0
@@ -93,16 +79,16 @@ def test_every_model_family_trains_and_has_a_row(tiny_zoo, capsys):
     assert by_name["autocomplete"].metrics["dataset"] == "english"
 
 
-def test_the_report_is_well_formed_and_self_contained(tiny_zoo):
-    _, _, _, html, parser = tiny_zoo
+def test_the_report_is_well_formed_and_self_contained(report):
+    _, _, _, html, parser = report
     assert parser.errors == [] and parser.open == []
     assert html.startswith("<!DOCTYPE html>")
     assert not re.search(r'(src|href)="(https?:|//)', html)  # opens offline: nothing to fetch
     assert "<script" not in html
 
 
-def test_each_row_links_to_a_section_with_embedded_pictures(tiny_zoo):
-    _, _, rows, _, parser = tiny_zoo
+def test_each_row_links_to_a_section_with_embedded_pictures(report):
+    _, _, rows, _, parser = report
     for row in rows:
         assert f"#{row['model']}" in parser.links and row["model"] in parser.ids
         images = parser.sections[row["model"]]
@@ -113,8 +99,8 @@ def test_each_row_links_to_a_section_with_embedded_pictures(tiny_zoo):
     assert parser.sections["classifiers"]  # the comparison plot
 
 
-def test_header_and_the_notes_claims(tiny_zoo):
-    out, _, rows, html, _ = tiny_zoo
+def test_header_and_the_notes_claims(report):
+    out, _, rows, html, _ = report
     for fact in ("Date", "Dataset", "Versions", "Machine", "Total time", "Command"):
         assert f"<td>{fact}</td>" in html
     assert "1,438 training" in html and "TensorFlow" in html and "classicnets run --quick" in html
@@ -127,8 +113,8 @@ def test_header_and_the_notes_claims(tiny_zoo):
     assert [row["model"] for row in summary["models"]] == [row["model"] for row in rows]
 
 
-def test_each_section_has_a_command_that_trains_that_model(tiny_zoo):
-    _, outcomes, _, html, _ = tiny_zoo
+def test_each_section_has_a_command_that_trains_that_model(report):
+    _, outcomes, _, html, _ = report
     parser = build_parser()
     for outcome in outcomes:
         command = train_command(outcome, "digits")
