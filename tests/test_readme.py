@@ -1,5 +1,5 @@
 """The README's commands run as pasted: every `classicnets ...` line of a code block parses with the real
-argument parser, and the snippet that loads a model.keras with plain Keras works."""
+argument parser, and the snippets that load a model.keras with plain Keras and train a model with Keras fit() work."""
 
 import re
 import shlex
@@ -78,3 +78,12 @@ def test_the_python_api_snippet_runs(tmp_path):
     assert (tmp_path / "runs" / "mlp-api" / "model.keras").exists()
     accuracy = float(done.stdout.split()[0])
     assert 0.5 < accuracy <= 1.0 and "test accuracy" in done.stdout
+
+
+def test_the_keras_fit_snippet_trains_the_denoising_autoencoder(capsys):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Training a classicnets model with Keras' own fit()"):]
+    python = next(code for language, code in code_blocks(section) if language == "python")
+    exec(compile(python, "README.md", "exec"), {})
+    first, last = map(float, re.fullmatch(r"reconstruction MSE (\S+) -> (\S+)\n", capsys.readouterr().out).groups())
+    assert 0 < last < 0.6 * first
