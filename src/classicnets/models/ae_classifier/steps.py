@@ -16,7 +16,7 @@ from classicnets.config import TrainConfig
 from classicnets.models.ae_classifier import resolve_pretrain_epochs
 from classicnets.models.autoencoder.coders import per_example_mse
 from classicnets.models.steps import ClassifierSteps
-from classicnets.optimizers import OPTIMIZERS, optimizer_from_config
+from classicnets.optimizers import make_optimizer, optimizer_from_config
 
 
 def pretrain_optimizer(train: TrainConfig, pretrain_steps: int) -> keras.optimizers.Optimizer:
@@ -25,7 +25,7 @@ def pretrain_optimizer(train: TrainConfig, pretrain_steps: int) -> keras.optimiz
         rate = keras.optimizers.schedules.CosineDecay(train.learning_rate, decay_steps=pretrain_steps)
     else:
         rate = keras.optimizers.schedules.PiecewiseConstantDecay([pretrain_steps - 1], [train.learning_rate, 0.0])
-    return OPTIMIZERS[train.optimizer](learning_rate=rate)
+    return make_optimizer(train.optimizer, rate)
 
 
 def finetune_optimizer(train: TrainConfig, pretrain_steps: int, total_steps: int) -> keras.optimizers.Optimizer:
@@ -36,7 +36,7 @@ def finetune_optimizer(train: TrainConfig, pretrain_steps: int, total_steps: int
         return optimizer_from_config(train, total_steps)
     rate = keras.optimizers.schedules.CosineDecay(train.learning_rate, decay_steps=max(total_steps - pretrain_steps, 1),
                                                   warmup_target=train.learning_rate, warmup_steps=pretrain_steps)
-    return OPTIMIZERS[train.optimizer](learning_rate=rate)
+    return make_optimizer(train.optimizer, rate)
 
 
 class FineTuneSteps(ClassifierSteps):
@@ -44,15 +44,14 @@ class FineTuneSteps(ClassifierSteps):
 
     def __init__(self, model: keras.Model, optimizer: keras.optimizers.Optimizer,
                  autoencoder_optimizer: keras.optimizers.Optimizer | None = None, pretrain_steps: int = 0) -> None:
-        self.model, self.optimizer = model, optimizer
+        # compiled as a classifier, the optimizer built over every trainable variable, as keras.saving.load_model
+        # rebuilds a compiled model's optimizer, so model.keras loads with its optimizer state; the steps update
+        # only _classifier_variables()
+        super().__init__(model, optimizer)
         self.autoencoder_optimizer, self.pretrain_steps = autoencoder_optimizer, pretrain_steps
         # the reconstruction is tracked when this run pretrains (with no pretraining epochs the decoder is idle)
         self.sum_names = ("loss", "accuracy", "count") if autoencoder_optimizer is None else \
             ("loss", "accuracy", "reconstruction_mse", "count")
-        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        # built over every trainable variable, as keras.saving.load_model rebuilds a compiled model's optimizer,
-        # so model.keras loads with its optimizer state; the steps update only _classifier_variables()
-        optimizer.build(model.trainable_variables)
         if autoencoder_optimizer is not None:
             autoencoder_optimizer.build(self._autoencoder_variables())
 
