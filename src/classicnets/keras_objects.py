@@ -20,6 +20,7 @@ MODULES = (
     "classicnets.models.autoencoder.coders",
     "classicnets.models.autoencoder.vae",
     "classicnets.models.ae_classifier.network",
+    "classicnets.models.autocomplete.network",
     "classicnets.models.seq2seq.network",
     "classicnets.models.gan.network",
 )

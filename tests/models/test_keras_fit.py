@@ -1,6 +1,6 @@
 """A model built by classicnets also trains with Keras' own fit() on one device, as in a notebook: the
-classifiers and word models compiled with a standard loss, the autoencoders (denoising noise included) and the
-GANs with their own train_step."""
+classifiers compiled with a standard loss; the autoencoders (denoising noise included), the GANs and the word
+models (each word weighing the same) with their own train_step."""
 
 import keras
 import numpy as np
@@ -100,22 +100,38 @@ def counting_words(count=64, length=6, vocabulary=8, seed=0):
     return x, y
 
 
-def test_autocomplete_learns_with_keras_fit_its_padding_masked():
+def per_word_loss(model, x, y):
+    """The mean over words of each word's mean cross-entropy over its own tokens (padding left out)."""
+    probabilities = np.asarray(model(x))
+    picked = np.take_along_axis(probabilities, y[..., None], axis=-1)[..., 0]
+    real = y > 0
+    return float(np.mean((-np.log(np.clip(picked, 1e-7, 1)) * real).sum(axis=1) / real.sum(axis=1)))
+
+
+def test_autocomplete_learns_with_keras_fit_through_its_own_per_word_loss():
     keras.utils.set_random_seed(0)
     x, y = counting_words()
     model = build_model("autocomplete", {"units": 16, "embedding_dim": 8}, (6,), 9)
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy")
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy")  # the notes' compile
     history = model.fit(x, y, batch_size=16, epochs=10, verbose=0).history
+    assert set(history) >= {"loss", "token_accuracy", "word_accuracy"}
     assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert history["token_accuracy"][-1] > history["token_accuracy"][0]
+    figures = model.evaluate(x, y, batch_size=32, verbose=0, return_dict=True)
+    assert figures["loss"] == pytest.approx(per_word_loss(model, x, y), rel=1e-4)
 
 
-def test_seq2seq_learns_with_keras_fit_with_padding_weighted_out():
+def test_seq2seq_learns_with_keras_fit_through_its_own_per_word_loss():
     keras.utils.set_random_seed(0)
     source, _ = counting_words(seed=1)
     target_in, target_out = counting_words(seed=2)
     extra = {"source_vocabulary": list(range(8)), "source_length": 6}
     model = build_model("seq2seq", {"units": 16, "embedding_dim": 8}, (12,), 9, extra)
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy")
-    history = model.fit(np.concatenate([source, target_in], axis=1), target_out, sample_weight=(target_out > 0),
-                        batch_size=16, epochs=10, verbose=0).history
+    model.compile(optimizer=keras.optimizers.Adam(0.02))
+    x = np.concatenate([source, target_in], axis=1)
+    history = model.fit(x, target_out, batch_size=16, epochs=10, verbose=0).history
     assert history["loss"][-1] < 0.5 * history["loss"][0]
+    figures = model.evaluate(x, target_out, batch_size=32, verbose=0, return_dict=True)
+    assert figures["loss"] == pytest.approx(per_word_loss(model, x, target_out), rel=1e-4)
+    with pytest.raises(ValueError, match="call fit\\(x, y\\)"):
+        model.fit(x, batch_size=16, epochs=1, verbose=0)

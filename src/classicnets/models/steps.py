@@ -11,8 +11,9 @@ A family's steps class (named in its ModelSpec.steps as "module:Class") has:
 
 Steps return per-replica sums so the trainer can add them across replicas and batches and divide once;
 losses go through tf.nn.compute_average_loss, which divides by the global batch size, so gradients are the
-same on 1 or N replicas. Where Keras' own fit() cannot know a family's objective (the autoencoders, the GAN),
-the model owns it (train_sums/test_sums and Keras' train_step/test_step) and ModelSteps hands it over."""
+same on 1 or N replicas. Where Keras' own fit() cannot know a family's objective (the autoencoders, the GAN,
+the word models), the model owns it (OwnObjective: train_sums/test_sums, and Keras' train_step/test_step on
+top of them) and ModelSteps hands it over."""
 
 from __future__ import annotations
 
@@ -42,6 +43,42 @@ def apply_loss(tape: tf.GradientTape, loss: tf.Tensor, model: keras.Model,
 def count(examples: tf.Tensor) -> tf.Tensor:
     """How many examples a per-example tensor holds, as a float sum."""
     return tf.cast(tf.shape(examples)[0], tf.float32)
+
+
+class OwnObjective:
+    """Mixed in before keras.Model by a model that owns its objective. The model gives sum_names (ending in
+    "count"), train_sums(x, y) and test_sums(x, y), which return per-replica sums (what classicnets' trainer
+    runs), and calls track_sums() in its __init__. Keras' fit()/evaluate() then run the same sums on one device
+    and report their epoch means, whatever loss compile() was given."""
+
+    sum_names: tuple[str, ...] = ("loss", "count")
+
+    def track_sums(self) -> None:
+        """Make the epoch-mean trackers Keras reports (one per sum but count)."""
+        self.trackers = [keras.metrics.Mean(name=name) for name in self.sum_names[:-1]]
+
+    @property
+    def metrics(self) -> list[keras.metrics.Metric]:
+        return self.trackers
+
+    def fit_batch(self, data: Any) -> tuple[tf.Tensor, Any]:
+        """A batch of Keras fit() as (x, y) for train_sums: inputs as float32 (override for other inputs)."""
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return tf.cast(x, tf.float32), y
+
+    def _track(self, sums: tuple[tf.Tensor, ...]) -> dict[str, tf.Tensor]:
+        """Add a step's sums to the epoch means Keras reports."""
+        for tracker, value in zip(self.trackers, sums):
+            tracker.update_state(value / sums[-1], sample_weight=sums[-1])
+        return {tracker.name: tracker.result() for tracker in self.trackers}
+
+    def train_step(self, data: Any) -> dict[str, tf.Tensor]:
+        """Keras fit(): one step of the model's own objective; the epoch's means so far."""
+        return self._track(self.train_sums(*self.fit_batch(data)))
+
+    def test_step(self, data: Any) -> dict[str, tf.Tensor]:
+        """Keras evaluate(): the objective without training; the means so far."""
+        return self._track(self.test_sums(*self.fit_batch(data)))
 
 
 class OneOptimizerSteps:

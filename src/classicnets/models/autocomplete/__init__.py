@@ -35,7 +35,7 @@ class AutocompleteOptions:
 
 SPEC = ModelSpec("autocomplete", "LSTM that completes words letter by letter (the notes' autocomplete)",
                  AutocompleteOptions, "classicnets.models.autocomplete.network:build_autocomplete", task="next-letter",
-                 steps="classicnets.models.word_steps:WordSteps",
+                 steps="classicnets.models.steps:ModelSteps",
                  data_loader="classicnets.data.word_datasets:load_word_list_data",
                  # a few hundred words: many short epochs (measured in bench/README.md)
                  train_defaults={"epochs": 80, "learning_rate": 0.01, "batch_size": 32})

@@ -7,11 +7,23 @@ until <end> (classicnets.use.completion)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 
 from classicnets.models.autocomplete import AutocompleteOptions
 from classicnets.models.layers import classifier_head
 from classicnets.models.rnn.network import CELLS
+from classicnets.models.word_steps import WordObjective
+
+
+@keras.saving.register_keras_serializable(package="classicnets")
+class Autocomplete(WordObjective, keras.Sequential):
+    """A stack of layers from letter ids to next-letter probabilities that owns the word models' objective."""
+
+    def __init__(self, layers: list[keras.layers.Layer] | None = None, **kwargs: Any) -> None:
+        super().__init__(layers, **kwargs)
+        self.track_sums()  # the epoch means Keras fit() reports
 
 
 def build_autocomplete(options: AutocompleteOptions, input_shape: tuple[int, ...], num_classes: int) -> keras.Model:
@@ -25,4 +37,4 @@ def build_autocomplete(options: AutocompleteOptions, input_shape: tuple[int, ...
     if options.dropout:
         layers.append(keras.layers.Dropout(options.dropout))
     layers.append(classifier_head(num_classes))  # (B, T, vocabulary)
-    return keras.Sequential(layers, name=f"autocomplete_{options.cell}")
+    return Autocomplete(layers, name=f"autocomplete_{options.cell}")

@@ -102,7 +102,7 @@ def per_example_mse(x: tf.Tensor, reconstruction: tf.Tensor) -> tf.Tensor:
 
 
 @keras.saving.register_keras_serializable(package="classicnets")
-class Autoencoder(keras.Model):
+class Autoencoder(steps.OwnObjective, keras.Model):
     """An encoder and a decoder; the code is the encoder's output. With noise > 0 the training step corrupts
     inputs with Gaussian noise of that standard deviation (a denoising autoencoder).
 
@@ -116,8 +116,7 @@ class Autoencoder(keras.Model):
         super().__init__(**kwargs)
         self.encoder, self.decoder, self.noise = encoder, decoder, float(noise)
         self.noise_seed = keras.random.SeedGenerator()  # drawn from the run seed; its state is a variable: checkpoints keep it
-        # Keras fit() reports these epoch means (whatever loss compile() was given: the objective is the model's)
-        self.trackers = [keras.metrics.Mean(name=name) for name in self.sum_names[:-1]]
+        self.track_sums()  # the epoch means Keras fit() reports
         self.built = True  # both networks are built with their input shapes
 
     @property
@@ -154,26 +153,6 @@ class Autoencoder(keras.Model):
         """The training objective on a batch, without training."""
         per_example = self.reconstruction_error(x, training=False)
         return tf.reduce_sum(per_example), steps.count(per_example)
-
-    @property
-    def metrics(self) -> list[keras.metrics.Metric]:
-        return self.trackers
-
-    def _track(self, sums: tuple[tf.Tensor, ...]) -> dict[str, tf.Tensor]:
-        """Add a step's sums to the epoch means Keras reports."""
-        for tracker, value in zip(self.trackers, sums):
-            tracker.update_state(value / sums[-1], sample_weight=sums[-1])
-        return {tracker.name: tracker.result() for tracker in self.trackers}
-
-    def train_step(self, data: Any) -> dict[str, tf.Tensor]:
-        """Keras fit(images) (or fit(images, images)): one step; the epoch's mean loss so far."""
-        x = keras.utils.unpack_x_y_sample_weight(data)[0]
-        return self._track(self.train_sums(tf.cast(x, tf.float32)))
-
-    def test_step(self, data: Any) -> dict[str, tf.Tensor]:
-        """Keras evaluate(images): the mean loss so far."""
-        x = keras.utils.unpack_x_y_sample_weight(data)[0]
-        return self._track(self.test_sums(tf.cast(x, tf.float32)))
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "noise": self.noise,

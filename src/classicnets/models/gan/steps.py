@@ -15,6 +15,7 @@ import keras
 import tensorflow as tf
 
 from classicnets.config import TrainConfig
+from classicnets.models.steps import OwnObjective
 from classicnets.optimizers import optimizer_from_config
 
 # "loss" (discriminator + generator) is what early stopping would watch; the scores are D's mean probability of
@@ -28,9 +29,11 @@ def _cross_entropy(target: float, logits: tf.Tensor) -> tf.Tensor:
     return tf.reshape(tf.nn.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits), [-1])
 
 
-class AdversarialSteps:
+class AdversarialSteps(OwnObjective):
     """The training step of a generator/discriminator pair; needs generator, discriminator, noise_dim,
     noise_seeds, conditional and training_options on the model."""
+
+    sum_names = SUM_NAMES
 
     def compile(self, generator_optimizer: keras.optimizers.Optimizer | None = None,
                 discriminator_optimizer: keras.optimizers.Optimizer | None = None, **kwargs: Any) -> None:
@@ -112,7 +115,7 @@ class AdversarialSteps:
         d_loss, real, fake = self._discriminator_losses(x, y, training=False)
         return self._sums(d_loss, self._generator_loss(x, y, training=False), real, fake)
 
-    def _batch(self, data: Any) -> tuple[tf.Tensor, tf.Tensor]:
+    def fit_batch(self, data: Any) -> tuple[tf.Tensor, tf.Tensor]:
         """fit()'s batch as (images, labels): a gan may be given images alone (labels are then zeros)."""
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         if y is None:
@@ -120,18 +123,6 @@ class AdversarialSteps:
                 raise ValueError("a cgan learns the class of each image: call fit(images, labels)")
             y = tf.zeros(tf.shape(x)[:1], tf.int32)
         return tf.cast(x, tf.float32), y
-
-    def _means(self, sums: tuple[tf.Tensor, ...]) -> dict[str, tf.Tensor]:
-        count = sums[-1]
-        return {name: value / count for name, value in zip(SUM_NAMES[:-1], sums[:-1])}
-
-    def train_step(self, data: Any) -> dict[str, tf.Tensor]:
-        """Keras fit(): one adversarial step; the batch's mean losses and scores."""
-        return self._means(self.train_sums(*self._batch(data)))
-
-    def test_step(self, data: Any) -> dict[str, tf.Tensor]:
-        """Keras evaluate(): the batch's mean losses and scores."""
-        return self._means(self.test_sums(*self._batch(data)))
 
 
 class AdversarialTraining:

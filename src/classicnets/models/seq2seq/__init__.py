@@ -29,7 +29,7 @@ class Seq2SeqOptions:
 
 SPEC = ModelSpec("seq2seq", "encoder-decoder that translates words letter by letter (the notes' English -> "
                  "Korean)", Seq2SeqOptions, "classicnets.models.seq2seq.network:build_seq2seq", task="translation",
-                 steps="classicnets.models.word_steps:WordSteps",
+                 steps="classicnets.models.steps:ModelSteps",
                  data_loader="classicnets.data.word_datasets:load_pair_list_data",
                  uses_extra=True,  # a few dozen pairs: many short epochs (measured in bench/README.md)
                  train_defaults={"epochs": 100, "learning_rate": 0.01, "batch_size": 16})

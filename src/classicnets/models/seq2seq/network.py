@@ -16,10 +16,11 @@ import tensorflow as tf
 from classicnets.models.layers import classifier_head
 from classicnets.models.rnn.network import CELLS
 from classicnets.models.seq2seq import Seq2SeqOptions
+from classicnets.models.word_steps import WordObjective
 
 
 @keras.saving.register_keras_serializable(package="classicnets")
-class Seq2Seq(keras.Model):
+class Seq2Seq(WordObjective, keras.Model):
     """Encoder-decoder over letter ids; input (B, source_length + T), output (B, T, target vocabulary)."""
 
     def __init__(self, source_vocabulary_size: int, target_vocabulary_size: int, source_length: int,
@@ -36,6 +37,7 @@ class Seq2Seq(keras.Model):
         self.decoder = CELLS[cell](units, return_sequences=True, name="decoder")
         self.dropout = keras.layers.Dropout(dropout)
         self.head = classifier_head(target_vocabulary_size)
+        self.track_sums()  # the epoch means Keras fit() reports
 
     def call(self, x: tf.Tensor, training: bool = False) -> tf.Tensor:
         x = tf.cast(x, tf.int32)
