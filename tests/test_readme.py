@@ -3,8 +3,6 @@ argument parser, and the snippets that load a model.keras with plain Keras and t
 
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -55,29 +53,31 @@ def test_every_command_parses(document, line):
 
 
 @pytest.mark.slow
-def test_the_plain_keras_snippet_loads_the_run_it_names(tmp_path, monkeypatch):
+def test_the_plain_keras_snippet_loads_the_run_it_names(tmp_path, monkeypatch, capsys):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text[text.index("### Loading a model.keras with plain Keras"):]
     shell = next(code for language, code in code_blocks(section) if language == "bash").strip()
     python = next(code for language, code in code_blocks(section) if language == "python")
     monkeypatch.chdir(tmp_path)
     assert main(shlex.split(shell)[1:] + ["--quiet"]) == 0
+    capsys.readouterr()
     python += "\nprint(type(model).__name__, model.count_params())\n"
-    done = subprocess.run([sys.executable, "-c", python], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split()[0] == "Sequential" and int(done.stdout.split()[1]) > 0
+    exec(compile(python, "README.md", "exec"), {})  # a fresh process loads every family: tests/runs/test_run_files.py
+    shown = capsys.readouterr().out.split()
+    assert shown[0] == "Sequential" and int(shown[1]) > 0
 
 
 @pytest.mark.slow
-def test_the_python_api_snippet_runs(tmp_path):
+def test_the_python_api_snippet_runs(tmp_path, monkeypatch, capsys):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text[text.index("## Python API"):text.index("### Loading a model.keras with plain Keras")]
     python = next(code for language, code in code_blocks(section) if language == "python")
-    done = subprocess.run([sys.executable, "-c", python], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(python, "README.md", "exec"), {})
     assert (tmp_path / "runs" / "mlp-api" / "model.keras").exists()
-    accuracy = float(done.stdout.split()[0])
-    assert 0.5 < accuracy <= 1.0 and "test accuracy" in done.stdout
+    shown = capsys.readouterr().out
+    accuracy = float(shown.split()[0])
+    assert 0.5 < accuracy <= 1.0 and "test accuracy" in shown
 
 
 def test_the_keras_fit_snippet_trains_the_denoising_autoencoder(capsys):
