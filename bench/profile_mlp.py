@@ -63,7 +63,7 @@ def variants(data: ArraySplit, order: np.ndarray) -> dict:
 
     def in_graph(jit: bool):
         def factory(task: ClassifierSteps):
-            loop = local_loop(tf.function(task.train_step, jit_compile=True) if jit else task.train_step, 3, BATCH)
+            loop = local_loop(tf.function(task.train_step, jit_compile=True) if jit else task.train_step, 3, BATCH, fixed_shape=jit)
             return lambda steps: float(loop(x, y, order_tensor, tf.constant(0, tf.int64), tf.constant(steps, tf.int64))[0])
         return factory
 

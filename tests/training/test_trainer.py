@@ -140,6 +140,7 @@ def test_a_pass_counts_every_example_once_partial_last_batch_included(tmp_path, 
     totals = dict(zip(trainer.steps.sum_names, trainer._run_epoch_pass(split, trainer._test_chunk, None, None)))
     predicted = trainer.steps.model.predict(split.x.astype(np.float32) / 255, verbose=0).argmax(axis=1)
     assert totals["count"] == 53
+    assert (trainer._test_chunk[1] is None) == (jit_compile == "off")  # without XLA one loop takes every batch
     assert totals["accuracy"] == pytest.approx(float(np.sum(predicted == split.y)))
 
 

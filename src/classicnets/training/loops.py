@@ -46,19 +46,22 @@ def use_xla(mode: str, distribute: str, model: keras.Model) -> bool:
     return not has_layer_kind(model, SLOW_UNDER_XLA)
 
 
-def local_loop(step: Callable, size: int, batch_size: int) -> Callable:
-    """run(x, y, order, start, steps): steps of `step` on full batches gathered from x[order[start...]].
+def local_loop(step: Callable, size: int, batch_size: int, fixed_shape: bool) -> Callable:
+    """run(x, y, order, start, steps): steps of `step` on the batches gathered from x[order[start...]].
 
-    Every batch has the static shape (batch_size, ...), so an XLA-compiled step is compiled once, for that
-    shape (with a batch dimension of unknown size XLA compiled it again for the partial last batch). The
-    partial last batch of an epoch goes through `local_tail`."""
+    With fixed_shape (an XLA-compiled step) every batch has the static shape (batch_size, ...), so the step is
+    compiled once, for that shape (with a batch dimension of unknown size XLA compiled it again for the partial
+    last batch), and the partial last batch of an epoch goes through `local_tail`. Without, the loop also runs
+    the partial last batch: one traced function serves the whole epoch."""
 
     @tf.function
     def run(x: tf.Tensor, y: tf.Tensor, order: tf.Tensor, start: tf.Tensor, steps: tf.Tensor) -> list[tf.Tensor]:
         totals = [tf.zeros((), tf.float32) for _ in range(size)]
         for index in tf.range(steps):
             first = (start + index) * batch_size
-            picked = tf.ensure_shape(order[first:first + batch_size], [batch_size])
+            picked = order[first:first + batch_size]  # the last batch of an epoch may be partial
+            if fixed_shape:
+                picked = tf.ensure_shape(picked, [batch_size])
             values = step(to_unit_range(tf.gather(x, picked)), tf.gather(y, picked))
             totals = [total + value for total, value in zip(totals, values)]
         return totals

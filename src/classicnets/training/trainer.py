@@ -62,14 +62,14 @@ class Trainer:
         self._test_chunk = self._compile(steps.test_step)
 
     def _compile(self, step: Callable) -> tuple[Callable, Callable | None]:
-        """The compiled multi-step loop of `step` (XLA-compiled step where that is faster) and, on one device,
-        the call for an epoch's partial last batch."""
+        """The compiled multi-step loop of `step` (XLA-compiled step where that is faster) and, on one device
+        with XLA, the call for an epoch's partial last batch."""
         size = len(self.steps.sum_names)
-        fast_step = step
-        if use_xla(self.config.jit_compile, self.config.distribute, self.steps.model):
-            fast_step = tf.function(step, jit_compile=True)  # one fused program per step
+        xla = use_xla(self.config.jit_compile, self.config.distribute, self.steps.model)
+        fast_step = tf.function(step, jit_compile=True) if xla else step  # one fused program per step
         if self._local:
-            return local_loop(fast_step, size, self.config.batch_size), local_tail(step)
+            loop = local_loop(fast_step, size, self.config.batch_size, fixed_shape=xla)
+            return loop, local_tail(step) if xla else None
         return distributed_loop(fast_step, self.strategy, size), None
 
     def _run_epoch_pass(self, split: ArraySplit, chunk: tuple[Callable, Callable | None], order: np.ndarray | None,
@@ -92,7 +92,7 @@ class Trainer:
     def _local_pass(self, split: ArraySplit, chunk: tuple[Callable, Callable | None],
                     order: np.ndarray | None) -> Callable:
         """run_steps(done, steps) on one device: the split is uploaded once, batches are gathered in the graph;
-        full batches run in the compiled loop, a partial last batch through the tail call."""
+        the compiled loop runs them (with XLA, the full ones: a partial last batch goes through the tail call)."""
         if id(split) not in self._tensors:
             self._tensors[id(split)] = (split, as_tensor(split.x), as_tensor(split.y))
         _, x, y = self._tensors[id(split)]
@@ -101,6 +101,8 @@ class Trainer:
         full_steps, batch_size = len(split) // self.config.batch_size, self.config.batch_size
 
         def run_steps(done: int, steps: int) -> list[tf.Tensor]:
+            if tail is None:  # one loop for full and partial batches
+                return loop(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(steps, tf.int64))
             full = max(0, min(steps, full_steps - done))  # full batches among these steps
             totals = [tf.zeros(()) for _ in self.steps.sum_names]
             if full:
