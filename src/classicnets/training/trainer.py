@@ -66,7 +66,7 @@ class Trainer:
         with XLA, the call for an epoch's partial last batch."""
         size = len(self.steps.sum_names)
         xla = use_xla(self.config.jit_compile, self.config.distribute, self.steps.model)
-        fast_step = tf.function(step, jit_compile=True) if xla else step  # one fused program per step
+        fast_step = tf.function(step, jit_compile=True, autograph=False) if xla else step  # one fused program per step
         if self._local:
             loop = local_loop(fast_step, size, self.config.batch_size, fixed_shape=xla)
             return loop, local_tail(step) if xla else None
