@@ -1,11 +1,17 @@
 """Fixtures shared by the whole suite, and the order in which the test processes take the test files."""
 
 import dataclasses
+import os
 import pickle
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
+
+# Two test processes share the two cores: TensorFlow in each (and in the processes the tests start) runs its ops
+# on one thread instead of spinning up a pool per core. Set before TensorFlow is imported by anything below.
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
 from classicnets.evaluation.judges import judge
 from classicnets.zoo.plan import choose_steps
