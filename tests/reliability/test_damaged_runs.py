@@ -290,7 +290,9 @@ def test_a_full_disk_while_a_new_run_saves_its_model_keeps_the_checkpoint(tmp_pa
 # ---- a training killed at random moments ----
 
 KILLS = 10
-KILL_TRAIN = ["train", "mlp", "--dataset", "digits", "--epochs", "3", "--hidden", "16", "--quiet", "--seed", "3"]
+# without XLA: its compile time would be most of each start (an XLA run resuming exactly: tests/training)
+KILL_TRAIN = ["train", "mlp", "--dataset", "digits", "--epochs", "3", "--hidden", "16", "--quiet", "--seed", "3",
+              "--jit-compile", "off"]
 
 # A process that loads TensorFlow once and then runs each command in a forked child, which it kills with SIGKILL
 # after the delay asked (a child not yet reaped keeps its pid, so no other process can be hit). Every file the
