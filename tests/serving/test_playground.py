@@ -2,6 +2,8 @@
 models trained and exported by the CLI, a server process, drawings made with the mouse and picture files."""
 
 import base64
+import contextlib
+import io
 import json
 import math
 import os
@@ -62,9 +64,9 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def commands(models_dir, server, tmp_path_factory):
-    """`classicnets complete` and `translate`, whose answers the page must give, and `classicnets serve RUN_DIR`:
-    started in the background with the first page (once the server is ready), so that their start-up overlaps
-    the browser tests."""
+    """`classicnets complete` and `translate`, whose answers the page must give (run here, in the test's process),
+    and `classicnets serve RUN_DIR`: started in the background with the first page (once the server is ready), so
+    that its start-up overlaps the browser tests."""
     log = tmp_path_factory.mktemp("serve-run-dir") / "server.log"
     port = free_port()
     with open(log, "w") as output:
@@ -75,22 +77,19 @@ def commands(models_dir, server, tmp_path_factory):
                "translate": classicnets_json("translate", str(run_dir(models_dir, "seq2seq-notes")), "word"),
                "serve": (serving, port, log)}
     yield started
-    for process in (started["complete"], started["translate"], serving):
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    if serving.poll() is None:
+        serving.kill()
+        serving.wait()
 
 
-def classicnets_json(*args: str) -> subprocess.Popen:
-    """A `classicnets ... --json` command started in the background (read it with answer())."""
-    return subprocess.Popen([sys.executable, "-m", "classicnets", *args, "--json"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+def classicnets_json(*args: str) -> list:
+    """What `classicnets ... --json` prints, as JSON."""
+    from classicnets.cli.main import main
 
-
-def answer(process: subprocess.Popen) -> list:
-    stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 0, stderr[-2000:]
-    return json.loads(stdout)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main([*args, "--json"]) == 0
+    return json.loads(printed.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -442,7 +441,7 @@ def test_autocomplete_completes_the_typed_letters_as_the_cli_does(page, server, 
     assert sent[0] == {"instances": [[vocabulary["special"]["start"], tokens.index("w"), tokens.index("o")]]}
     completion = page.locator("#text-answer").get_attribute("data-completion")
     assert completion.startswith("wo") and len(completion) <= vocabulary["max_length"]
-    (expected,) = answer(commands["complete"])  # classicnets complete RUN_DIR wo
+    (expected,) = commands["complete"]  # classicnets complete RUN_DIR wo
     assert completion == expected["word"]
     shown = page.locator("#text-answer").text_content()
     assert all(candidate["word"] in shown for candidate in expected["candidates"])
@@ -463,5 +462,5 @@ def test_seq2seq_shows_the_server_translation_as_the_cli_does(page, server, comm
     expected = "".join(vocabulary["target_tokens"][i] for i in output_ids[:end] if i > 3)
     assert page.locator("#text-answer").get_attribute("data-translation") == expected
     page.screenshot(path=tmp_path / "seq2seq.png", full_page=True)
-    (translated,) = answer(commands["translate"])  # classicnets translate RUN_DIR word
+    (translated,) = commands["translate"]  # classicnets translate RUN_DIR word
     assert translated["translation"] == expected
