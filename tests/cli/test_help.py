@@ -85,6 +85,15 @@ def test_models_lists_every_family_with_options():
         assert name in done.stdout
 
 
+def test_a_reader_that_stops_early_gets_no_error_message():
+    """`classicnets models | head -1`: the pipe closes before classicnets writes; it stops quietly."""
+    process = subprocess.Popen([sys.executable, "-m", "classicnets", "models"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # before the command has started to write
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 141 and stderr == ""
+
+
 def test_import_classicnets_leaves_the_environment_alone():
     show = "import json, os; before = dict(os.environ); import classicnets; print(json.dumps(before == dict(os.environ)))"
     done = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, timeout=120, check=True)

@@ -53,17 +53,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: exit 0 on success, 2 on bad input or usage, 1 on a bug of ours, 130 when interrupted."""
+    """Entry point: exit 0 on success, 2 on bad input or usage, 1 on a bug of ours, 130 when interrupted, 141 when
+    the program reading the output closed it early."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)  # help pages, --version and usage errors end here, without TensorFlow
     debug = args.debug or os.environ.get("CLASSICNETS_DEBUG", "") not in ("", "0")
     try:
         if getattr(args, "needs_tensorflow", True):
             import_tensorflow_quietly()  # before any command module loads TensorFlow
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # a closed pipe is told here, not at exit
+        return status
     except UserError as error:
         print(f"classicnets {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`classicnets models | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit stays quiet
+        return 141  # 128 + SIGPIPE, as the shell reports a program stopped by a closed pipe
     except OSError as error:  # the machine said no (a file, a disk, a permission), not the program
         if debug:
             raise
