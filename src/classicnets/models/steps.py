@@ -48,14 +48,14 @@ def count(examples: tf.Tensor) -> tf.Tensor:
 class OwnObjective:
     """Mixed in before keras.Model by a model that owns its objective. The model gives sum_names (ending in
     "count"), train_sums(x, y) and test_sums(x, y), which return per-replica sums (what classicnets' trainer
-    runs), and calls track_sums() in its __init__. Keras' fit()/evaluate() then run the same sums on one device
-    and report their epoch means, whatever loss compile() was given."""
+    runs). Keras' fit()/evaluate() then run the same sums on one device and report their epoch means, whatever
+    loss compile() was given."""
 
     sum_names: tuple[str, ...] = ("loss", "count")
 
-    def track_sums(self) -> None:
-        """Make the epoch-mean trackers Keras reports (one per sum but count)."""
-        self.trackers = [keras.metrics.Mean(name=name) for name in self.sum_names[:-1]]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.trackers = [keras.metrics.Mean(name=name) for name in self.sum_names[:-1]]  # one per sum but count
 
     @property
     def metrics(self) -> list[keras.metrics.Metric]:

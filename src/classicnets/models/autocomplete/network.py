@@ -7,8 +7,6 @@ until <end> (classicnets.use.completion)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import keras
 
 from classicnets.models.autocomplete import AutocompleteOptions
@@ -20,10 +18,6 @@ from classicnets.models.word_steps import WordObjective
 @keras.saving.register_keras_serializable(package="classicnets")
 class Autocomplete(WordObjective, keras.Sequential):
     """A stack of layers from letter ids to next-letter probabilities that owns the word models' objective."""
-
-    def __init__(self, layers: list[keras.layers.Layer] | None = None, **kwargs: Any) -> None:
-        super().__init__(layers, **kwargs)
-        self.track_sums()  # the epoch means Keras fit() reports
 
 
 def build_autocomplete(options: AutocompleteOptions, input_shape: tuple[int, ...], num_classes: int) -> keras.Model:

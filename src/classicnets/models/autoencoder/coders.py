@@ -116,7 +116,6 @@ class Autoencoder(steps.OwnObjective, keras.Model):
         super().__init__(**kwargs)
         self.encoder, self.decoder, self.noise = encoder, decoder, float(noise)
         self.noise_seed = keras.random.SeedGenerator()  # drawn from the run seed; its state is a variable: checkpoints keep it
-        self.track_sums()  # the epoch means Keras fit() reports
         self.built = True  # both networks are built with their input shapes
 
     @property

@@ -94,7 +94,6 @@ class AdversarialPair(AdversarialSteps, keras.Model):
         self.image_shape = tuple(int(size) for size in generator.outputs[0].shape[1:])
         self.optimizer = None  # one optimizer per network instead (use_optimizers, or compile for Keras fit)
         self.noise_seeds = keras.random.SeedGenerator()  # seeded by the run seed; its state is a variable
-        self.track_sums()  # the epoch means Keras fit() reports
         self.built = True
 
     @property

@@ -37,7 +37,6 @@ class Seq2Seq(WordObjective, keras.Model):
         self.decoder = CELLS[cell](units, return_sequences=True, name="decoder")
         self.dropout = keras.layers.Dropout(dropout)
         self.head = classifier_head(target_vocabulary_size)
-        self.track_sums()  # the epoch means Keras fit() reports
 
     def call(self, x: tf.Tensor, training: bool = False) -> tf.Tensor:
         x = tf.cast(x, tf.int32)
