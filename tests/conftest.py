@@ -18,10 +18,13 @@ from classicnets.zoo.plan import choose_steps
 from classicnets.zoo.report import write_report
 from classicnets.zoo.runner import Outcome, run_zoo, start_zoo
 
+EXPORTED_FAMILIES = (  # one of each way a model is exported (softmax, mlp and rnn export as the cnn does)
+    "cnn", "ae-classifier", "tabular", "linear-regression", "linear-classifier", "autoencoder", "gan", "cgan",
+    "autocomplete", "seq2seq")
 FAMILY_STEP = {"autoencoder": "autoencoder-variational"}  # a family's run among the zoo's steps (default: its name)
 ZOO_READERS = {  # the test files that read the zoo run (tiny_zoo, family_runs): one test process runs them all
     "tests/runs/test_run_files.py", "tests/serving/test_export.py", "tests/serving/test_playground.py",
-    "tests/zoo/test_zoo_report.py",
+    "tests/zoo/test_zoo_report.py", "tests/serving/test_runtimes.py",
 }
 ZOO_GROUP = "the zoo's readers"
 
@@ -48,13 +51,13 @@ def _run_tiny_zoo(out: Path) -> TinyZoo:
 
 
 @pytest.fixture(scope="session")
-def tiny_zoo(tmp_path_factory, worker_id) -> TinyZoo:
+def tiny_zoo(tmp_path_factory, request) -> TinyZoo:
     """Every step of the zoo for one epoch (the lessons and word models for 1% of theirs) on the bundled data,
     with a judge of one epoch cached beside it, and its report; no export. Tests read it and never change it.
     With several test processes, the first to ask runs it and the others wait for it (pytest-xdist's recipe for
     a session fixture made once); the files that read it are sent to one process (ZOO_READERS), so no process
     waits in practice."""
-    if worker_id == "master":  # one process: no one to share with
+    if not hasattr(request.config, "workerinput"):  # one process (-n 0 or without pytest-xdist): no one to share with
         return _run_tiny_zoo(tmp_path_factory.mktemp("tiny-zoo") / "zoo")
     shared = tmp_path_factory.getbasetemp().parent / "tiny-zoo"
     facts = shared / "zoo.pickle"
@@ -77,6 +80,21 @@ def family_runs(tiny_zoo) -> dict[str, Path]:
     return {name: outcome.run_dir for name, outcome in runs.items()}
 
 
+@pytest.fixture(scope="session")
+def exported_families(family_runs, tmp_path_factory) -> dict:
+    """The EXPORTED_FAMILIES' runs of the zoo exported as both formats into one models folder (checked in one
+    reloading process): family -> ExportResult. Tests may add versions beside them, never change them."""
+    from classicnets.serving.export import export_runs
+
+    models = tmp_path_factory.mktemp("models")
+    results = export_runs([(family_runs[name], models, None) for name in EXPORTED_FAMILIES],
+                          formats=("saved-model", "onnx"))
+    failed = {name: str(result) for name, result in zip(EXPORTED_FAMILIES, results) if isinstance(result, Exception)}
+    assert not failed
+    return dict(zip(EXPORTED_FAMILIES, results))
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown when it is not loaded (-p no:xdist)
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadfile`, except that the files reading the zoo run go to one test process, one after another:
     it trains the zoo once and no process waits for another."""

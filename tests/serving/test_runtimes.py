@@ -1,8 +1,9 @@
-"""`classicnets serve --runtime onnx` and request batching, run for real: tiny models trained on the bundled
-digits and exported by classicnets (SavedModel and ONNX), server processes on free localhost ports, and a
+"""`classicnets serve --runtime onnx` and request batching, run for real: the zoo's tiny models trained on the
+bundled digits and exported by classicnets (SavedModel and ONNX), server processes on free localhost ports, and a
 real HTTP client; plus the batcher itself, driven by concurrent calls."""
 
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -15,32 +16,29 @@ import numpy as np
 import pytest
 
 from classicnets.cli.main import main
-from classicnets.config import DataConfig, RunConfig, TrainConfig
-from classicnets.models import get_spec
 from classicnets.serving import runtimes
-from classicnets.serving.export import export_runs
-from classicnets.experiment import train_and_evaluate
 from tests.serving.small import call, images
 
 pytest.importorskip("onnxruntime")
 pytestmark = pytest.mark.slow  # trained models, exported and served by two server processes
 
-TINY = {"digits": ("cnn", {"filters": (4,), "dense": 8}),  # folder (the served name) -> model, options
-        "ae": ("autoencoder", {"hidden": (8,), "code_size": 4})}
+SERVED = {"digits": "cnn", "ae": "autoencoder"}  # folder (the served name) -> the family exported by tests/conftest.py
 
 
 @pytest.fixture(scope="module")
-def models_dir(tmp_path_factory):
-    """MODELS_DIR with a cnn classifier and an autoencoder, 1 epoch each, as SavedModels and ONNX files."""
+def models_dir(exported_families, tmp_path_factory):
+    """MODELS_DIR with the zoo's cnn classifier and (variational) autoencoder, one digits epoch each, exported as
+    SavedModels and ONNX files (tests/conftest.py)."""
     root = tmp_path_factory.mktemp("runtimes")
-    runs = []
-    for folder, (model, options) in TINY.items():
-        train = TrainConfig(**{**get_spec(model).train_defaults, "epochs": 1, "jit_compile": "off"})
-        config = RunConfig(model=model, model_options=options, data=DataConfig(dataset="digits"), train=train)
-        runs.append(train_and_evaluate(config, root / folder, verbose=False, notice=lambda text: None).run_dir)
-    results = export_runs([(run, root / "models", None) for run in runs], formats=("saved-model", "onnx"))
-    assert not [result for result in results if isinstance(result, Exception)]
-    return root / "models"
+    for folder, family in SERVED.items():
+        shutil.copytree(exported_families[family].path.parent, root / folder)
+    return root
+
+
+@pytest.fixture(scope="module")
+def code_size(models_dir):
+    manifest = json.loads((models_dir / "ae" / "1" / "classicnets.json").read_text(encoding="utf-8"))
+    return manifest["signatures"]["encode"]["outputs"]["codes"]["shape"][1]
 
 
 def start_server(models_dir, log_path, *flags):
@@ -55,7 +53,7 @@ def start_server(models_dir, log_path, *flags):
                                env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while not all(call(base, "GET", f"/v2/models/{name}/ready", timeout=2)[0] == 200 for name in TINY):
+    while not all(call(base, "GET", f"/v2/models/{name}/ready", timeout=2)[0] == 200 for name in SERVED):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             log.seek(0)
@@ -92,7 +90,7 @@ def test_each_runtime_says_what_serves_the_model(servers):
 
 @pytest.mark.parametrize("name, signature, output", [("digits", "serving_default", "probabilities"),
                                                      ("ae", "encode", "codes")])
-def test_onnx_answers_equal_the_saved_model_answers(servers, name, signature, output):
+def test_onnx_answers_equal_the_saved_model_answers(servers, name, signature, output, code_size):
     batch = images(16, seed=5)
     answers = {}
     for runtime, base in servers.items():
@@ -100,7 +98,7 @@ def test_onnx_answers_equal_the_saved_model_answers(servers, name, signature, ou
         assert status == 200, answer
         rows = answer["predictions"]
         answers[runtime] = np.array([row[output] if isinstance(row, dict) else row for row in rows])
-    assert answers["onnx"].shape == answers["saved-model"].shape == ((16, 10) if name == "digits" else (16, 4))
+    assert answers["onnx"].shape == answers["saved-model"].shape == ((16, 10) if name == "digits" else (16, code_size))
     np.testing.assert_allclose(answers["onnx"], answers["saved-model"], rtol=0, atol=1e-4)
 
 
@@ -117,7 +115,7 @@ def test_concurrent_requests_are_batched_and_each_gets_its_own_rows(servers):
             np.testing.assert_allclose(row["probabilities"], expected_row["probabilities"], atol=1e-4)
 
 
-def test_a_bad_request_among_batched_ones_is_refused_alone(servers):
+def test_a_bad_request_among_batched_ones_is_refused_alone(servers, code_size):
     base = servers["onnx"]
     good = [images(1, seed=200 + index) for index in range(7)]
     bad = np.zeros((1, 7, 8, 1))  # the wrong image size: refused before it can join a batch
@@ -130,7 +128,7 @@ def test_a_bad_request_among_batched_ones_is_refused_alone(servers):
     with ThreadPoolExecutor(2) as pool:
         encoded, reconstructed = pool.map(lambda signature: predict(base, "ae", images(2), signature),
                                           ["encode", "serving_default"])
-    assert np.shape(encoded[1]["predictions"]) == (2, 4)
+    assert np.shape(encoded[1]["predictions"]) == (2, code_size)
     assert np.shape(reconstructed[1]["predictions"]) == (2, 8, 8, 1)
 
 

@@ -4,6 +4,7 @@ Figures are built with matplotlib.figure.Figure, never pyplot: no window opens, 
 registry fills up, and the host program's backend choice is left alone (PNG files render with Agg).
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -86,20 +87,33 @@ def grid_shape(count: int) -> tuple[int, int]:
     return int(np.ceil(count / columns)), columns
 
 
-def image_mosaic(batches: list[np.ndarray], gap_fraction: float = 0.1) -> tuple[np.ndarray, list[float]]:
-    """All images as one (H, W, 3) picture, each batch a row of tiles with white gaps between them, and the
-    vertical centre of each row. Drawing one picture is many times faster than one axes per image."""
+@dataclass(frozen=True)
+class Mosaic:
+    """Images laid out as one picture: where each row's tiles start and where each tile's centre is (pixels)."""
+
+    canvas: np.ndarray  # (H, W, 3)
+    row_tops: list[int]  # the first pixel row of each row of tiles
+    row_centres: list[float]
+    column_centres: list[float]
+
+
+def image_mosaic(batches: list[np.ndarray], gap_fraction: float = 0.1, band_fraction: float = 0.0) -> Mosaic:
+    """All images as one (H, W, 3) picture, each batch a row of tiles with white gaps between them and, when
+    `band_fraction` > 0, a white band of that fraction of a tile's height above each row (for titles). Drawing one
+    picture is many times faster than one axes per image."""
     tiles = [[displayable(image) for image in batch] for batch in batches]
     height = max(tile.shape[0] for row in tiles for tile in row)
     width = max(tile.shape[1] for row in tiles for tile in row)
     gap = max(1, round(gap_fraction * max(height, width)))
+    band = round(band_fraction * height)
     columns = max(len(row) for row in tiles)
-    canvas = np.ones((len(tiles) * (height + gap) - gap, columns * (width + gap) - gap, 3))
-    for row_index, row in enumerate(tiles):
-        top = row_index * (height + gap)
+    pitch = band + height + gap
+    canvas = np.ones((len(tiles) * pitch - gap, columns * (width + gap) - gap, 3))
+    row_tops = [row_index * pitch + band for row_index in range(len(tiles))]
+    for top, row in zip(row_tops, tiles):
         for column, tile in enumerate(row):
             left = column * (width + gap)
             rgb = tile if tile.ndim == 3 else np.repeat(tile[..., np.newaxis], 3, axis=2)
             canvas[top:top + tile.shape[0], left:left + tile.shape[1]] = rgb
-    centres = [row_index * (height + gap) + (height - 1) / 2 for row_index in range(len(tiles))]
-    return canvas, centres
+    return Mosaic(canvas, row_tops, [top + (height - 1) / 2 for top in row_tops],
+                  [column * (width + gap) + (width - 1) / 2 for column in range(columns)])

@@ -30,6 +30,7 @@ ANNOTATE_UP_TO_CLASSES = 20
 RIGHT_COLOR, WRONG_COLOR = "tab:green", "tab:red"
 PANEL_INCHES = 1.8
 ONE_LINE_TITLE_CHARACTERS = 22  # about what fits over a PANEL_INCHES-wide image at font size 9
+TITLE_BAND = 0.3  # the room above each image of a prediction grid for its title (two lines), as part of its height
 
 
 def metric_families(history: dict[str, list[float]]) -> dict[str, list[str]]:
@@ -80,7 +81,7 @@ def annotate_cells(axes: Axes, matrix: np.ndarray, normalize: bool) -> None:
     for (row, column), value in np.ndenumerate(matrix):
         text = f"{value:.2f}" if normalize else f"{int(value)}"
         color = "white" if value > threshold else "black"
-        axes.text(column, row, text, ha="center", va="center", color=color, fontsize=fontsize)
+        axes.text(column, row, text, ha="center", va="center", color=color, fontsize=fontsize, in_layout=False)
 
 
 def plot_confusion_matrix(
@@ -140,16 +141,17 @@ def plot_prediction_grid(
     y_pred = check_labels(np.asarray(y_pred)[:count], len(class_names), "y_pred")
     rows, columns = grid_shape(count)
     figure = new_figure(PANEL_INCHES * columns, (PANEL_INCHES + 0.35) * rows + 0.4)
-    all_axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
-    for index, axes in enumerate(all_axes):
-        if index >= count:
-            axes.set_axis_off()
-            continue
+    axes = figure.subplots()
+    batches = [images[start:min(start + columns, count)] for start in range(0, count, columns)]
+    mosaic = image_mosaic(batches, band_fraction=TITLE_BAND)
+    axes.imshow(mosaic.canvas, vmin=0.0, vmax=1.0, interpolation="nearest")
+    hide_ticks(axes)
+    for index in range(count):
         predicted, true = int(y_pred[index]), int(y_true[index])
         probability = None if probabilities is None else float(probabilities[index][predicted])
-        draw_image(axes, images[index])
         title = prediction_title(class_names[predicted], class_names[true], probability)
-        axes.set_title(title, color=RIGHT_COLOR if predicted == true else WRONG_COLOR, fontsize=9)
+        axes.text(mosaic.column_centres[index % columns], mosaic.row_tops[index // columns] - 0.5, title, fontsize=9,
+                  ha="center", va="bottom", color=RIGHT_COLOR if predicted == true else WRONG_COLOR)
     correct = int(np.sum(y_pred == y_true))
     figure.suptitle(f"Predictions on the first {count} images ({correct}/{count} right)")
     return save_figure(figure, path)
@@ -170,11 +172,11 @@ def plot_image_grid(
     columns = max(len(batch) for batch in batches)
     figure = new_figure(1.2 * columns + (1.0 if row_titles else 0.2), 1.2 * len(batches) + (0.5 if title else 0.1))
     axes = figure.subplots()
-    mosaic, row_centres = image_mosaic(batches)
-    axes.imshow(mosaic, vmin=0.0, vmax=1.0, interpolation="nearest")
+    mosaic = image_mosaic(batches)
+    axes.imshow(mosaic.canvas, vmin=0.0, vmax=1.0, interpolation="nearest")
     hide_ticks(axes)
     if row_titles is not None:
-        axes.set_yticks(row_centres, labels=row_titles)
+        axes.set_yticks(mosaic.row_centres, labels=row_titles)
         axes.tick_params(axis="y", length=0)
     if title:
         figure.suptitle(title)
