@@ -1,5 +1,6 @@
-"""`classicnets run` killed with SIGKILL in the middle of the zoo: `--resume` finishes it, keeping the model
-that was done and training the rest (one epoch of softmax and two of mlp: --epochs-scale 0.1)."""
+"""`classicnets run` killed with SIGKILL in the middle of the zoo: `--resume` (run in the test's process)
+finishes it, keeping the model that was done and training the rest (one epoch of softmax and two of mlp:
+--epochs-scale 0.1)."""
 
 import json
 import os
@@ -10,6 +11,8 @@ import time
 
 import pytest
 
+from tests.helpers import run_cli
+
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
@@ -19,7 +22,7 @@ def classicnets(*argv: str) -> list[str]:
 
 @pytest.mark.kills
 @pytest.mark.slow
-def test_a_killed_zoo_resumes_to_a_full_report(tmp_path):
+def test_a_killed_zoo_resumes_to_a_full_report(tmp_path, capsys):
     out = tmp_path / "zoo"
     command = classicnets("run", "--quick", "--models", "softmax,mlp", "--epochs-scale", "0.1", "--out", str(out),
                           "--quiet")
@@ -36,9 +39,8 @@ def test_a_killed_zoo_resumes_to_a_full_report(tmp_path):
         child.wait()
     assert not (out / "report.html").exists()
     finished = json.loads((out / "softmax" / "metrics.json").read_text())
-    done = subprocess.run(classicnets("run", "--out", str(out), "--resume", "--quiet"), env=ENV,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
+    status, _, err = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet")  # in this process
+    assert status == 0, err[-2000:]
     assert (out / "report.html").exists() and (out / "mlp" / "metrics.json").exists()
     assert json.loads((out / "softmax" / "metrics.json").read_text()) == finished  # kept, not trained again
     summary = (out / "summary.md").read_text()
