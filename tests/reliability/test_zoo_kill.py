@@ -39,7 +39,7 @@ def test_a_killed_zoo_resumes_to_a_full_report(tmp_path, capsys):
         child.wait()
     assert not (out / "report.html").exists()
     finished = json.loads((out / "softmax" / "metrics.json").read_text())
-    status, _, err = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet")  # in this process
+    status, _, err = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet", "--no-export")  # in this process
     assert status == 0, err[-2000:]
     assert (out / "report.html").exists() and (out / "mlp" / "metrics.json").exists()
     assert json.loads((out / "softmax" / "metrics.json").read_text()) == finished  # kept, not trained again

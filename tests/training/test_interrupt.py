@@ -65,5 +65,5 @@ def test_interrupted_zoo_prints_the_command_that_finishes_it(tmp_path, capsys, m
     assert status == 130
     assert err.strip().splitlines()[-1] == f"interrupted; finish it with: classicnets run --out {shlex.quote(str(out))} --resume"
     monkeypatch.undo()
-    status, out_text, _ = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet")
+    status, out_text, _ = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet", "--no-export")
     assert status == 0 and (out / "report.html").exists() and "softmax" in out_text

@@ -61,6 +61,7 @@ def test_quick_run_writes_report_with_a_row_and_plots_per_model(zoo_run):
     for row in summary["models"]:
         assert row["status"] == "trained" and row["metric"] == "accuracy" and 0.1 < row["value"] <= 1
         assert (out / row["model"] / "model.keras").exists()
+        assert (out / "models" / row["model"] / "1" / "saved_model.pb").is_file()  # exported for serving
     assert "| softmax | trained |" in (out / "summary.md").read_text()
 
 
@@ -69,7 +70,7 @@ def test_resume_skips_finished_models_and_finishes_the_rest(zoo_run, capsys):
     _, out = zoo_run
     finished = (out / "softmax" / "model.keras").stat().st_mtime_ns
     (out / "mlp" / "metrics.json").unlink()  # as if killed while evaluating mlp
-    status, printed = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet")
+    status, printed = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet", "--no-export")
     assert status == 0
     assert (out / "softmax" / "model.keras").stat().st_mtime_ns == finished
     statuses = {row["model"]: row["status"] for row in json.loads((out / "summary.json").read_text())["models"]}
@@ -84,8 +85,10 @@ def test_a_failing_model_keeps_the_others_and_the_digits_get_the_quick_plan(tmp_
     monkeypatch.setattr(zoo_plan, "STEPS", tuple(broken))
     out = tmp_path / "out"
     status, printed = run_cli(capsys, "run", "--dataset", "digits", "--models", "softmax,mlp", "--epochs-scale", "0.1",
-                              "--out", str(out), "--quiet")
+                              "--out", str(out), "--quiet", "--no-export")
     assert status == 1
+    assert not (out / "models").exists() and "models for TensorFlow Serving" not in printed
+    assert "--no-export" in (out / "report.html").read_text()  # the command the report shows
     plan = json.loads((out / "zoo.json").read_text())
     assert plan["steps"][0]["train"]["batch_size"] == 32  # the digits train with the quick plan's batch
     rows = {row["model"]: row for row in json.loads((out / "summary.json").read_text())["models"]}

@@ -16,6 +16,7 @@ EXAMPLES = """examples:
   classicnets run --quick                          # bundled digits, under 2 minutes
   classicnets run --models softmax,mlp,cnn --epochs-scale 0.5
   classicnets run --out zoo-fashion --resume       # finish an interrupted run
+  classicnets run --quick --no-export              # the report only, no models for serving
 """
 
 
@@ -34,6 +35,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--out", type=Path, help="folder for the report and the runs (default: runs/zoo-<dataset>-<time>)")
     parser.add_argument("--resume", action="store_true", help="finish the interrupted run in --out")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress bars")
+    parser.add_argument("--no-export", action="store_true",
+                        help="train and report only: no DIR/models for serving (a run can be exported later with "
+                             "classicnets export RUN_DIR)")
     parser.set_defaults(handler=run)
 
 
@@ -60,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     finish = f"finish it with: classicnets run --out {shlex.quote(str(out))} --resume"
     try:
         outcomes = zoo.run_zoo(out, dataset, steps, verbose=not args.quiet)
-        not_exported = zoo.export_models(out, outcomes)  # versions are renamed into place whole
+        # versions are renamed into place whole
+        not_exported = [] if args.no_export else zoo.export_models(out, outcomes)
     except KeyboardInterrupt as interrupt:  # the finished models are kept; --resume trains and exports the rest
         raise Interrupted(finish) from interrupt
     rows = zoo.write_report(out, outcomes, dataset, command=command_of(args), seconds=time.perf_counter() - started)
@@ -87,5 +92,6 @@ def command_of(args: argparse.Namespace) -> str:
             words += [flag, str(value)]
     if args.epochs_scale != 1.0:
         words += ["--epochs-scale", str(args.epochs_scale)]
-    words += [flag for flag, on in (("--quick", args.quick), ("--resume", args.resume), ("--quiet", args.quiet)) if on]
+    words += [flag for flag, on in (("--quick", args.quick), ("--resume", args.resume), ("--quiet", args.quiet),
+                                    ("--no-export", args.no_export)) if on]
     return command_line(words)
