@@ -45,7 +45,8 @@ def test_resume_equals_uninterrupted(tmp_path):
 
 
 def test_same_seed_same_result(tmp_path):
-    runs = [make_trainer(tmp_path / str(i), epochs=2).fit(blobs(80), None).history for i in range(2)]
+    # without XLA: tests/runs/test_seeds.py checks one seed, one result with it
+    runs = [make_trainer(tmp_path / str(i), epochs=2, jit_compile="off").fit(blobs(80), None).history for i in range(2)]
     assert [r["loss"] for r in runs[0]] == [r["loss"] for r in runs[1]]
 
 

@@ -1,5 +1,6 @@
 """Each autoencoder kind trains through the project's trainer and its reconstruction loss falls; the VAE samples;
-the ae-classifier's pretraining stops exactly when its stage ends."""
+the ae-classifier's pretraining stops exactly when its stage ends (its tests train without XLA: compiling takes
+longer than their few steps, and XLA's steps are checked against the plain ones in tests/training)."""
 
 import keras
 import numpy as np
@@ -76,12 +77,13 @@ def test_fine_tuning_gets_the_whole_cosine_schedule_after_pretraining():
 
 def test_pretrain_then_frozen_fine_tune_keeps_the_pretrained_encoder(tmp_path):
     options = {"code_size": 8, "hidden": (32,), "pretrain_epochs": 1, "freeze_encoder": True}
-    task, _, _ = fit(tmp_path / "one", "ae-classifier", options, epochs=2)
+    task, _, _ = fit(tmp_path / "one", "ae-classifier", options, epochs=2, jit_compile="off")
     assert isinstance(task, FineTuneSteps) and task.sum_names[2] == "reconstruction_mse"
     encoder = [v.numpy().copy() for v in task.model.encoder.variables]
     head = [v.numpy().copy() for v in task.model.head.variables]
     task.pretrain_steps = 0  # as if pretraining had ended: one more frozen fine-tuning pass
-    trainer = Trainer(task, tf.distribute.get_strategy(), TrainConfig(epochs=1, batch_size=16, seed=3),
+    trainer = Trainer(task, tf.distribute.get_strategy(), TrainConfig(epochs=1, batch_size=16, seed=3,
+                                                                      jit_compile="off"),
                       tmp_path / "more.npz", verbose=False)
     trainer.fit(strokes(64), None)
     for old, variable in zip(encoder, task.model.encoder.variables):
@@ -92,11 +94,11 @@ def test_pretrain_then_frozen_fine_tune_keeps_the_pretrained_encoder(tmp_path):
 @pytest.mark.parametrize("weight", [0.0, 1.0])
 def test_reconstruction_weight_keeps_the_decoder_training_while_fine_tuning(tmp_path, weight):
     options = {"code_size": 8, "hidden": (32,), "pretrain_epochs": 1, "reconstruction_weight": weight}
-    task, _, _ = fit(tmp_path / "one", "ae-classifier", options, epochs=2, schedule="constant")
+    task, _, _ = fit(tmp_path / "one", "ae-classifier", options, epochs=2, schedule="constant", jit_compile="off")
     decoder = [v.numpy().copy() for v in task.model.decoder.trainable_variables]
     task.pretrain_steps = 0  # pretraining is over: one more fine-tuning pass
-    Trainer(task, tf.distribute.get_strategy(), TrainConfig(epochs=1, batch_size=16, seed=3), tmp_path / "more.npz",
-            verbose=False).fit(strokes(64), None)
+    Trainer(task, tf.distribute.get_strategy(), TrainConfig(epochs=1, batch_size=16, seed=3, jit_compile="off"),
+            tmp_path / "more.npz", verbose=False).fit(strokes(64), None)
     moved = [not np.array_equal(old, v.numpy()) for old, v in zip(decoder, task.model.decoder.trainable_variables)]
     assert all(moved) if weight else not any(moved)
 
