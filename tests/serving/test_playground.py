@@ -1,5 +1,6 @@
 """The playground page of `classicnets serve`, in a real browser (Debian's chromium, driven by Playwright):
-models trained and exported by the CLI, a server process, drawings made with the mouse and picture files."""
+models trained by the CLI, one server process serving their folder of runs (it exports them first), drawings
+made with the mouse and picture files."""
 
 import base64
 import contextlib
@@ -35,25 +36,18 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {
 
 
 @pytest.fixture(scope="module")
-def models_dir(tmp_path_factory, tiny_zoo):
-    """MODELS_DIR holding a cnn, a cgan and two autoencoders (one with 2-d codes) trained on the bundled 8x8
-    digits (the cgan and the first autoencoder: copies of the zoo's runs, tests/conftest.py), and the word
-    models trained on the notes' words; their runs are in the folder beside it."""
+def runs_dir(tmp_path_factory, tiny_zoo):
+    """A folder of runs: a cnn, a cgan and two autoencoders (one with 2-d codes) trained on the bundled 8x8 digits
+    (the cgan and the first autoencoder: copies of the zoo's runs, tests/conftest.py), and the word models trained
+    on the notes' words."""
     from classicnets.cli.main import main
-    from classicnets.serving.export import export_runs
 
-    root = tmp_path_factory.mktemp("playground")
+    root = tmp_path_factory.mktemp("playground") / "runs"
     for name, flags in TRAINED.items():
-        assert main(["train", *flags, "--quiet", "--run-dir", str(root / "runs" / name)]) == 0
+        assert main(["train", *flags, "--quiet", "--run-dir", str(root / name)]) == 0
     for name, step in FROM_ZOO.items():
-        shutil.copytree(tiny_zoo.out / step, root / "runs" / name)
-    exported = export_runs([(root / "runs" / name, root / "models", None) for name in SERVED])  # one check for all
-    assert [result.name for result in exported] == SERVED
-    return root / "models"
-
-
-def run_dir(models_dir: Path, name: str) -> Path:
-    return models_dir.parent / "runs" / name
+        shutil.copytree(tiny_zoo.out / step, root / name)
+    return root
 
 
 def free_port() -> int:
@@ -63,23 +57,11 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def commands(models_dir, server, tmp_path_factory):
-    """`classicnets complete` and `translate`, whose answers the page must give (run here, in the test's process),
-    and `classicnets serve RUN_DIR`: started in the background with the first page (once the server is ready), so
-    that its start-up overlaps the browser tests."""
-    log = tmp_path_factory.mktemp("serve-run-dir") / "server.log"
-    port = free_port()
-    with open(log, "w") as output:
-        serving = subprocess.Popen([sys.executable, "-m", "classicnets", "serve", str(run_dir(models_dir, "ae2-digits")),
-                                    "--port", str(port), "--poll-seconds", "0"], stdout=output,
-                                   stderr=subprocess.STDOUT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    started = {"complete": classicnets_json("complete", str(run_dir(models_dir, "autocomplete-notes")), "wo"),
-               "translate": classicnets_json("translate", str(run_dir(models_dir, "seq2seq-notes")), "word"),
-               "serve": (serving, port, log)}
-    yield started
-    if serving.poll() is None:
-        serving.kill()
-        serving.wait()
+def commands(runs_dir):
+    """What `classicnets complete` and `translate` answer, which the page must give (run here, in the test's
+    process)."""
+    return {"complete": classicnets_json("complete", str(runs_dir / "autocomplete-notes"), "wo"),
+            "translate": classicnets_json("translate", str(runs_dir / "seq2seq-notes"), "word")}
 
 
 def classicnets_json(*args: str) -> list:
@@ -93,25 +75,34 @@ def classicnets_json(*args: str) -> list:
 
 
 @pytest.fixture(scope="module")
-def server(models_dir, tmp_path_factory):
-    """The base URL of a running `classicnets serve MODELS_DIR` on a free localhost port."""
+def serving(runs_dir, tmp_path_factory):
+    """`classicnets serve RUNS` on a free localhost port, once every model is loaded: it exports the runs into a
+    temporary models folder and serves that; {"base": URL, "models": that folder, "process", "log"}. The last
+    test of this file stops it."""
     port = free_port()
-    log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")
-    command = [sys.executable, "-m", "classicnets", "serve", str(models_dir), "--port", str(port), "--poll-seconds", "0"]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    command = [sys.executable, "-m", "classicnets", "serve", str(runs_dir), "--port", str(port), "--poll-seconds", "0"]
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while not ready(base):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            log.seek(0)
-            pytest.fail(f"the server did not become ready:\n{log.read()[-3000:]}")
+            pytest.fail(f"the server did not become ready:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    models = Path(log.read_text().split("to serve into ")[1].split()[0])
+    yield {"base": base, "models": models, "process": process, "log": log}
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(serving) -> str:
+    """The base URL of the running server."""
+    return serving["base"]
 
 
 def ready(base: str) -> bool:
@@ -132,7 +123,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server, commands):
+def page(browser, server):
     """A fresh 400-pixel-wide page; fails the test on any script error of the page."""
     page = browser.new_page(viewport={"width": 400, "height": 900})
     errors = []
@@ -179,21 +170,21 @@ def canvas_pixels(page, selector: str) -> list[int]:
     return page.locator(selector).evaluate("c => [...c.getContext('2d').getImageData(0, 0, c.width, c.height).data]")
 
 
-def test_lists_the_served_models_with_their_family_classes_and_test_metric(page, server, models_dir, tmp_path):
+def test_lists_the_served_models_with_their_family_classes_and_test_metric(page, server, runs_dir, tmp_path):
     open_model(page, server, "cnn-digits")
     buttons = page.locator("#models button")
     assert buttons.evaluate_all("bs => bs.map(b => b.dataset.model)") == sorted(SERVED)
     text = page.locator('#models button[data-model="cnn-digits"]').text_content()
     assert "cnn" in text and "digits" in text and "10 classes: 0 1 2 3 4 5 6 7 8 9" in text
     for name, metric, key in (("cnn-digits", "test accuracy", "accuracy"), ("ae-digits", "test MSE", "mse")):
-        measured = json.loads((run_dir(models_dir, name) / "metrics.json").read_text())["test"][key]
+        measured = json.loads((runs_dir / name / "metrics.json").read_text())["test"][key]
         shown = page.locator(f'#models button[data-model="{name}"]').text_content()
         assert f"{metric} {float(f'{measured:.3g}'):g}" in shown, shown
     assert "training completion accuracy" in page.locator('#models button[data-model="autocomplete-notes"]').text_content()
     page.screenshot(path=tmp_path / "list.png", full_page=True)
 
 
-def test_an_export_without_a_metric_lists_none(models_dir, tmp_path):
+def test_an_export_without_a_metric_lists_none(serving, tmp_path):
     from classicnets.serving.playground import served_models
 
     class Servable:  # an older export: classicnets.json without run.headline, and no code file
@@ -206,7 +197,7 @@ def test_an_export_without_a_metric_lists_none(models_dir, tmp_path):
         def servable(self, name):
             return Servable()
 
-    manifest = json.loads((models_dir / "cnn-digits" / "1" / "classicnets.json").read_text())
+    manifest = json.loads((serving["models"] / "cnn-digits" / "1" / "classicnets.json").read_text())
     assert manifest["run"]["headline"]["name"] == "accuracy" and manifest["run"]["headline"]["split"] == "test"
     del manifest["run"]["headline"]
     (tmp_path / "classicnets.json").write_text(json.dumps(manifest))
@@ -386,22 +377,6 @@ def test_2d_autoencoder_plots_the_drawing_among_the_test_codes(page, server, tmp
     assert page.locator("#drawn-code").count() == 0
 
 
-def test_serve_exports_a_run_directory_and_removes_it_on_exit(commands):
-    process, port, log = commands["serve"]  # classicnets serve RUN_DIR
-    try:
-        deadline = time.monotonic() + 120
-        while not ready(f"http://127.0.0.1:{port}"):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.3)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models/ae2-digits") as response:
-            assert json.load(response)["model_version_status"][0]["state"] == "AVAILABLE"
-    finally:
-        process.terminate()
-        assert process.wait(timeout=30) == 0
-    exported = log.read_text().split("to serve into ")[1].split()[0]
-    assert exported.startswith(tempfile.gettempdir()) and not Path(exported).exists()
-
-
 def test_serve_tells_models_runs_and_other_folders_apart(tmp_path, capsys):
     from classicnets.cli.main import main
     from classicnets.serving.run_dirs import what_to_serve
@@ -464,3 +439,13 @@ def test_seq2seq_shows_the_server_translation_as_the_cli_does(page, server, comm
     page.screenshot(path=tmp_path / "seq2seq.png", full_page=True)
     (translated,) = commands["translate"]  # classicnets translate RUN_DIR word
     assert translated["translation"] == expected
+
+
+def test_stopping_the_server_of_a_folder_of_runs_removes_what_it_exported(serving):
+    """Last in this file: it stops the server the tests above use."""
+    process, models = serving["process"], serving["models"]
+    assert str(models).startswith(tempfile.gettempdir()) and sorted(child.name for child in models.iterdir()) == \
+        sorted(SERVED)
+    process.terminate()
+    assert process.wait(timeout=30) == 0
+    assert not models.exists()
