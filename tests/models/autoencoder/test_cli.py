@@ -12,7 +12,8 @@ from classicnets.cli.main import main
 from classicnets.config import RunConfig, save_config
 from tests.helpers import run_cli
 
-TINY = ["--dataset", "digits", "--epochs", "1", "--batch-size", "64", "--quiet", "--hidden", "32", "--code-size", "4"]
+TINY = ["--dataset", "digits", "--epochs", "1", "--batch-size", "64", "--quiet", "--hidden", "32", "--code-size", "4",
+        "--jit-compile", "off"]  # compiling with XLA takes longer than these single epochs
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def runs_dir(tmp_path_factory):
     for name, extra in [("dense", []), ("variational", ["--kind", "variational"])]:
         assert main(["train", "autoencoder", *TINY, *extra, "--run-dir", str(root / name)]) == 0
     assert main(["train", "ae-classifier", "--dataset", "digits", "--epochs", "1", "--quiet", "--freeze-encoder",
-                 "--encoder", str(root / "dense"), "--run-dir", str(root / "frozen")]) == 0
+                 "--jit-compile", "off", "--encoder", str(root / "dense"), "--run-dir", str(root / "frozen")]) == 0
     return root
 
 
