@@ -23,8 +23,10 @@ def blobs(count: int, seed: int = 0) -> ArraySplit:
 
 
 def make_trainer(tmp_path, epochs=2, model="mlp", options=None, **train):
+    """A trainer of `model` on 6x6 images of 3 classes; without XLA unless asked (jit_compile="auto" or "on"):
+    compiling takes longer than these few steps."""
     keras.utils.set_random_seed(7)
-    train = {"learning_rate": 1e-3, **train}
+    train = {"learning_rate": 1e-3, "jit_compile": "off", **train}
     config = TrainConfig(epochs=epochs, batch_size=16, seed=7, steps_per_execution=3, **train)
     network = build_model(model, {"hidden": (16,), "dropout": 0.3} if options is None else options, (6, 6, 1), 3)
     task = ClassifierSteps(network, make_optimizer(config.optimizer, config.learning_rate))

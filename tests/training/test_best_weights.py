@@ -29,8 +29,7 @@ def noisy(count: int, seed: int) -> ArraySplit:
 
 
 def overfitting_trainer(folder, epochs=12):
-    """Without XLA: compiling takes longer than these epochs (XLA's resumes are checked in test_trainer.py)."""
-    return make_trainer(folder, epochs=epochs, early_stopping=3, learning_rate=0.05, jit_compile="off",
+    return make_trainer(folder, epochs=epochs, early_stopping=3, learning_rate=0.05,
                         options={"hidden": (32,), "dropout": 0.0})
 
 

@@ -29,13 +29,14 @@ def test_learns_separable_data(tmp_path):
 
 
 def test_resume_equals_uninterrupted(tmp_path):
-    straight = make_trainer(tmp_path / "a", epochs=3)
+    # the mlp's default: XLA-compiled steps (the CLI's and the killed-training tests resume without XLA)
+    straight = make_trainer(tmp_path / "a", epochs=3, jit_compile="auto")
     straight.fit(blobs(100), blobs(20, 1))
-    first = make_trainer(tmp_path / "b", epochs=1)
+    first = make_trainer(tmp_path / "b", epochs=1, jit_compile="auto")
     first.fit(blobs(100), blobs(20, 1))
     # a fresh process-like start: new model with a different init, then resume from the checkpoint
     keras.utils.set_random_seed(99)
-    resumed = make_trainer(tmp_path / "b", epochs=3)
+    resumed = make_trainer(tmp_path / "b", epochs=3, jit_compile="auto")
     for variable in resumed.steps.model.trainable_variables:
         variable.assign(tf.zeros_like(variable))
     result = resumed.fit(blobs(100), blobs(20, 1), resume=True)
@@ -46,7 +47,7 @@ def test_resume_equals_uninterrupted(tmp_path):
 
 def test_same_seed_same_result(tmp_path):
     # without XLA: tests/runs/test_seeds.py checks one seed, one result with it
-    runs = [make_trainer(tmp_path / str(i), epochs=2, jit_compile="off").fit(blobs(80), None).history for i in range(2)]
+    runs = [make_trainer(tmp_path / str(i), epochs=2).fit(blobs(80), None).history for i in range(2)]
     assert [r["loss"] for r in runs[0]] == [r["loss"] for r in runs[1]]
 
 
