@@ -1,5 +1,7 @@
 """Fixtures shared by the whole suite, and the order in which the test processes take the test files."""
 
+from __future__ import annotations
+
 import dataclasses
 import os
 import pickle
@@ -13,10 +15,8 @@ from filelock import FileLock
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
-from classicnets.evaluation.judges import judge
-from classicnets.zoo.plan import choose_steps
-from classicnets.zoo.report import write_report
-from classicnets.zoo.runner import Outcome, run_zoo, start_zoo
+# classicnets is imported inside the fixtures: the process of pytest-xdist that hands out the test files loads
+# this file too, and has no use for TensorFlow (4-5 CPU-seconds to import)
 
 EXPORTED_FAMILIES = (  # one of each way a model is exported (softmax, mlp and rnn export as the cnn does)
     "cnn", "ae-classifier", "tabular", "linear-regression", "linear-classifier", "autoencoder", "gan", "cgan",
@@ -34,11 +34,16 @@ class TinyZoo:
     """A finished `classicnets run` over every step of the zoo, and its report."""
 
     out: Path
-    outcomes: list[Outcome]
+    outcomes: list  # classicnets.zoo.runner.Outcome
     rows: list[dict]  # the report's table rows, as write_report returned them
 
 
 def _run_tiny_zoo(out: Path) -> TinyZoo:
+    from classicnets.evaluation.judges import judge
+    from classicnets.zoo.plan import choose_steps
+    from classicnets.zoo.report import write_report
+    from classicnets.zoo.runner import run_zoo, start_zoo
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(judge.CACHE_VARIABLE, str(out.parent / "judges"))
         patch.setattr(judge, "MAX_JUDGE_EPOCHS", 1)
