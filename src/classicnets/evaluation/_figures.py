@@ -24,6 +24,18 @@ def new_figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
 
+def figure_with_margins(width: float, height: float, left: float, right: float, bottom: float, top: float,
+                        gap: float = 0.0, panels: int = 1) -> Figure:
+    """A figure (inches) whose `panels` axes side by side get fixed margins and gaps between them (inches), for
+    figures whose labels have a known size: about half the drawing time of constrained layout, which measures
+    every label first."""
+    figure = Figure(figsize=(width, height), dpi=DPI)
+    panel_width = (width - left - right - gap * (panels - 1)) / panels
+    figure.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
+                           wspace=gap / panel_width)
+    return figure
+
+
 def save_figure(figure: Figure, path: str | Path) -> Path:
     """Write `figure` as a PNG at `path` (atomically, creating parent folders) and return the path."""
     path = Path(path)

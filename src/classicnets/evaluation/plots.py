@@ -9,6 +9,7 @@ from matplotlib.ticker import MaxNLocator
 from classicnets.evaluation._figures import (
     as_image_batch,
     draw_image,
+    figure_with_margins,
     grid_shape,
     hide_ticks,
     image_mosaic,
@@ -67,7 +68,9 @@ def plot_metric_family(axes: Axes, family: str, history: dict[str, list[float]],
 def plot_history(history: dict[str, list[float]], path: str | Path) -> Path:
     """Plot each metric's train, validation (and test) curves per epoch, one panel per metric."""
     families = metric_families(history)
-    figure = new_figure(4.5 * len(families), 3.6)
+    # room for tick labels of up to 8 characters and the axis label on the left, the panel and figure titles above
+    figure = figure_with_margins(4.5 * len(families), 3.6, left=0.95, right=0.2, bottom=0.55, top=0.65, gap=1.05,
+                                 panels=len(families))
     for axes, (family, keys) in zip(np.atleast_1d(figure.subplots(1, len(families))), families.items()):
         plot_metric_family(axes, family, history, keys)
     figure.suptitle("Training history")
