@@ -143,7 +143,11 @@ def plot_prediction_grid(
     y_true = check_labels(np.asarray(y_true)[:count], len(class_names), "y_true")
     y_pred = check_labels(np.asarray(y_pred)[:count], len(class_names), "y_pred")
     rows, columns = grid_shape(count)
-    figure = new_figure(PANEL_INCHES * columns, (PANEL_INCHES + 0.35) * rows + 0.4)
+    title_lines = 1 if columns > 2 else 2  # over one or two images the title takes two lines to fit
+    # one picture with no ticks: only the figure's title needs room (constrained layout would measure it first)
+    top = 0.2 + 0.2 * title_lines
+    figure = figure_with_margins(PANEL_INCHES * max(columns, 2), (PANEL_INCHES + 0.35) * rows + top, left=0.05,
+                                 right=0.05, bottom=0.05, top=top)  # one image: as wide as two, for the title
     axes = figure.subplots()
     batches = [images[start:min(start + columns, count)] for start in range(0, count, columns)]
     mosaic = image_mosaic(batches, band_fraction=TITLE_BAND)
@@ -156,7 +160,8 @@ def plot_prediction_grid(
         axes.text(mosaic.column_centres[index % columns], mosaic.row_tops[index // columns] - 0.5, title, fontsize=9,
                   ha="center", va="bottom", color=RIGHT_COLOR if predicted == true else WRONG_COLOR)
     correct = int(np.sum(y_pred == y_true))
-    figure.suptitle(f"Predictions on the first {count} images ({correct}/{count} right)")
+    images_of = "the first image" if count == 1 else f"the first {count} images"
+    figure.suptitle(f"Predictions on {images_of}{' ' if title_lines == 1 else chr(10)}({correct}/{count} right)")
     return save_figure(figure, path)
 
 
