@@ -1,6 +1,7 @@
 """Helpers shared by the tests: run the CLI in-process, train a run through it, write small CSV files, and
 tiny run configs of every family."""
 
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +9,13 @@ import numpy as np
 from classicnets.cli.main import main
 from classicnets.config import DataConfig, RunConfig, TrainConfig
 from classicnets.models import get_spec
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

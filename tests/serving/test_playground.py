@@ -7,17 +7,14 @@ import contextlib
 import io
 import json
 import math
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.serving.small import start_serve
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -50,12 +47,6 @@ def runs_dir(tmp_path_factory, tiny_zoo):
     return root
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def commands(runs_dir):
     """What `classicnets complete` and `translate` answer, which the page must give (run here, in the test's
@@ -79,19 +70,8 @@ def serving(runs_dir, tmp_path_factory):
     """`classicnets serve RUNS` on a free localhost port, once every model is loaded: it exports the runs into a
     temporary models folder and serves that; {"base": URL, "models": that folder, "process", "log"}. The last
     test of this file stops it."""
-    port = free_port()
     log = tmp_path_factory.mktemp("log") / "server.log"
-    command = [sys.executable, "-m", "classicnets", "serve", str(runs_dir), "--port", str(port), "--poll-seconds", "0"]
-    with open(log, "w") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while not ready(base):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the server did not become ready:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
+    base, process = start_serve(runs_dir, log, "--poll-seconds", "0", seconds=120)
     models = Path(log.read_text().split("to serve into ")[1].split()[0])
     yield {"base": base, "models": models, "process": process, "log": log}
     if process.poll() is None:
@@ -103,15 +83,6 @@ def serving(runs_dir, tmp_path_factory):
 def server(serving) -> str:
     """The base URL of the running server."""
     return serving["base"]
-
-
-def ready(base: str) -> bool:
-    """Whether the server answers that every model found is loaded."""
-    try:
-        with urllib.request.urlopen(base + "/v2/health/ready", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,7 @@ real HTTP client; plus the batcher itself, driven by concurrent calls."""
 
 import asyncio
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -17,7 +12,7 @@ import pytest
 
 from classicnets.cli.main import main
 from classicnets.serving import runtimes
-from tests.serving.small import call, images
+from tests.serving.small import call, images, start_serve
 
 pytest.importorskip("onnxruntime")
 pytestmark = pytest.mark.slow  # trained models, exported and served by two server processes
@@ -41,39 +36,22 @@ def code_size(models_dir):
     return manifest["signatures"]["encode"]["outputs"]["codes"]["shape"][1]
 
 
-def start_server(models_dir, log_path, *flags):
-    """A `classicnets serve` process on a free port, once every model is ready; (base URL, process, log)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = open(log_path, "w+")
-    command = [sys.executable, "-m", "classicnets", "serve", str(models_dir), "--port", str(port),
-               "--poll-seconds", "0", *flags]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while not all(call(base, "GET", f"/v2/models/{name}/ready", timeout=2)[0] == 200 for name in SERVED):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.seek(0)
-            pytest.fail(f"the server did not become ready:\n{log.read()[-3000:]}")
-        time.sleep(0.2)
-    return base, process, log
+def every_served_model_ready(base: str) -> bool:
+    return all(call(base, "GET", f"/v2/models/{name}/ready", timeout=2)[0] == 200 for name in SERVED)
 
 
 @pytest.fixture(scope="module")
 def servers(models_dir, tmp_path_factory):
     """Two servers of the same folder: the SavedModels, one request at a time; onnxruntime, batching 50 ms."""
     logs = tmp_path_factory.mktemp("logs")
-    started = {"saved-model": start_server(models_dir, logs / "saved-model.log", "--runtime", "saved-model"),
-               "onnx": start_server(models_dir, logs / "onnx.log", "--runtime", "onnx", "--batch-window-ms", "50",
-                                    "--batch-max-size", "64")}
-    yield {runtime: base for runtime, (base, _, _) in started.items()}
-    for _, process, log in started.values():
+    started = {"saved-model": start_serve(models_dir, logs / "saved-model.log", "--poll-seconds", "0", "--runtime",
+                                          "saved-model", ready=every_served_model_ready),
+               "onnx": start_serve(models_dir, logs / "onnx.log", "--poll-seconds", "0", "--runtime", "onnx",
+                                   "--batch-window-ms", "50", "--batch-max-size", "64", ready=every_served_model_ready)}
+    yield {runtime: base for runtime, (base, _) in started.items()}
+    for _, process in started.values():
         process.terminate()
         process.wait(timeout=30)
-        log.close()
 
 
 def predict(base, name, instances, signature="serving_default"):

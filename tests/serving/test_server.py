@@ -3,19 +3,16 @@ keras.export.ExportArchive, and a real HTTP client speaking TF Serving's REST AP
 
 import argparse
 import json
-import os
 import shutil
 import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.serving.small import call, images
+from tests.serving.small import call, images, start_serve
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
@@ -95,27 +92,12 @@ def models(tmp_path_factory):
 def server(models, tmp_path_factory):
     """A running `classicnets serve` (poll every second, 256 KiB bodies); yields (base URL, process)."""
     models_dir, _ = models
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")
-    command = [sys.executable, "-m", "classicnets", "serve", str(models_dir), "--port", str(port),
-               "--poll-seconds", "1", "--max-body", str(MAX_BODY)]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while call(base, "GET", "/v2/health/ready", timeout=2)[0] != 200:
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.seek(0)
-            pytest.fail(f"the server did not become ready:\n{log.read()[-3000:]}")
-        time.sleep(0.2)
+    base, process = start_serve(models_dir, tmp_path_factory.mktemp("log") / "server.log", "--poll-seconds", "1",
+                                "--max-body", str(MAX_BODY))
     yield base, process
     if process.poll() is None:
         process.kill()
         process.wait()
-    log.close()
 
 
 def wait_for(condition, seconds: float = 20) -> None:

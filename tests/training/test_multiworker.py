@@ -4,7 +4,6 @@ process, while the workers run), and only the chief writes the run directory."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,16 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.helpers import free_port
 from tests.training import multiworker_job
 
 JOB = Path(__file__).with_name("multiworker_job.py")
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(tf_config: dict | None) -> dict:

@@ -64,8 +64,7 @@ def run(args: argparse.Namespace) -> int:
     finish = f"finish it with: classicnets run --out {shlex.quote(str(out))} --resume"
     try:
         outcomes = zoo.run_zoo(out, dataset, steps, verbose=not args.quiet)
-        # versions are renamed into place whole
-        not_exported = [] if args.no_export else zoo.export_models(out, outcomes)
+        not_exported = [] if args.no_export else zoo.export_models(out, outcomes)  # versions renamed in whole
     except KeyboardInterrupt as interrupt:  # the finished models are kept; --resume trains and exports the rest
         raise Interrupted(finish) from interrupt
     rows = zoo.write_report(out, outcomes, dataset, command=command_of(args), seconds=time.perf_counter() - started)

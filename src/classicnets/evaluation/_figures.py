@@ -77,14 +77,6 @@ def displayable(image: np.ndarray) -> np.ndarray:
     return image[..., 0] if image.shape[-1] == 1 else image
 
 
-def draw_image(axes: Axes, image: np.ndarray) -> None:
-    """Draw one (H, W, C) image on `axes` with no ticks; grayscale uses a gray colour map."""
-    pixels = displayable(image)
-    axes.imshow(pixels, cmap="gray" if pixels.ndim == 2 else None, vmin=0.0, vmax=1.0,
-                interpolation="nearest")
-    hide_ticks(axes)
-
-
 def hide_ticks(axes: Axes) -> None:
     """Remove ticks and frame from `axes` but keep its labels usable."""
     axes.set_xticks([])

@@ -8,7 +8,6 @@ from matplotlib.ticker import MaxNLocator
 
 from classicnets.evaluation._figures import (
     as_image_batch,
-    draw_image,
     figure_with_margins,
     grid_shape,
     hide_ticks,
@@ -161,7 +160,8 @@ def plot_prediction_grid(
                   ha="center", va="bottom", color=RIGHT_COLOR if predicted == true else WRONG_COLOR)
     correct = int(np.sum(y_pred == y_true))
     images_of = "the first image" if count == 1 else f"the first {count} images"
-    figure.suptitle(f"Predictions on {images_of}{' ' if title_lines == 1 else chr(10)}({correct}/{count} right)")
+    separator = " " if title_lines == 1 else "\n"
+    figure.suptitle(f"Predictions on {images_of}{separator}({correct}/{count} right)")
     return save_figure(figure, path)
 
 
