@@ -23,7 +23,7 @@ from classicnets.data.pipeline import ArraySplit, split_validation, steps_per_ep
 from classicnets.errors import Interrupted, UserError
 from classicnets.evaluation.judges import get_evaluator
 from classicnets.files import WriteError, check_writable, remove_temp_files
-from classicnets.models import build_model, get_spec, make_options
+from classicnets.models import build_model, get_spec, make_options, task_of
 from classicnets.training.distribute import is_chief, make_strategy
 from classicnets.training.precision import dtype_policy, float32_copy, training_policy
 from classicnets.training.trainer import Trainer
@@ -159,18 +159,20 @@ def _open_run_dir(root: Path, resume: bool, chief: bool) -> runs.RunDir:
     return runs.prepare_new_run(root)
 
 
-def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tuple[RunConfig, Any, Any, Any]:
+def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any,
+                     kept: dict[str, Any] | None = None) -> tuple[RunConfig, Any, Any, Any]:
     """Everything random comes from config.train.seed: the validation split, then (after seeding Keras) the
     initial weights, the batch order, dropout and noise. Returns the config with its automatic batch size and
-    learning rate filled in, the family's steps (model and optimizers) built under `strategy`, and the train and
-    validation splits."""
+    learning rate (and what the family settles from its built model) filled in, the family's steps (model and
+    optimizers) built under `strategy`, and the train and validation splits. `kept`: what the family's
+    keeps_files hook gave (the builder gets it with the dataset's extra facts)."""
     train, validation = split_validation(dataset.x_train, dataset.y_train, config.data.validation_fraction, config.train.seed)
     rate = get_spec(config.model).learning_rate
     config = dataclasses.replace(config, train=sized_for(config.train, len(train), rate))  # config.json keeps the values used
     total_steps = config.train.epochs * steps_per_epoch(len(train), config.train.batch_size)
     spec = get_spec(config.model)
 
-    extra = {**dataset.extra, **load_pretrained(config.model, config.model_options, dataset.input_shape)}
+    extra = {**dataset.extra, **load_pretrained(config.model, config.model_options, dataset.input_shape), **(kept or {})}
 
     def build() -> Any:
         keras.utils.set_random_seed(config.train.seed)  # the same initial weights in any precision
@@ -178,7 +180,10 @@ def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tupl
 
     with strategy.scope():
         model = build()
-        policy = training_policy(config.train.precision, spec.task, config.train.distribute, model)
+        settle = spec.hook("settles")
+        if settle is not None:  # e.g. a user's network: its task, found from its outputs
+            config = dataclasses.replace(config, model_options=settle(model, config.model_options, dataset))
+        policy = training_policy(config.train.precision, task_of(config), config.train.distribute, model)
         if policy is not None:
             with dtype_policy(policy):
                 model = build()
@@ -189,13 +194,16 @@ def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any) -> tupl
 def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: Any, spec: Any,
               resume: bool, verbose: bool, chief: bool, summary: Callable[[str], None]) -> RunResult:
     """Build, train, save and evaluate inside an opened run directory."""
-    config, steps, train, validation = prepare_training(config, dataset, strategy)
+    keep = spec.hook("keeps_files")
+    kept = keep(make_options(spec, config.model_options), run.root, resume) if keep else {}
+    config, steps, train, validation = prepare_training(config, dataset, strategy, kept)
     config_saved = resume and runs.read_config(run) == config
     if not resume:  # a new run's config comes first: an interrupted run is resumed from it
         runs.write_config(run, config)
         config_saved = True
     callbacks = _callbacks(run, chief, config.train.epochs)
-    watch = get_evaluator(spec.task).training_callbacks
+    evaluator = get_evaluator(task_of(config))
+    watch = evaluator.training_callbacks
     if chief and watch is not None:  # e.g. a GAN's sample grids
         callbacks += watch(run.root, dataset)
 
@@ -214,7 +222,6 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     epoch_saved(result.history)  # also when the run had stopped between its last checkpoint and history.csv
     model = steps.model if steps.model.dtype_policy.name == "float32" else float32_copy(steps.model)
     runs.save_model(run, model)
-    evaluator = get_evaluator(spec.task)
     metrics = evaluator.evaluate(model, config, dataset, run.plots, history=result.history)
     metrics.update(training_facts(config, model, result, time.perf_counter() - started))
     runs.write_metrics(run, metrics)
@@ -238,7 +245,7 @@ def training_facts(config: RunConfig, model: Any, result: Any, seconds: float) -
 
 def summary_line(config: RunConfig, metrics: dict[str, Any], root: Path) -> str:
     """One line that says how the run went and where it is."""
-    outcome = get_evaluator(get_spec(config.model).task).summarize(metrics)
+    outcome = get_evaluator(task_of(config)).summarize(metrics)
     epochs = f"after {metrics['epochs']} epochs"
     if metrics.get("best_epoch"):  # early stopping: the model holds the weights of its best epoch
         epochs = f"with best epoch {metrics['best_epoch']} of {metrics['epochs']}"
@@ -258,7 +265,7 @@ def evaluate_run(run_dir: Path, dataset: str | None = None, notice: Callable[[st
     if tuple(data.input_shape) != expected:
         raise UserError(f"dataset {data.name!r} has samples of shape {tuple(data.input_shape)}, but the run was "
                         f"trained on shape {expected}; evaluate it on data of the same shape")
-    evaluator = get_evaluator(get_spec(config.model).task)
+    evaluator = get_evaluator(task_of(config))
     plots = run.plots if dataset is None else run.plots / _slug(data.name)
     metrics = evaluator.evaluate(model, config, data, plots)
     return {"dataset": data.name, "source": data.source, "summary": evaluator.summarize(metrics), **metrics}

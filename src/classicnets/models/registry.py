@@ -39,6 +39,25 @@ class ModelSpec:
     pretrained: dict[str, str] = dataclasses.field(default_factory=dict)
     # The automatic learning rate on MNIST-sized sets (batch 128) and with a batch size the user chose
     learning_rate: float = LEARNING_RATE
+    # "module:function" keep(options, run_root, resume) -> dict: files a run keeps of its family (a user's network
+    # source), copied into a new run or checked against the copy on resume; the dict joins the builder's extra
+    keeps_files: str | None = None
+    # "module:function" settle(model, options, dataset) -> options: values left "auto" that only the built model
+    # can say (a user's network: its task), written into the run's config.json
+    settles: str | None = None
+    # "module:function" objects(run_root) -> dict of the Keras classes a run's model.keras needs (a user's
+    # network); such a model is loaded with Keras' safe mode off: it runs the run's own copy of the user's code
+    custom_objects: str | None = None
+
+    def task_for(self, options: dict[str, Any]) -> str:
+        """The kind of job of a run with these options: the family's own, or (task "from-options") the one its
+        options settled."""
+        return str(options.get("task", "auto")) if self.task == "from-options" else self.task
+
+    def hook(self, name: str) -> Callable[..., Any] | None:
+        """The function a "module:function" field names (keeps_files, settles, custom_objects), or None."""
+        reference = getattr(self, name)
+        return _resolve(reference) if reference else None
 
     @property
     def build(self) -> Callable[..., Any]:

@@ -113,7 +113,7 @@ def open_run(root: Path, needs: Iterable[str] = ("config",)) -> RunDir:
     config = read_config(run)
     for need in needs:
         if need == "model":  # using the run: its model, and the facts of its data that inputs are shaped by
-            _raise_if(run, "config", run_checks.data_info_problem(config.data_info, run_checks.task_of(config.model)))
+            _raise_if(run, "config", run_checks.data_info_problem(config.data_info, run_checks.task_of(config)))
             _raise_if(run, "model", _model_problem(run))
         elif need == "checkpoint":
             _raise_if(run, "checkpoint", _checkpoint_problem(run))
@@ -237,17 +237,22 @@ def save_model(run: RunDir, model: Any) -> None:
 
 
 def load_model(run: RunDir):
-    """The run's trained model, loaded with Keras' safe mode (nothing is unpickled); a missing, damaged or refused
-    model.keras is a UserError that says what still works."""
+    """The run's trained model, loaded with Keras' safe mode (nothing is unpickled) except for a user's network,
+    whose run holds the code it needs; a missing, damaged or refused model.keras is a UserError that says what
+    still works."""
     import keras  # imported here so reading configs and metrics stays fast
 
     _raise_if(run, "model", _model_problem(run))
+    config = read_config(run)
+    own_code = run_checks.custom_objects(config.model, run.root)  # a user's network: the classes of its copy
     try:
-        model = keras.saving.load_model(run.model, safe_mode=True, compile=False)
+        model = keras.saving.load_model(run.model, safe_mode=own_code is None, compile=False,
+                                        custom_objects=own_code)
+    except UserError:
+        raise
     except Exception as error:  # Keras raises many kinds for a bad file; its message can hold the whole config
         _raise_if(run, "model", _load_failure(error))
-    config = read_config(run)
-    _raise_if(run, "config", run_checks.mismatch(model, config.data_info, run_checks.task_of(config.model)))
+    _raise_if(run, "config", run_checks.mismatch(model, config.data_info, run_checks.task_of(config)))
     return model
 
 

@@ -17,7 +17,7 @@ from classicnets.config import RunConfig
 from classicnets.data.dataset import Dataset
 from classicnets.data.tokens import END, PAD, START, UNKNOWN
 from classicnets.errors import UserError
-from classicnets.models import get_spec
+from classicnets.models import task_of
 from classicnets.serving import parity
 from classicnets.serving.signatures import Signature, TensorInfo
 
@@ -44,11 +44,11 @@ def describe_export(config: RunConfig, run: runs.RunDir, name: str, version: int
     into assets/ besides the vocabulary."""
     info = config.data_info
     manifest: dict[str, Any] = {
-        "name": name, "version": version, "family": config.model, "task": get_spec(config.model).task,
+        "name": name, "version": version, "family": config.model, "task": task_of(config),
         "exported_by": f"classicnets {__version__}", "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "formats": list(formats),
         "input": {item.name: {**item.describe(), "scale": _scale(item.name, info)} for item in signatures[0].inputs},
-        "class_names": list(info.get("class_names", [])) if get_spec(config.model).task in CLASS_TASKS else [],
+        "class_names": list(info.get("class_names", [])) if task_of(config) in CLASS_TASKS else [],
         "signatures": {signature.name: {
             "about": signature.about,
             "inputs": {item.name: item.describe() for item in signature.inputs},
@@ -117,7 +117,7 @@ def _headline(config: RunConfig, metrics: dict[str, Any]) -> dict[str, Any] | No
     from classicnets.evaluation.judges import get_evaluator
 
     try:
-        name, value = get_evaluator(get_spec(config.model).task).headline(metrics)
+        name, value = get_evaluator(task_of(config)).headline(metrics)
     except (KeyError, TypeError, ValueError, UserError):  # an older or partial metrics.json
         return None
     test_value = metrics.get("test", {}).get(name.replace(" ", "_")) if isinstance(metrics.get("test"), dict) else None

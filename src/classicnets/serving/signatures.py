@@ -17,7 +17,7 @@ import tensorflow as tf
 from classicnets.config import RunConfig
 from classicnets.data.arrays import scale_features
 from classicnets.data.tokens import END, PAD, START, UNKNOWN
-from classicnets.models import get_spec
+from classicnets.models import task_of
 from classicnets.models.linear import DECISION_THRESHOLD, classes_from_scores
 
 NEVER_NEXT = (PAD, START, UNKNOWN)  # tokens a translation cannot continue with (as classicnets.use.translation)
@@ -284,7 +284,7 @@ BUILDERS = {  # a model family's training task -> its signatures
 
 def signatures_of(model: keras.Model, config: RunConfig) -> list[Signature]:
     """The signatures an export of this run serves; serving_default first."""
-    task = get_spec(config.model).task
+    task = task_of(config)
     if task not in BUILDERS:
         raise ValueError(f"no signatures are defined for {config.model!r} (task {task!r}); add them to BUILDERS")
     return BUILDERS[task](model, config)

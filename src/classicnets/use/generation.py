@@ -13,7 +13,7 @@ from classicnets.config import RunConfig
 from classicnets.errors import UserError
 from classicnets.evaluation import plot_image_grid
 from classicnets.files import check_output
-from classicnets.models import get_spec
+from classicnets.models import task_of
 
 GAN_TASKS = ("gan", "cgan")
 MAX_IMAGES = 10_000  # one grid: 100 x 100 images; more is no longer a picture and can exhaust memory
@@ -22,7 +22,7 @@ MAX_IMAGES = 10_000  # one grid: 100 x 100 images; more is no longer a picture a
 def open_generator_run(run_dir: Path) -> tuple[runs.RunDir, RunConfig]:
     """A GAN run whose model file is whole, and its config; UserError for any other kind of run."""
     config = runs.read_config(runs.open_run(Path(run_dir)))
-    if get_spec(config.model).task not in GAN_TASKS:
+    if task_of(config) not in GAN_TASKS:
         raise UserError(f"{run_dir} holds a {config.model!r} run, which does not generate images; give the run "
                         f"directory of a gan or cgan run (`classicnets train cgan ...`)")
     return runs.open_run(Path(run_dir), needs=("model",)), config
@@ -80,7 +80,7 @@ def generate_to_file(run_dir: Path, out: Path, label: str | None = None, n: int 
     check_image_count(n)
     run, config = open_generator_run(run_dir)
     class_names = list(config.data_info.get("class_names", []))
-    if get_spec(config.model).task == "cgan" and parse_label(label or "all", class_names) is None:
+    if task_of(config) == "cgan" and parse_label(label or "all", class_names) is None:
         check_image_count(n, len(class_names))  # one row of n for each class
     rows, titles, title = generated_rows(runs.load_model(run), class_names, label, n, seed)
     return plot_image_grid(rows, out, row_titles=titles, title=f"{config.model}: {title}")

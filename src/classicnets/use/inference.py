@@ -85,11 +85,11 @@ TABLE_TASKS = ("regression", "linear-classifier", "classifier")  # tasks whose r
 
 def check_table_run(config: RunConfig) -> None:
     """--values/--csv need a run trained on a table of features; UserError naming the run's data otherwise."""
-    from classicnets.models import get_spec
+    from classicnets.models import task_of
 
     info = config.data_info
     is_table = not info.get("is_image", True) and len(info.get("input_shape", [])) == 1
-    if get_spec(config.model).task not in TABLE_TASKS or not is_table:
+    if task_of(config) not in TABLE_TASKS or not is_table:
         raise UserError(f"--values/--csv need a run trained on a table of features (a CSV, or the bundled tables of "
                         f"linear-regression, linear-classifier and tabular); this {config.model} run was trained on "
                         f"{config.data.dataset!r}. Runs on images take image files: classicnets predict RUN a.png")
@@ -125,11 +125,11 @@ def feature_rows(config: RunConfig, values: list[str] | None = None, csv: str | 
 def predict_rows(model: Any, config: RunConfig, rows: np.ndarray, k: int = 3) -> list[dict[str, Any]]:
     """One result per feature row: a value (regression), or a label with its score or probabilities."""
     from classicnets.data.arrays import scale_features
-    from classicnets.models import get_spec
+    from classicnets.models import task_of
     from classicnets.models.linear import classes_from_scores
 
     check_table_run(config)
-    task, info = get_spec(config.model).task, config.data_info
+    task, info = task_of(config), config.data_info
     x = rows.astype(np.float32)
     if "feature_min" in info:
         x = scale_features(rows, np.asarray(info["feature_min"]), np.asarray(info["feature_max"]))

@@ -29,7 +29,7 @@ def outcome_row(outcome: Outcome, out: Path, verdict: Verdict | None = None) -> 
     if outcome.metrics is None:
         return {**row, "error": outcome.error}
     metrics = outcome.metrics
-    name, value = get_evaluator(get_spec(outcome.model).task).headline(metrics)
+    name, value = get_evaluator(outcome.task).headline(metrics)
     return {**row, "data": metrics.get("dataset"), "parameters": metrics.get("parameters"),
             "epochs": metrics.get("epochs"), "seconds": round(metrics.get("train_seconds", 0.0), 1),
             "samples/s": round(metrics.get("samples_per_second", 0.0)), "metric": name, "value": float(f"{value:.4g}"),
@@ -100,7 +100,7 @@ def classifier_rows(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
     for outcome in outcomes:
         if outcome.metrics is None or (outcome.step is not None and outcome.step.own_data):
             continue
-        if get_evaluator(get_spec(outcome.model).task).headline(outcome.metrics)[0] != "accuracy":
+        if get_evaluator(outcome.task).headline(outcome.metrics)[0] != "accuracy":
             continue
         rows.append({**run_row(outcome.run_dir), "name": outcome.name})
     return rows
@@ -181,7 +181,7 @@ def html_report(rows: list[dict[str, Any]], outcomes: list[Outcome], verdicts: l
     """The whole report as one HTML document."""
     sections = []
     for outcome, row, verdict in zip(outcomes, rows, verdicts):
-        summary = get_evaluator(get_spec(outcome.model).task).summarize(outcome.metrics) if outcome.metrics else ""
+        summary = get_evaluator(outcome.task).summarize(outcome.metrics) if outcome.metrics else ""
         details = (f"{summary}. {row.get('parameters', 0):,} parameters, {row.get('epochs')} epochs, "
                    f"{row.get('seconds')} s of training on {row.get('data')}." if outcome.metrics else "")
         figures_html = figures.run_figures(outcome.run_dir) if outcome.metrics else ""

@@ -40,6 +40,16 @@ class Outcome:
     step: Step | None = None  # what was asked for: the row's name, options and data
 
     @property
+    def task(self) -> str:
+        """The kind of job of the step's run: its family's, or what a user's network settled (its config.json)."""
+        options = self.step.options if self.step else {}
+        try:
+            options = runs.read_config(runs.RunDir(self.run_dir)).model_options
+        except UserError:
+            pass
+        return get_spec(self.model).task_for(options)
+
+    @property
     def name(self) -> str:
         """The row's name: the step's label (autoencoder-conv), else the model."""
         return self.step.label if self.step else self.model

@@ -7,7 +7,7 @@ from typing import Any
 
 from classicnets import runs
 from classicnets.evaluation.judges import get_evaluator
-from classicnets.models import get_spec
+from classicnets.models import task_of
 
 COLUMNS = ("run", "model", "dataset", "parameters", "epochs", "seconds", "metric", "value")
 
@@ -34,7 +34,7 @@ def run_row(run_dir: Path) -> dict[str, Any]:
     if not run.metrics.exists():
         return {**row, "metric": "not finished", "value": None}
     metrics = runs.read_metrics(run)
-    name, value = get_evaluator(get_spec(config.model).task).headline(metrics)
+    name, value = get_evaluator(task_of(config)).headline(metrics)
     epochs, stage_epochs, seconds = stage_totals(metrics)
     row = {**row, "parameters": metrics.get("parameters"), "epochs": epochs, "seconds": round(seconds, 1),
            "metric": name, "value": value}
