@@ -60,3 +60,32 @@ def test_importing_classicnets_loads_no_tensorflow():
     code = "import sys, classicnets; classicnets.__version__; print('tensorflow' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_resume_refuses_changed_settings_by_their_argument_names(tmp_path):
+    from classicnets.config import DataConfig, RunConfig, TrainConfig, save_config
+
+    run_dir = tmp_path / "mlp"  # a run that wrote its config.json: enough to be resumed, or refused
+    run_dir.mkdir()
+    save_config(RunConfig("mlp", {"hidden": [32]}, DataConfig(dataset="digits"),
+                          TrainConfig(epochs=2, batch_size=32, learning_rate=0.01)), run_dir / "config.json")
+    with pytest.raises(UserError, match=rf"cannot change learning_rate, hidden when resuming {run_dir}: .*"
+                                        r"\(only epochs may grow\)"):
+        classicnets.train("mlp", "digits", run_dir=run_dir, resume=True, epochs=3, learning_rate=0.5, hidden=(64,))
+    with pytest.raises(UserError, match=r"holds a 'mlp' run, not 'cnn'"):
+        classicnets.train("cnn", run_dir=run_dir, resume=True)
+    assert sorted(path.name for path in run_dir.iterdir()) == ["config.json"]
+
+
+@pytest.mark.slow
+def test_a_config_file_is_read_under_the_settings_given(tmp_path):
+    path = tmp_path / "mlp.toml"
+    path.write_text("[train]\nlearning_rate = 0.02\nepochs = 1\nbatch_size = 32\n[options]\nhidden = [8]\n")
+    run = classicnets.train("mlp", "digits", config=path, run_dir=tmp_path / "run", batch_size=64)
+    train = run.config.train
+    assert (train.learning_rate, train.epochs, train.batch_size) == (0.02, 1, 64)
+    assert run.config.model_options == {"hidden": [8]} and run.metrics["epochs"] == 1
+    (tmp_path / "bad.toml").write_text("[train]\nrate = 0.1\n")
+    with pytest.raises(UserError, match=r"bad.toml \[train\]: unknown key\(s\) rate"):
+        classicnets.train("mlp", "digits", config=tmp_path / "bad.toml", run_dir=tmp_path / "never")
+    assert not (tmp_path / "never").exists()

@@ -15,6 +15,7 @@ LAYERS = [
     ["models"],
     ["training"],
     ["runs"],
+    ["settings"],  # a run's config from what the user gave, the resume rules, config files
     ["use"],
     ["evaluation.judges"],  # judging each family's runs, comparing runs
     ["experiment"],

@@ -22,19 +22,23 @@ from classicnets import runs
 from classicnets.config import DataConfig, RunConfig, TrainConfig
 from classicnets.errors import UserError
 from classicnets.models import get_spec
+from classicnets.settings import build_run_config
 
 TRAIN_FIELDS = {field.name for field in dataclasses.fields(TrainConfig)}
 DATA_FIELDS = {field.name for field in dataclasses.fields(DataConfig)} - {"dataset"}
 
 
-def train(model: str, dataset: str | None = None, *, run_dir: str | Path | None = None, resume: bool = False,
-          verbose: bool = False, notice: Callable[[str], None] | None = None, **settings: Any) -> "Run":
+def train(model: str, dataset: str | None = None, *, config: str | Path | None = None, run_dir: str | Path | None = None,
+          resume: bool = False, verbose: bool = False, notice: Callable[[str], None] | None = None,
+          **settings: Any) -> "Run":
     """Train family `model` (`classicnets models` lists them) and evaluate it on the test split.
 
     `settings` are the command line's flags with underscores: training ones (epochs, batch_size,
     learning_rate, optimizer, schedule, seed, early_stopping, ...), data ones (data_dir, image_size,
     color, test_fraction, validation_fraction) and the family's own options (hidden=(256, 128), ...).
-    With resume=True, the run in `run_dir` continues; only `epochs` may change."""
+    `config` is a TOML file of settings (or a run's config.json), as `classicnets train --config` reads it;
+    `dataset` and `settings` override it. With resume=True, the run in `run_dir` continues; only `epochs` may
+    change, and any other setting given must be the run's own."""
     spec = get_spec(model)
     train_settings = {k: v for k, v in settings.items() if k in TRAIN_FIELDS}
     data_settings = {k: v for k, v in settings.items() if k in DATA_FIELDS}
@@ -45,20 +49,18 @@ def train(model: str, dataset: str | None = None, *, run_dir: str | Path | None 
         raise UserError(f"{model} has no setting {', '.join(map(repr, unknown))}; its own options are "
                         f"{', '.join(own) or 'none'}, and every model takes "
                         f"{', '.join(sorted(TRAIN_FIELDS | DATA_FIELDS))}")
-    if resume:
-        if run_dir is None:
-            raise UserError("resume=True needs run_dir: the folder of the run to continue")
-        stored = runs.read_config(runs.open_run(Path(run_dir)))
-        epochs = train_settings.get("epochs", stored.train.epochs)
-        config = dataclasses.replace(stored, train=dataclasses.replace(stored.train, epochs=epochs))
-    else:
-        config = RunConfig(model=model, model_options=options, data=DataConfig(dataset=dataset, **data_settings),
-                           train=TrainConfig(**{**spec.train_defaults, **train_settings}))
+    if resume and run_dir is None:
+        raise UserError("resume=True needs run_dir: the folder of the run to continue")
+    if dataset is not None:
+        data_settings["dataset"] = dataset
+    stored = runs.read_config(runs.open_run(Path(run_dir))) if resume else None
+    run_config = build_run_config(model, options, data_settings, train_settings, stored, config_file=config,
+                                  run_dir=run_dir)
     from classicnets.experiment import train_and_evaluate
 
     say = notice or (print if verbose else (lambda text: None))
-    result = train_and_evaluate(config, None if run_dir is None else Path(run_dir), resume=resume, verbose=verbose,
-                                notice=say, summary=say)
+    result = train_and_evaluate(run_config, None if run_dir is None else Path(run_dir), resume=resume,
+                                verbose=verbose, notice=say, summary=say)
     return Run(result.run_dir, model=result.model)
 
 

@@ -81,6 +81,18 @@ class RunConfig:
     data_info: dict[str, Any] = field(default_factory=dict)  # facts of the loaded data: shapes, class names
 
 
+@dataclass(frozen=True)
+class ZooConfig:
+    """What `classicnets run` trains and where: its flags, or the keys of its --config file."""
+
+    dataset: str | None = None  # None: MNIST when it can be had, else the bundled digits (quick: the digits)
+    models: tuple[str, ...] | None = None  # None: every model of the zoo
+    epochs_scale: float = 1.0
+    quick: bool = False
+    out: str | None = None  # None: runs/zoo-<dataset>-<time>
+    no_export: bool = False
+
+
 def check_finite(values: Any) -> None:
     """Raise a UserError naming the first float field of dataclass `values` that is nan or infinite (Python's
     float() and so argparse accept 'nan' and 'inf', and every comparison with nan is False)."""
@@ -161,15 +173,19 @@ def validate_data(data: DataConfig) -> DataConfig:
     return data
 
 
-def _build(cls: type, values: dict[str, Any], where: str) -> Any:
-    """Make dataclass `cls` from a dict, rejecting keys it does not have."""
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - known)
+def check_keys(values: dict[str, Any], known: Any, where: str) -> None:
+    """Raise a UserError naming the keys of `values` not in `known` (and `where` they are), listing the known ones."""
+    unknown = sorted(set(values) - set(known))
     if unknown:
         raise UserError(
-            f"{where}: unknown key(s) {', '.join(unknown)}. Known keys: {', '.join(sorted(known))}. "
+            f"{where}: unknown key(s) {', '.join(unknown)}. Known keys: {', '.join(sorted(known)) or 'none'}. "
             "Remove or rename them."
         )
+
+
+def _build(cls: type, values: dict[str, Any], where: str) -> Any:
+    """Make dataclass `cls` from a dict, rejecting keys it does not have."""
+    check_keys(values, [f.name for f in dataclasses.fields(cls)], where)
     if "image_size" in values and values["image_size"] is not None:
         values = {**values, "image_size": tuple(values["image_size"])}
     return cls(**values)

@@ -80,5 +80,16 @@ def format_default(value: Any) -> str:
     return str(value)
 
 
+class PrintConfig(argparse.Action):
+    """--print-config: the command prints its resolved settings and exits, so it needs no TensorFlow."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=False, **kwargs)
+
+    def __call__(self, parser: Any, namespace: argparse.Namespace, values: Any, option_string: Any = None) -> None:
+        setattr(namespace, self.dest, True)
+        namespace.needs_tensorflow = False  # read by cli.main before the command runs
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Keeps the examples in epilogs as written."""

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 from classicnets.cli.common import (
-    HelpFormatter, add_dataclass_options, finite_float, given_options, help_text_of, image_size,
+    HelpFormatter, PrintConfig, add_dataclass_options, finite_float, given_options, help_text_of, image_size,
 )
 from classicnets.config import (
-    DISTRIBUTE, JIT_COMPILE, MAX_EPOCHS, MAX_IMAGE_SIDE, OPTIMIZERS, PRECISIONS, SCHEDULES, SMALL_SET_LEARNING_RATE, DataConfig, RunConfig, TrainConfig,
+    DISTRIBUTE, JIT_COMPILE, MAX_EPOCHS, MAX_IMAGE_SIDE, OPTIMIZERS, PRECISIONS, SCHEDULES, SMALL_SET_LEARNING_RATE, RunConfig, TrainConfig,
 )
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 from classicnets.models import get_spec, model_names
 
 EXAMPLES = """examples:
@@ -22,7 +21,11 @@ EXAMPLES = """examples:
   classicnets train mlp --hidden 256,256 --initializer random_normal --dropout 0 --activation relu
   classicnets train rnn --cell gru --units 64 --dataset digits
   classicnets train softmax --dataset ./my_images --image-size 28 --color grayscale
+  classicnets train --network my_net.py:build --dataset fashion-mnist   # your own Keras network
   classicnets train cnn --run-dir runs/cnn-fashion --resume --epochs 6    # continue (and extend) a run
+  classicnets train cnn --config cnn.toml --lr 0.01    # settings from a TOML file; flags override it
+  classicnets train cnn --config runs/cnn-fashion/config.json --run-dir runs/cnn-again   # train a run again
+  classicnets train cnn --dataset digits --print-config > cnn.toml   # every setting, as TOML
 """
 
 TRAIN_FLAGS = {  # flag -> TrainConfig field
@@ -31,6 +34,7 @@ TRAIN_FLAGS = {  # flag -> TrainConfig field
     "distribute": "distribute", "jit_compile": "jit_compile", "test_every_epoch": "test_every_epoch",
     "precision": "precision",
 }
+FLAG_OF = {field: flag for flag, field in TRAIN_FLAGS.items()}  # setting -> flag, where they differ (lr)
 DATA_FLAGS = ("dataset", "data_dir", "image_size", "color", "test_fraction", "validation_fraction")
 
 
@@ -90,6 +94,12 @@ def add_common_flags(parser: argparse.ArgumentParser, spec: Any) -> None:
     train.add_argument("--test-every-epoch", action="store_const", const=True,
                        help="also measure the test split after every epoch: test_* columns and the epoch's end "
                        "(wall_time, Unix seconds) in history.csv")
+    settings = parser.add_argument_group("config file")
+    settings.add_argument("--config", type=Path, metavar="FILE", help="read the settings from a TOML file: "
+                          "[model_options] (or [options]), [data], [train] and an optional model = line, keys named "
+                          "as in Python (learning_rate); a run's config.json works too; flags given override it")
+    settings.add_argument("--print-config", action=PrintConfig, help="print every setting of the run as TOML (what "
+                          "--config reads) and exit without training")
     run = parser.add_argument_group("run directory")
     run.add_argument("--run-dir", type=Path, help="where the run is written (default: runs/<model>-<dataset>-<time>)")
     run.add_argument("--resume", action="store_true", help="continue the interrupted run in --run-dir")
@@ -101,44 +111,43 @@ def given(args: argparse.Namespace, names: Any) -> dict[str, Any]:
     return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
+def flag_of(name: str) -> str:
+    """The flag of a setting: learning_rate -> --lr, batch_size -> --batch-size, code_size -> --code-size."""
+    return "--" + FLAG_OF.get(name, name).replace("_", "-")
+
+
 def config_from_args(args: argparse.Namespace) -> RunConfig:
-    """A new run's config from the command line."""
-    spec = get_spec(args.model)
-    train = {**spec.train_defaults, **{TRAIN_FLAGS[flag]: value for flag, value in given(args, TRAIN_FLAGS).items()}}
-    return RunConfig(model=args.model, model_options=given_options(args, spec.options),
-                     data=DataConfig(**given(args, DATA_FLAGS)), train=TrainConfig(**train))
+    """The run's config from the flags given (over the --config file's); with --resume, the stored run's."""
+    from classicnets import runs
+    from classicnets.settings import build_run_config
 
-
-def resumed_config(args: argparse.Namespace, stored: RunConfig) -> RunConfig:
-    """The stored config; only --epochs (and display flags) may change on resume."""
-    if stored.model != args.model:
-        raise UserError(f"{args.run_dir} holds a {stored.model!r} run, not {args.model!r}; "
-                        f"resume it with `classicnets train {stored.model} --run-dir {args.run_dir} --resume`")
-    requested = config_from_args(args)
-    changed = [f"--{flag.replace('_', '-')}" for flag in given(args, DATA_FLAGS)
-               if getattr(requested.data, flag) != getattr(stored.data, flag)]
-    changed += [f"--{flag.replace('_', '-')}" for flag, field in TRAIN_FLAGS.items()
-                if field != "epochs" and getattr(args, flag) is not None
-                and getattr(requested.train, field) != getattr(stored.train, field)]
-    changed += [f"--{name.replace('_', '-')}" for name, value in requested.model_options.items()
-                if stored.model_options.get(name, value) != value]
-    if changed:
-        raise UserError(f"cannot change {', '.join(changed)} when resuming {args.run_dir}: the run keeps the "
-                        "settings it started with (only --epochs may grow). Start a new run to change them.")
-    epochs = args.epochs if args.epochs is not None else stored.train.epochs
-    return dataclasses.replace(stored, train=dataclasses.replace(stored.train, epochs=epochs))
+    if args.resume and args.run_dir is None:
+        raise UserError("--resume needs --run-dir: the folder of the run to continue")
+    stored = runs.read_config(runs.open_run(args.run_dir)) if args.resume else None
+    train = {TRAIN_FLAGS[flag]: value for flag, value in given(args, TRAIN_FLAGS).items()}
+    try:
+        return build_run_config(args.model, given_options(args, get_spec(args.model).options), given(args, DATA_FLAGS),
+                                train, stored, config_file=args.config, run_dir=args.run_dir)
+    except SettingsError as error:  # it names Python arguments; the command line has flags
+        raise UserError(error.naming(flag_of)) from None
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train and evaluate; prints progress and a one-line summary."""
-    from classicnets import runs
+    """Train and evaluate; prints progress and a one-line summary (or, with --print-config, the settings)."""
+    config = config_from_args(args)
+    if args.print_config:
+        from classicnets.settings import run_config_toml
+
+        print(run_config_toml(config), end="")
+        return 0
     from classicnets.experiment import train_and_evaluate
 
-    if args.resume:
-        if args.run_dir is None:
-            raise UserError("--resume needs --run-dir: the folder of the run to continue")
-        config = resumed_config(args, runs.read_config(runs.open_run(args.run_dir)))
-    else:
-        config = config_from_args(args)
     train_and_evaluate(config, args.run_dir, resume=args.resume, verbose=not args.quiet)
     return 0
+
+
+def network_shorthand(argv: list[str]) -> list[str]:
+    """`classicnets train --network FILE ...` is `classicnets train network --network FILE ...`."""
+    if len(argv) > 1 and argv[0] == "train" and argv[1].split("=")[0] == "--network":
+        return ["train", "network", *argv[1:]]
+    return argv
