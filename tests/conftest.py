@@ -21,7 +21,9 @@ os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 EXPORTED_FAMILIES = (  # one of each way a model is exported (softmax, mlp and rnn export as the cnn does)
     "cnn", "ae-classifier", "tabular", "linear-regression", "linear-classifier", "autoencoder", "gan", "cgan",
     "autocomplete", "seq2seq")
-FAMILY_STEP = {"autoencoder": "autoencoder-variational"}  # a family's run among the zoo's steps (default: its name)
+FAMILY_STEP = {  # a family's run among the zoo's steps (default: its name)
+    "autoencoder": "autoencoder-variational", "network": "sequential"}
+EXAMPLE_NETWORK = str(Path(__file__).parent.parent / "examples" / "networks" / "sequential.py") + ":build"
 ZOO_READERS = {  # the test files that read the zoo run (tiny_zoo, family_runs): one test process runs them all
     "tests/runs/test_run_files.py", "tests/serving/test_export.py", "tests/serving/test_playground.py",
     "tests/zoo/test_zoo_report.py", "tests/serving/test_runtimes.py",
@@ -48,7 +50,7 @@ def _run_tiny_zoo(out: Path) -> TinyZoo:
         patch.setenv(judge.CACHE_VARIABLE, str(out.parent / "judges"))
         patch.setattr(judge, "MAX_JUDGE_EPOCHS", 1)
         steps = [dataclasses.replace(step, train={**step.train, "jit_compile": "off"})  # no XLA compile time
-                 for step in choose_steps(quick=True, epochs_scale=0.01)]
+                 for step in choose_steps(quick=True, epochs_scale=0.01, networks=[EXAMPLE_NETWORK])]
         start_zoo(out, "digits", steps, notice=lambda _: None)
         outcomes = run_zoo(out, "digits", steps, verbose=False, say=lambda _: None)
         rows = write_report(out, outcomes, "digits", command="classicnets run --quick", seconds=12.5)

@@ -56,6 +56,7 @@ TINY = {  # small options: the tests are about seeds, not accuracy
     "autocomplete": {"words": "notes", "units": 8}, "seq2seq": {"pairs": "notes", "units": 8},
     "gan": {"generator_hidden": (16,), "discriminator_hidden": (16,), "noise_dim": 4},
     "cgan": {"generator_hidden": (16,), "discriminator_hidden": (16,), "noise_dim": 4},
+    "network": {"network": str(Path(__file__).parent.parent / "examples" / "networks" / "sequential.py") + ":build"},
 }
 OWN_DATA = {"linear-regression", "linear-classifier", "tabular", "autocomplete", "seq2seq"}
 

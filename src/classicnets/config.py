@@ -91,6 +91,7 @@ class ZooConfig:
     quick: bool = False
     out: str | None = None  # None: runs/zoo-<dataset>-<time>
     no_export: bool = False
+    networks: tuple[str, ...] = ()  # the user's own networks, FILE.py:FUNCTION or FILE.keras, after the zoo's
 
 
 def check_finite(values: Any) -> None:

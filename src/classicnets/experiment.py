@@ -25,7 +25,7 @@ from classicnets.evaluation.judges import get_evaluator
 from classicnets.files import WriteError, check_writable, remove_temp_files
 from classicnets.models import build_model, get_spec, make_options, task_of
 from classicnets.training.distribute import is_chief, make_strategy
-from classicnets.training.precision import dtype_policy, float32_copy, training_policy
+from classicnets.training.precision import dtype_policy, float32_copy, in_float32, training_policy
 from classicnets.training.trainer import Trainer
 
 
@@ -220,7 +220,7 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     test = ArraySplit(dataset.x_test, dataset.y_test) if config.train.test_every_epoch else None
     result = trainer.fit(train, validation if len(validation) else None, resume=resume, test=test)
     epoch_saved(result.history)  # also when the run had stopped between its last checkpoint and history.csv
-    model = steps.model if steps.model.dtype_policy.name == "float32" else float32_copy(steps.model)
+    model = steps.model if in_float32(steps.model) else float32_copy(steps.model)
     runs.save_model(run, model)
     metrics = evaluator.evaluate(model, config, dataset, run.plots, history=result.history)
     metrics.update(training_facts(config, model, result, time.perf_counter() - started))

@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 on success, 2 on bad input or usage, 1 on a bug of ours, 130 when interrupted, 141 when
     the program reading the output closed it early."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = train.network_shorthand(sys.argv[1:] if argv is None else list(argv))
     args = build_parser().parse_args(argv)  # help pages, --version and usage errors end here, without TensorFlow
     debug = args.debug or os.environ.get("CLASSICNETS_DEBUG", "") not in ("", "0")
     try:

@@ -20,6 +20,7 @@ EXAMPLES = """examples:
   classicnets run --out zoo-fashion --resume       # finish an interrupted run
   classicnets run --quick --no-export              # the report only, no models for serving
   classicnets run --config zoo.toml --out zoo-b    # settings from a TOML file; flags override it
+  classicnets run --quick --add my_net.py:build    # your own network in the zoo's report, beside the notes'
 """
 ZOO_FLAGS = tuple(field.name for field in dataclasses.fields(ZooConfig))  # dataset, models, ..., no_export
 
@@ -42,9 +43,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--no-export", action="store_true", default=None,
                         help="train and report only: no DIR/models for serving (a run can be exported later with "
                              "classicnets export RUN_DIR)")
+    parser.add_argument("--add", dest="networks", action="append", metavar="NETWORK",
+                        help="also train your own Keras network, FILE.py:FUNCTION or FILE.keras (as `classicnets train "
+                             "--network` takes it), on the zoo's data and give it a row of the report; repeatable")
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="read the settings from a TOML file: dataset, models (a list), epochs_scale, quick, out, "
-                             "no_export; flags given override it")
+                             "no_export, networks (a list); flags given override it")
     parser.add_argument("--print-config", action=PrintConfig,
                         help="print the settings as TOML (what --config reads) and exit without training")
     parser.set_defaults(handler=run)
@@ -57,6 +61,8 @@ def zoo_config_of(args: argparse.Namespace) -> ZooConfig:
     given = {name: getattr(args, name) for name in ZOO_FLAGS if getattr(args, name) is not None}
     if "models" in given:
         given["models"] = tuple(name for name in given["models"].split(",") if name)
+    if "networks" in given:
+        given["networks"] = tuple(given["networks"])
     if "out" in given:
         given["out"] = str(given["out"])
     return build_zoo_config(given, args.config)
@@ -84,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
         quick = settings.quick
         dataset = zoo.resolve_dataset("digits" if quick and settings.dataset is None else settings.dataset, notice=print)
         quick = quick or dataset == "digits"  # the bundled digits always get the settings sized for them
-        steps = zoo.choose_steps(list(settings.models) if settings.models else None, quick, settings.epochs_scale)
+        steps = zoo.choose_steps(list(settings.models) if settings.models else None, quick, settings.epochs_scale,
+                                 list(settings.networks))
         if settings.dataset is not None:  # before the folder is made: a bad dataset would fail every model
             check_dataset(dataset, steps)
         out = Path(settings.out) if settings.out is not None else runs.default_run_dir("zoo", dataset)
@@ -119,6 +126,8 @@ def command_of(settings: ZooConfig, resume: bool, quiet: bool) -> str:
     for flag, value in (("--dataset", settings.dataset), ("--models", models), ("--out", settings.out)):
         if value is not None:
             words += [flag, str(value)]
+    for network in settings.networks:
+        words += ["--add", network]
     if settings.epochs_scale != 1.0:
         words += ["--epochs-scale", str(settings.epochs_scale)]
     words += [flag for flag, on in (("--quick", settings.quick), ("--resume", resume), ("--quiet", quiet),

@@ -17,9 +17,10 @@ import numpy as np
 
 from classicnets.config import DataConfig, TrainConfig
 from classicnets.errors import UserError
+from classicnets.models.tasks import tasks_where
 
 MODEL_MEMBERS = ("config.json", "model.weights.h5")  # what every .keras file Keras writes holds
-CLASS_TASKS = ("classifier", "ae-classifier", "linear-classifier", "cgan")  # tasks whose outputs are classes
+CLASS_TASKS = tasks_where(classes=True)  # tasks whose outputs are classes
 
 
 def fits(value: Any, hint: Any) -> bool:

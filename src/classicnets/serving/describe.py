@@ -18,6 +18,7 @@ from classicnets.data.dataset import Dataset
 from classicnets.data.tokens import END, PAD, START, UNKNOWN
 from classicnets.errors import UserError
 from classicnets.models import task_of
+from classicnets.models.tasks import tasks_where
 from classicnets.serving import parity
 from classicnets.serving.signatures import Signature, TensorInfo
 
@@ -32,7 +33,7 @@ SCALES = {  # what each input name means to a client
     "source_ids": "source letter ids of assets/vocabulary.json; 0 pads",
     "target_ids": "target token ids of assets/vocabulary.json: 1 (<start>), then the letters so far; 0 pads",
 }
-CLASS_TASKS = ("classifier", "ae-classifier", "linear-classifier", "cgan")  # whose outputs or inputs are classes
+CLASS_TASKS = tasks_where(classes=True)  # whose outputs or inputs are classes
 SPECIAL = {"pad": PAD, "start": START, "end": END, "unknown": UNKNOWN}
 SCATTER_POINTS = 300  # test images whose 2-d codes assets/codes.json keeps
 

@@ -18,6 +18,7 @@ from classicnets.config import RunConfig
 from classicnets.data.arrays import scale_features
 from classicnets.data.tokens import END, PAD, START, UNKNOWN
 from classicnets.models import task_of
+from classicnets.models.tasks import get_task
 from classicnets.models.linear import DECISION_THRESHOLD, classes_from_scores
 
 NEVER_NEXT = (PAD, START, UNKNOWN)  # tokens a translation cannot continue with (as classicnets.use.translation)
@@ -274,17 +275,6 @@ def translation_reference(model: Any, source_ids: np.ndarray, steps: int) -> dic
     return {"output_ids": padded, "probability": np.exp(log_probability).astype(np.float32)}
 
 
-BUILDERS = {  # a model family's training task -> its signatures
-    "classifier": classifier_signatures, "ae-classifier": classifier_signatures,
-    "linear-classifier": linear_classifier_signatures, "regression": regression_signatures,
-    "autoencoder": autoencoder_signatures, "gan": gan_signatures, "cgan": gan_signatures,
-    "next-letter": autocomplete_signatures, "translation": seq2seq_signatures,
-}
-
-
 def signatures_of(model: keras.Model, config: RunConfig) -> list[Signature]:
     """The signatures an export of this run serves; serving_default first."""
-    task = task_of(config)
-    if task not in BUILDERS:
-        raise ValueError(f"no signatures are defined for {config.model!r} (task {task!r}); add them to BUILDERS")
-    return BUILDERS[task](model, config)
+    return get_task(task_of(config)).signature_builder(model, config)

@@ -36,13 +36,14 @@ def has_convolutions(model: keras.Model) -> bool:
 
 def training_policy(mode: str, task: str, distribute: str, model: keras.Model) -> str | None:
     """The Keras dtype policy to train `model` with, or None for float32. 'auto' picks bfloat16 only for a
-    convolutional classifier on one CPU device that computes bfloat16 natively."""
+    convolutional classifier on one CPU device that computes bfloat16 natively, built of layers float32_copy can
+    rebuild for the saved model."""
     if mode == "float32":
         return None
     if mode == "mixed-bfloat16":
         return MIXED
     on_cpu = not tf.config.list_physical_devices("GPU")
-    if task == "classifier" and distribute == "none" and on_cpu and has_convolutions(model):
+    if task == "classifier" and distribute == "none" and on_cpu and has_convolutions(model) and copies_in_float32(model):
         return MIXED if cpu_computes_bfloat16() else None
     return None
 
@@ -58,6 +59,21 @@ def dtype_policy(name: str) -> Iterator[None]:
         keras.config.set_dtype_policy(before)
 
 
+def in_float32(model: keras.Model) -> bool:
+    """Whether the model and every layer in it (models inside it too) compute in float32."""
+    return model.dtype_policy.name == "float32" and all(
+        in_float32(layer) if isinstance(layer, keras.Model) else layer.dtype_policy.name == "float32"
+        for layer in getattr(model, "layers", []))
+
+
+def copies_in_float32(model: keras.Model) -> bool:
+    """Whether float32_copy can rebuild `model`: Sequential or Functional all the way down (a subclassed model
+    has no config to rebuild it from)."""
+    if not (isinstance(model, keras.Sequential) or type(model).__name__ == "Functional"):
+        return False
+    return all(copies_in_float32(layer) for layer in model.layers if isinstance(layer, keras.Model))
+
+
 def float32_copy(model: keras.Model) -> keras.Model:
     """The same network in float32 with the same weights (and the same compiled loss, metrics and optimizer)."""
     def in_float32(layer: Any) -> Any:
@@ -66,7 +82,8 @@ def float32_copy(model: keras.Model) -> keras.Model:
             config["dtype"] = "float32"
         return layer.__class__.from_config(config)
 
-    copy = keras.models.clone_model(model, clone_function=in_float32)
+    # recursive: the layers of a model inside the model (a user's network behind a softmax) too
+    copy = keras.models.clone_model(model, clone_function=in_float32, recursive=True)
     copy.set_weights(model.get_weights())
     if model.compiled:  # the optimizer's state is saved with the copy: its variables match the copy's by order
         settings = model.get_compile_config() or {}

@@ -14,8 +14,9 @@ from classicnets.errors import UserError
 from classicnets.evaluation import plot_image_grid
 from classicnets.files import check_output
 from classicnets.models import task_of
+from classicnets.models.tasks import tasks_where
 
-GAN_TASKS = ("gan", "cgan")
+GAN_TASKS = tasks_where(generates=True)
 MAX_IMAGES = 10_000  # one grid: 100 x 100 images; more is no longer a picture and can exhaust memory
 
 

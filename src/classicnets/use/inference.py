@@ -11,6 +11,7 @@ import numpy as np
 from classicnets.config import RunConfig
 from classicnets.data import load_image_files
 from classicnets.errors import UserError
+from classicnets.models.tasks import tasks_where
 from classicnets.evaluation import top_k
 
 
@@ -80,7 +81,7 @@ def raise_not_image(config: RunConfig) -> None:
     )
 
 
-TABLE_TASKS = ("regression", "linear-classifier", "classifier")  # tasks whose runs predict from feature rows
+TABLE_TASKS = tasks_where(reads_rows=True)  # tasks whose runs predict from feature rows
 
 
 def check_table_run(config: RunConfig) -> None:

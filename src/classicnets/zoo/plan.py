@@ -104,9 +104,11 @@ STEPS = (
 UNLABELLED = ("autoencoder", "gan")  # zoo models that learn from the inputs alone; the others need 2 classes
 
 
-def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_scale: float = 1.0) -> list[Step]:
+def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_scale: float = 1.0,
+                 networks: list[str] | None = None) -> list[Step]:
     """The steps to run: all of them, or those named (a family name picks all its steps), in teaching order,
-    epochs scaled (the lessons' and word models' too)."""
+    then the user's own `networks` (FILE.py:FUNCTION or FILE.keras); epochs scaled (the lessons' and word
+    models' too)."""
     if not 0 < epochs_scale < math.inf:
         raise UserError(f"--epochs-scale must be a positive number. Received: {epochs_scale}")
     available = [step for step in STEPS if step.model in model_names()]
@@ -116,6 +118,7 @@ def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_sc
         raise UserError(f"--models: {', '.join(unknown)} not in the zoo; choose from {', '.join(known)}")
     chosen = [step for step in available if not models or step.model in models or step.label in models]
     chosen = [_without_missing_runs(step, {other.label for other in chosen}) for step in chosen]
+    chosen += network_steps(networks or [], chosen)
     if quick:  # digits are ~40x smaller than MNIST; each model also has a fixed cost (compile, plots)
         chosen = [_quick(step) for step in chosen]
     scaled = [dataclasses.replace(step, epochs=max(1, round(step.epochs * epochs_scale))) for step in chosen]
@@ -124,6 +127,26 @@ def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_sc
         raise UserError(f"--epochs-scale {epochs_scale} gives {longest.label} {longest.epochs:,} epochs; a model may "
                         f"train at most {MAX_EPOCHS:,}. Lower --epochs-scale.")
     return scaled
+
+
+def network_steps(references: list[str], taken: list[Step]) -> list[Step]:
+    """Steps that train the user's own networks (FILE.py:FUNCTION or FILE.keras) on the zoo's data, named after
+    their files; the file's path is kept absolute, so `--resume` finds it from any folder."""
+    from classicnets.models.network.source import parse
+
+    names = {step.label for step in taken}
+    steps = []
+    for reference in references:
+        source = parse(reference)
+        name = source.path.stem if source.path.stem not in names | set(model_names()) else f"network-{source.path.stem}"
+        if name in names:
+            raise UserError(f"--add {reference}: a zoo row is already named {name!r}; rename the file")
+        names.add(name)
+        function = f":{source.function}" if source.function else ""
+        # epochs: `classicnets train`'s default; cost: unknown before it trains, counted as the mlp's
+        steps.append(Step("network", TrainConfig().epochs, 10, 1.2, options={"network": f"{source.path}{function}"},
+                          name=name, notes="your own network"))
+    return steps
 
 
 def _quick(step: Step) -> Step:

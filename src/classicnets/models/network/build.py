@@ -13,7 +13,7 @@ import numpy as np
 
 from classicnets.errors import UserError
 from classicnets.models.network import NetworkOptions
-from classicnets.models.network.source import _where, import_file
+from classicnets.models.network.source import _where, import_file, parse
 
 ARGUMENTS = ("input_shape", "num_classes")  # what a build function may take, by name
 
@@ -33,10 +33,13 @@ JOBS: "weakref.WeakKeyDictionary[keras.Model, Job]" = weakref.WeakKeyDictionary(
 
 def build_network(options: NetworkOptions, input_shape: tuple[int, ...], num_classes: int,
                   extra: dict[str, Any]) -> keras.Model:
-    """The user's model, built from the run's copy (extra["network_file"]) for inputs of `input_shape`; a model
+    """The user's model, built from the run's copy of its file (else the file itself) for inputs of `input_shape`; a model
     declared for another shape of the same size (28x28 for 28x28x1 images) gets a Reshape in front."""
-    path = Path(extra["network_file"])
-    function = extra.get("network_function")
+    if "network_file" in extra:  # the run's copy (classicnets.models.network.source.keep_network)
+        path, function = Path(extra["network_file"]), extra.get("network_function")
+    else:  # built outside a run: from the user's file itself
+        source = parse(options.network)
+        path, function = source.path, source.function
     if function is None:
         model = keras.saving.load_model(path, safe_mode=True, compile=True)
     else:
@@ -141,7 +144,7 @@ def _output_of(model: keras.Model, input_shape: tuple[int, ...]) -> np.ndarray:
     x = np.stack([np.zeros(input_shape, np.float32), np.random.default_rng(0).random(input_shape, np.float32)])
     output = model(x, training=False)
     if isinstance(output, (list, tuple, dict)):
-        raise UserError(f"{model.name} has several outputs; classicnets trains networks with one output (a "
+        raise UserError(f"your network ({model.name!r}) has several outputs; classicnets trains networks with one output (a "
                         "classifier's class scores): join the heads into one output or train them one at a time")
     return np.asarray(output, np.float32)
 
@@ -150,7 +153,7 @@ def _guess_task(output_shape: tuple[int, ...], num_classes: int, model: keras.Mo
     """One output per class: a classifier; anything else needs --task or is not trainable here yet."""
     if output_shape == (num_classes,) and num_classes >= 2:
         return "classifier"
-    raise UserError(f"{model.name} gives outputs of shape {output_shape}, and the data has {num_classes} classes: "
+    raise UserError(f"your network ({model.name!r}) gives outputs of shape {output_shape}, and the data has {num_classes} classes: "
                     f"classicnets trains a network with one output per class (shape ({num_classes},)) as a "
                     "classifier; make its last layer Dense(num_classes)")
 
