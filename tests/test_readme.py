@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from classicnets.cli.main import build_parser, main
+from classicnets.cli.main import main, parse_args
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", ROOT / "README.ko.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -47,7 +47,7 @@ def test_every_command_parses(document, line):
     argv = shlex.split(line, comments=True)
     assert not any(re.fullmatch(r"\[.*\]|<.*>|\.\.\.", word) for word in argv), f"placeholder in {line!r}"
     try:
-        build_parser().parse_args(argv[1:])
+        parse_args(argv[1:])
     except SystemExit as exit_:
         pytest.fail(f"{document}: {line!r} does not parse (exit {exit_.code})")
 

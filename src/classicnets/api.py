@@ -28,10 +28,13 @@ TRAIN_FIELDS = {field.name for field in dataclasses.fields(TrainConfig)}
 DATA_FIELDS = {field.name for field in dataclasses.fields(DataConfig)} - {"dataset"}
 
 
-def train(model: str, dataset: str | None = None, *, config: str | Path | None = None, run_dir: str | Path | None = None,
+def train(model: Any, dataset: str | None = None, *, config: str | Path | None = None, run_dir: str | Path | None = None,
           resume: bool = False, verbose: bool = False, notice: Callable[[str], None] | None = None,
           **settings: Any) -> "Run":
-    """Train family `model` (`classicnets models` lists them) and evaluate it on the test split.
+    """Train family `model` (`classicnets models` lists them) and evaluate it on the test split. `model` may also
+    be your own network: a function defined in a .py file that returns a keras.Model (it may take input_shape and
+    num_classes), or a keras.Model (saved as the .keras file the run starts from), as `classicnets train
+    --network` takes them.
 
     `settings` are the command line's flags with underscores: training ones (epochs, batch_size,
     learning_rate, optimizer, schedule, seed, early_stopping, ...), data ones (data_dir, image_size,
@@ -39,6 +42,7 @@ def train(model: str, dataset: str | None = None, *, config: str | Path | None =
     `config` is a TOML file of settings (or a run's config.json), as `classicnets train --config` reads it;
     `dataset` and `settings` override it. With resume=True, the run in `run_dir` continues; only `epochs` may
     change, and any other setting given must be the run's own."""
+    model, settings = _as_family(model, settings, resume)
     spec = get_spec(model)
     train_settings = {k: v for k, v in settings.items() if k in TRAIN_FIELDS}
     data_settings = {k: v for k, v in settings.items() if k in DATA_FIELDS}
@@ -62,6 +66,42 @@ def train(model: str, dataset: str | None = None, *, config: str | Path | None =
     result = train_and_evaluate(run_config, None if run_dir is None else Path(run_dir), resume=resume,
                                 verbose=verbose, notice=say, summary=say)
     return Run(result.run_dir, model=result.model)
+
+
+def _as_family(model: Any, settings: dict[str, Any], resume: bool) -> tuple[str, dict[str, Any]]:
+    """A family name as it is; a user's build function or keras.Model as the network family and its source (a
+    resumed run builds from its own copy: a model object is not saved again)."""
+    if isinstance(model, str):
+        return model, settings
+    if resume and not callable(getattr(model, "__code__", None)):
+        return "network", settings
+    if "network" in settings:
+        raise UserError("give your network either as the model or as network=..., not both")
+    return "network", {**settings, "network": network_reference(model)}
+
+
+def network_reference(model: Any) -> str:
+    """FILE.py:FUNCTION of a build function defined at the top of a file, or FILE.keras of a model saved for the
+    run to start from."""
+    import inspect
+
+    if inspect.isfunction(model):
+        source = inspect.getsourcefile(model)
+        if source and source.endswith(".py") and Path(source).is_file() and model.__qualname__ == model.__name__:
+            return f"{Path(source).resolve()}:{model.__name__}"
+        raise UserError(f"{model.__name__} is not defined at the top level of a .py file, so its run cannot keep "
+                        "its source (a notebook's cell is not a file): put it in a .py file and pass the function, "
+                        "or pass the keras.Model it returns")
+    import keras
+
+    if isinstance(model, keras.Model):
+        import tempfile
+
+        path = Path(tempfile.mkdtemp(prefix="classicnets-network-")) / f"{model.name}.keras"
+        model.save(path)  # the run copies it into RUN/network/ and starts from it
+        return str(path)
+    raise UserError(f"model must be a family's name (`classicnets models`), a function that returns a keras.Model "
+                    f"or a keras.Model. Received: {type(model).__name__}")
 
 
 def load_run(run_dir: str | Path) -> "Run":

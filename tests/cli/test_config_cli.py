@@ -92,10 +92,13 @@ def test_the_zoos_file_and_flags(tmp_path, capsys):
     path.write_text('dataset = "digits"\nmodels = ["softmax", "mlp"]\nepochs_scale = 0.5\nno_export = true\n')
     settings = printed(capsys, "run", "--config", str(path), "--models", "cnn", "--out", str(tmp_path / "z"))
     assert settings == {"dataset": "digits", "models": ["cnn"], "epochs_scale": 0.5, "quick": False,
-                        "out": str(tmp_path / "z"), "no_export": True}
+                        "out": str(tmp_path / "z"), "no_export": True, "networks": []}
     assert not (tmp_path / "z").exists()
     # dataset, models and out left out: comments that say what that means
-    assert printed(capsys, "run", "--quick") == {"epochs_scale": 1.0, "quick": True, "no_export": False}
+    assert printed(capsys, "run", "--quick") == {"epochs_scale": 1.0, "quick": True, "no_export": False,
+                                                 "networks": []}
+    net = tmp_path / "net.py"
+    assert printed(capsys, "run", "--add", str(net), "--add", "b.keras")["networks"] == [str(net), "b.keras"]
 
 
 def test_print_config_loads_no_tensorflow():

@@ -9,6 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
+from classicnets.errors import UserError
+
 from tests.helpers import run_cli
 from tests.serving.small import call, start_serve
 
@@ -214,3 +216,29 @@ def test_a_network_reference_of_the_wrong_form_is_named(capsys, tmp_path):
     assert status == 2 and "FILE.py:FUNCTION" in err
     status, _, err = run_cli(capsys, "train", "--network", str(tmp_path / "absent.py"), "--dataset", "digits")
     assert status == 2 and "does not exist" in err
+
+
+def test_the_python_api_takes_a_build_function_and_a_model_object(tmp_path, networks):
+    import importlib.util
+
+    import keras
+
+    import classicnets
+
+    spec = importlib.util.spec_from_file_location("branches_module", networks["branches"])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    run = classicnets.train(module.two_branches, "digits", epochs=1, run_dir=tmp_path / "function")
+    assert run.config.model_options["network"] == f"{networks['branches'].resolve()}:two_branches"
+    assert run.metrics["test"]["accuracy"] > 0.3
+
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    run = classicnets.train(model, "digits", epochs=1, run_dir=tmp_path / "object")
+    assert (tmp_path / "object" / "network" / f"{model.name}.keras").is_file()
+    resumed = classicnets.train(model, "digits", epochs=2, run_dir=tmp_path / "object", resume=True)
+    assert resumed.metrics["epochs"] == 2 and resumed.metrics["resumed_from_epoch"] == 1
+    with pytest.raises(UserError, match="cannot change learning_rate"):
+        classicnets.train(model, "digits", epochs=3, learning_rate=0.5, run_dir=tmp_path / "object", resume=True)
+    with pytest.raises(UserError, match="not defined at the top level"):
+        classicnets.train(lambda: model, "digits", run_dir=tmp_path / "lambda")

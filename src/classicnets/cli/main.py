@@ -52,11 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line parsed (`train --network FILE` is `train network --network FILE`)."""
+    return build_parser().parse_args(train.network_shorthand(argv))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 on success, 2 on bad input or usage, 1 on a bug of ours, 130 when interrupted, 141 when
     the program reading the output closed it early."""
-    argv = train.network_shorthand(sys.argv[1:] if argv is None else list(argv))
-    args = build_parser().parse_args(argv)  # help pages, --version and usage errors end here, without TensorFlow
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parse_args(argv)  # help pages, --version and usage errors end here, without TensorFlow
     debug = args.debug or os.environ.get("CLASSICNETS_DEBUG", "") not in ("", "0")
     try:
         if getattr(args, "needs_tensorflow", True):
