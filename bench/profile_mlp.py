@@ -57,24 +57,24 @@ def variants(data: ArraySplit, order: np.ndarray) -> dict:
 
     def kernels_only(task: ClassifierSteps):
         one_x, one_y = tf.cast(x[:BATCH], tf.float32) / 255, y[:BATCH]
-        step = tf.function(task.train_step, jit_compile=True)
+        step = tf.function(task.train_sums, jit_compile=True)
         loop = tf.function(lambda n: tf.foldl(lambda acc, _: acc + step(one_x, one_y)[0], tf.range(n), 0.0))
         return lambda steps: float(loop(tf.constant(steps)))
 
     def in_graph(jit: bool):
         def factory(task: ClassifierSteps):
-            loop = local_loop(tf.function(task.train_step, jit_compile=True) if jit else task.train_step, 3, BATCH, fixed_shape=jit)
+            loop = local_loop(tf.function(task.train_sums, jit_compile=True) if jit else task.train_sums, 3, BATCH, fixed_shape=jit)
             return lambda steps: float(loop(x, y, order_tensor, tf.constant(0, tf.int64), tf.constant(steps, tf.int64))[0])
         return factory
 
     def with_tf_data(task: ClassifierSteps):
         strategy = tf.distribute.get_strategy()
-        loop = distributed_loop(tf.function(task.train_step, jit_compile=True), strategy, 3)
+        loop = distributed_loop(tf.function(task.train_sums, jit_compile=True), strategy, 3)
         iterator = iter(strategy.experimental_distribute_dataset(batches(data, BATCH, order).repeat()))
         return lambda steps: float(loop(iterator, tf.constant(steps, tf.int64))[0])
 
     def python_per_step(task: ClassifierSteps):
-        step = tf.function(task.train_step)
+        step = tf.function(task.train_sums)
         dataset = batches(data, BATCH, order).repeat()
 
         def run(steps: int) -> None:

@@ -21,7 +21,8 @@ import numpy as np
 from classicnets import runs
 from classicnets.config import DataConfig, RunConfig, TrainConfig
 from classicnets.errors import UserError
-from classicnets.models import get_spec
+from classicnets.models import get_spec, task_of
+from classicnets.models.tasks import get_task
 from classicnets.settings import build_run_config
 
 TRAIN_FIELDS = {field.name for field in dataclasses.fields(TrainConfig)}
@@ -187,15 +188,17 @@ class Run:
         return autoencoding.reconstruct(self._autoencoder("reconstruct"), x)
 
     def generate(self, n: int = 16, label: str | None = None, seed: int = 0) -> np.ndarray:
-        """`n` images (N, H, W, C) in [0, 1] from a gan or cgan run (a cgan: of class `label`, by name or
-        index); the same seed gives the same images."""
+        """`n` images (N, H, W, C) in [0, 1] from a run that generates images (one that draws classes: of class
+        `label`, by name or index, else the first); the same seed gives the same images."""
         from classicnets.use import generation
 
-        if self.family not in ("gan", "cgan"):
-            raise UserError(f"{self.root} holds a {self.family!r} run; generate() needs a gan or cgan run")
+        task = task_of(self.config)
+        if task not in generation.GAN_TASKS:
+            raise UserError(f"{self.root} holds a {self.family!r} run; generate() needs a "
+                            f"{' or '.join(generation.GAN_TASKS)} run")
         names = list(self.config.data_info.get("class_names", []))
         index = generation.parse_label(label, names) if label is not None else None
-        if self.family == "cgan":
+        if get_task(task).classes:
             index = 0 if index is None else index
         return np.asarray(self.model.sample(n, index, seed=seed) if index is not None
                           else self.model.sample(n, seed=seed))

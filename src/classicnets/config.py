@@ -207,17 +207,6 @@ def save_config(config: RunConfig, path: Path) -> None:
     Path(path).write_text(json.dumps(dataclasses.asdict(config), indent=2) + "\n")
 
 
-def load_config(path: Path) -> RunConfig:
-    """Read a config written by save_config."""
-    try:
-        values = json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise UserError(f"{path} does not exist: this is not a classicnets run directory") from None
-    except json.JSONDecodeError as error:
-        raise UserError(f"{path} is not valid JSON ({error}); restore it or train a new run") from None
-    return config_from_dict(values, where=str(path))
-
-
 def with_overrides(config: RunConfig, train: dict[str, Any] | None = None, **top: Any) -> RunConfig:
     """Return a copy with some training values (and top-level fields) replaced."""
     new_train = dataclasses.replace(config.train, **(train or {}))

@@ -33,3 +33,12 @@ def test_the_derived_lists_are_what_the_commands_need():
 def test_an_unknown_task_is_named():
     with pytest.raises(UserError, match="unknown task 'poetry'"):
         get_task("poetry")
+
+
+def test_every_family_learns_through_the_one_protocol():
+    """The trainer runs train_sums/test_sums; no steps class keeps the old names that collide with Keras'."""
+    for spec in FAMILIES.values():
+        steps = spec.steps_class
+        for name in ("create", "train_sums", "test_sums", "variables"):
+            assert callable(getattr(steps, name, None)) or name in ("train_sums", "test_sums"), (spec.name, name)
+        assert not hasattr(steps, "train_step") and not hasattr(steps, "test_step"), spec.name

@@ -32,14 +32,20 @@ def load_classified(config: Any, notice: Callable[[str], None]) -> Dataset:
     return dataset
 
 
-def load_labelled_images(config: Any, notice: Callable[[str], None]) -> Dataset:
-    """The GANs' data: images, with at least 2 labels for cgan."""
+def load_images(config: Any, notice: Callable[[str], None]) -> Dataset:
+    """The data of a model that draws images: an image dataset, labelled or not."""
     dataset = load_run_dataset(config, notice)
     if len(dataset.input_shape) != 3:
         raise UserError(f"gan and cgan draw images, but this dataset's samples have shape {dataset.input_shape}; "
                         "train them on an image dataset (mnist, fashion-mnist, digits, a folder of images)")
-    if config.model == "cgan":
-        require_classes(dataset.y_train, dataset.class_names, dataset.source, "cgan (it draws the class asked for)",
-                        "Give a dataset with labels (class sub-folders, a label column, y arrays), or train the "
-                        "unconditional gan.")
+    return dataset
+
+
+def load_labelled_images(config: Any, notice: Callable[[str], None]) -> Dataset:
+    """The data of a model that draws the class asked for: images with at least 2 labels."""
+    dataset = load_images(config, notice)
+    require_classes(dataset.y_train, dataset.class_names, dataset.source,
+                    f"{config.model} (it draws the class asked for)",
+                    "Give a dataset with labels (class sub-folders, a label column, y arrays), or train the "
+                    "unconditional gan.")
     return dataset

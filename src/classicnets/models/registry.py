@@ -10,10 +10,13 @@ import dataclasses
 import importlib
 import typing
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from classicnets.config import LEARNING_RATE
 from classicnets.errors import UserError
+
+if TYPE_CHECKING:  # the steps import TensorFlow; listing the models must not
+    from classicnets.models.steps import Learning
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class ModelSpec:
         return _resolve(self.builder)
 
     @property
-    def steps_class(self) -> Any:
+    def steps_class(self) -> "type[Learning]":
         """The family's steps class (imports TensorFlow)."""
         return _resolve(self.steps)
 

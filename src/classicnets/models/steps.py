@@ -1,29 +1,42 @@
-"""How a model family learns, in the form classicnets' trainer runs on one device or under tf.distribute.
-
-A family's steps class (named in its ModelSpec.steps as "module:Class") has:
-  sum_names                 names of what a step returns; must include "count" (examples in the step) and
-                            "loss" (validation loss drives early stopping). Others are divided by count.
-  create(model, train, total_steps)   classmethod: make the optimizer(s) from a TrainConfig
-  model                     the keras.Model saved as model.keras and shown to callbacks (TensorBoard)
-  train_step(x, y)          one optimizer step; returns per-replica SUMS in sum_names order
-  test_step(x, y)           the same sums without training
-  variables()               dict of variable lists a checkpoint must hold to resume exactly
+"""How a model family learns, in the form classicnets' trainer runs on one device or under tf.distribute: the
+Learning protocol, which every family's steps class (named in its ModelSpec.steps as "module:Class") implements.
 
 Steps return per-replica sums so the trainer can add them across replicas and batches and divide once;
 losses go through tf.nn.compute_average_loss, which divides by the global batch size, so gradients are the
-same on 1 or N replicas. Where Keras' own fit() cannot know a family's objective (the autoencoders, the GAN,
-the word models), the model owns it (OwnObjective: train_sums/test_sums, and Keras' train_step/test_step on
-top of them) and ModelSteps hands it over."""
+same on 1 or N replicas. The protocol's step methods are train_sums/test_sums, not Keras' train_step/test_step
+(which take a batch and return running means): where Keras' own fit() cannot know a family's objective (the
+autoencoders, the GAN, the word models), the model owns it (OwnObjective: its train_sums/test_sums, and Keras'
+train_step/test_step on top of them) and its steps class runs the model's own sums."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import keras
 import tensorflow as tf
 
 from classicnets.config import TrainConfig
 from classicnets.optimizers import optimizer_from_config
+
+
+class Learning(Protocol):
+    """What the trainer runs: a family's model and optimizers, and its steps as per-replica sums."""
+
+    sum_names: tuple[str, ...]  # names of the sums a step returns; "loss" and, last, "count" (examples) among them
+    model: keras.Model  # saved as model.keras and shown to callbacks (TensorBoard)
+
+    @classmethod
+    def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "Learning":
+        """The steps with the optimizer(s) the config asks for."""
+
+    def train_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        """One optimizer step on a (replica's share of a) batch: per-replica sums in sum_names order."""
+
+    def test_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        """The same sums without training."""
+
+    def variables(self) -> dict[str, list]:
+        """The variable lists a checkpoint must hold to resume exactly."""
 
 
 def regularised(loss: tf.Tensor, model: keras.Model) -> tf.Tensor:
@@ -82,7 +95,7 @@ class OwnObjective:
 
 
 class OneOptimizerSteps:
-    """A model trained by one optimizer. Subclasses give sum_names, train_step and test_step, and what the model
+    """A model trained by one optimizer. Subclasses give sum_names, train_sums and test_sums, and what the model
     is compiled with, so the saved model.keras can be trained further with plain Keras fit()."""
 
     sum_names: tuple[str, ...] = ("loss", "count")
@@ -120,7 +133,7 @@ class ClassifierSteps(OneOptimizerSteps):
         correct = tf.reduce_sum(tf.cast(tf.equal(predicted, y), tf.float32))
         return tf.reduce_sum(per_example_loss), correct, count(y)
 
-    def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def train_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """One optimizer step on a (replica's share of a) batch."""
         with tf.GradientTape() as tape:
             probabilities = self.model(x, training=True)  # (B, K)
@@ -129,7 +142,7 @@ class ClassifierSteps(OneOptimizerSteps):
         apply_loss(tape, loss, self.model, self.optimizer)
         return self._sums(y, probabilities, per_example_loss)
 
-    def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def test_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Loss and accuracy sums on a batch, without training."""
         probabilities = self.model(x, training=False)
         return self._sums(y, probabilities, keras.losses.sparse_categorical_crossentropy(y, probabilities))
@@ -143,4 +156,4 @@ class ModelSteps(OneOptimizerSteps):
     def __init__(self, model: keras.Model, optimizer: keras.optimizers.Optimizer) -> None:
         super().__init__(model, optimizer)
         self.sum_names = model.sum_names
-        self.train_step, self.test_step = model.train_sums, model.test_sums
+        self.train_sums, self.test_sums = model.train_sums, model.test_sums

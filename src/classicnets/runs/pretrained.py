@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from classicnets.config import RunConfig, load_config
+from classicnets.config import RunConfig
 from classicnets.errors import UserError
 from classicnets.models import get_spec, make_options
+from classicnets.runs import RunDir, load_model, open_run, read_config
 
 
 def pretrained_runs(model: str, options: dict[str, Any]) -> dict[str, str]:
@@ -21,11 +22,10 @@ def pretrained_runs(model: str, options: dict[str, Any]) -> dict[str, str]:
 def pretrained_config(option: str, run_dir: str, family: str) -> RunConfig:
     """The config of the run named by --OPTION; a clear error when the folder is no run or holds another family."""
     flag = f"--{option.replace('_', '-')}"
-    folder = Path(run_dir)
-    if not (folder / "config.json").is_file():
+    if not RunDir(Path(run_dir)).config.is_file():
         raise UserError(f"{flag} {run_dir} is not a classicnets run directory (no config.json in it); "
                         f"give the folder of a `classicnets train {family}` run")
-    config = load_config(folder / "config.json")
+    config = read_config(open_run(Path(run_dir)))
     if config.model != family:
         raise UserError(f"{flag} {run_dir} holds a {config.model!r} run, not an {family}; train one with "
                         f"`classicnets train {family}` and pass its run directory")
@@ -42,8 +42,6 @@ def check_pretrained(model: str, options: dict[str, Any]) -> None:
 def load_pretrained(model: str, options: dict[str, Any], input_shape: tuple[int, ...]) -> dict[str, Any]:
     """The trained models of the runs named in `options` (option -> keras.Model), each checked to take inputs
     of `input_shape`."""
-    import keras
-
     families = get_spec(model).pretrained
     loaded = {}
     for option, run_dir in pretrained_runs(model, options).items():
@@ -53,9 +51,9 @@ def load_pretrained(model: str, options: dict[str, Any], input_shape: tuple[int,
             raise UserError(f"the {families[option]} in {run_dir} ({flag}) was trained on samples of shape "
                             f"{trained_shape}, but this dataset's are {tuple(input_shape)}; use data of the same "
                             "size (e.g. --image-size)")
-        model_file = Path(run_dir) / "model.keras"
-        if not model_file.is_file():
-            raise UserError(f"{model_file} does not exist: the {families[option]} run did not finish; finish it "
+        run = RunDir(Path(run_dir))
+        if not run.model.is_file():
+            raise UserError(f"{run.model} does not exist: the {families[option]} run did not finish; finish it "
                             f"with `classicnets train {families[option]} --run-dir {run_dir} --resume`")
-        loaded[option] = keras.saving.load_model(model_file, safe_mode=True, compile=False)
+        loaded[option] = load_model(open_run(run.root, needs=("model",)))
     return loaded

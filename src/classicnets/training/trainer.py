@@ -7,7 +7,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import keras
 import numpy as np
@@ -16,6 +16,7 @@ import tensorflow as tf
 from classicnets.config import TrainConfig, sized_for
 from classicnets.data.pipeline import ArraySplit, as_tensor, batches, epoch_order, steps_per_epoch
 from classicnets.errors import UserError
+from classicnets.models.steps import Learning
 from classicnets.training.best_weights import BestWeights
 from classicnets.training.checkpoint import load_checkpoint, save_checkpoint
 from classicnets.training.loops import distributed_loop, local_loop, local_tail, use_xla
@@ -45,9 +46,10 @@ def metrics_from_sums(names: tuple[str, ...], totals: list[float], prefix: str =
 
 
 class Trainer:
-    """Runs a model family's steps (train_step/test_step, classicnets.models.steps) over epochs of seeded batches on a distribution strategy."""
+    """Runs a model family's steps (classicnets.models.steps.Learning: train_sums/test_sums) over epochs of seeded
+    batches on a distribution strategy."""
 
-    def __init__(self, steps: Any, strategy: tf.distribute.Strategy, config: TrainConfig,
+    def __init__(self, steps: Learning, strategy: tf.distribute.Strategy, config: TrainConfig,
                  checkpoint_path: Path, callbacks: list[keras.callbacks.Callback] | None = None,
                  on_epoch_end: Callable[[list[dict]], None] | None = None, verbose: bool = True) -> None:
         self.steps, self.strategy, self.config = steps, strategy, sized_for(config, None)
@@ -58,8 +60,8 @@ class Trainer:
         self.verbose = verbose
         self._local = config.distribute == "none"  # one device: batches are gathered inside the graph
         self._tensors: dict[int, tuple[ArraySplit, tf.Tensor, tf.Tensor]] = {}  # the split is kept: ids stay unique
-        self._train_chunk = self._compile(steps.train_step)
-        self._test_chunk = self._compile(steps.test_step)
+        self._train_chunk = self._compile(steps.train_sums)
+        self._test_chunk = self._compile(steps.test_sums)
 
     def _compile(self, step: Callable) -> tuple[Callable, Callable | None]:
         """The compiled multi-step loop of `step` (XLA-compiled step where that is faster) and, on one device

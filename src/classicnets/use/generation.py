@@ -14,7 +14,7 @@ from classicnets.errors import UserError
 from classicnets.evaluation import plot_image_grid
 from classicnets.files import check_output
 from classicnets.models import task_of
-from classicnets.models.tasks import tasks_where
+from classicnets.models.tasks import get_task, tasks_where
 
 GAN_TASKS = tasks_where(generates=True)
 MAX_IMAGES = 10_000  # one grid: 100 x 100 images; more is no longer a picture and can exhaust memory
@@ -81,7 +81,7 @@ def generate_to_file(run_dir: Path, out: Path, label: str | None = None, n: int 
     check_image_count(n)
     run, config = open_generator_run(run_dir)
     class_names = list(config.data_info.get("class_names", []))
-    if task_of(config) == "cgan" and parse_label(label or "all", class_names) is None:
+    if get_task(task_of(config)).classes and parse_label(label or "all", class_names) is None:
         check_image_count(n, len(class_names))  # one row of n for each class
     rows, titles, title = generated_rows(runs.load_model(run), class_names, label, n, seed)
     return plot_image_grid(rows, out, row_titles=titles, title=f"{config.model}: {title}")

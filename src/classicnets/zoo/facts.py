@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import shlex
@@ -10,6 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
+from classicnets import runs
+from classicnets.errors import UserError
 from classicnets.version import __version__
 
 
@@ -65,8 +66,8 @@ def dataset_facts(run_dirs: Sequence[Path]) -> dict[str, Any] | None:
     """The zoo's image dataset as the first finished image run recorded it: name, where it was found, size."""
     for run_dir in run_dirs:
         try:
-            info = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))["data_info"]
-        except (OSError, ValueError, KeyError):
+            info = runs.read_config(runs.open_run(run_dir)).data_info
+        except (UserError, OSError):  # a failed step's folder: no run, or a damaged config.json
             continue
         if info.get("is_image"):
             return info

@@ -13,6 +13,7 @@ from classicnets.data import load_dataset
 from classicnets.data.labels import require_classes
 from classicnets.errors import UserError
 from classicnets.models import get_spec, model_names
+from classicnets.models.tasks import get_task
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,14 @@ STEPS = (
          quick_train=QUICK_NO_XLA, notes="the conditional GAN does not work yet"),
 )
 
-UNLABELLED = ("autoencoder", "gan")  # zoo models that learn from the inputs alone; the others need 2 classes
+
+def _learns_from_inputs(step: Step) -> bool:
+    """Whether the step's model learns from the inputs alone: its task has no classes."""
+    return not get_task(get_spec(step.model).task_for(step.options)).classes
+
+
+# zoo models on the zoo's dataset that learn from the inputs alone (autoencoder, gan); the others need 2 classes
+UNLABELLED = tuple(dict.fromkeys(step.model for step in STEPS if not step.own_data and _learns_from_inputs(step)))
 
 
 def choose_steps(models: list[str] | None = None, quick: bool = False, epochs_scale: float = 1.0,

@@ -40,7 +40,7 @@ def test_train_step_updates_both_networks_each_with_its_own_optimizer(name):
     recording(task.discriminator_optimizer, "discriminator")
     before_g, before_d = values(task.model.generator.trainable_variables), values(task.model.discriminator.trainable_variables)
     x, y = stripes(16, 0)
-    sums = task.train_step(tf.constant(x[..., None] / 255.0, tf.float32), tf.constant(y, tf.int32))
+    sums = task.train_sums(tf.constant(x[..., None] / 255.0, tf.float32), tf.constant(y, tf.int32))
     assert {id(v) for v in given["generator"]} == {id(v) for v in task.model.generator.trainable_variables}
     assert {id(v) for v in given["discriminator"]} == {id(v) for v in task.model.discriminator.trainable_variables}
     for before, network in ((before_g, task.model.generator), (before_d, task.model.discriminator)):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from classicnets import runs
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.evaluation.judges import classifier
@@ -14,11 +14,11 @@ from classicnets.models.ae_classifier import resolve_pretrain_epochs
 
 
 def encoder_run_facts(run_dir: str) -> dict[str, Any]:
-    """The pretraining stage when it was another run: that run's epochs, seconds and test MSE."""
+    """The pretraining stage when it was another run: that run's epochs, seconds and test MSE (only its folder
+    when that run is gone or unfinished)."""
     facts: dict[str, Any] = {"run": run_dir}
-    path = Path(run_dir) / "metrics.json"
-    if path.is_file():
-        metrics = json.loads(path.read_text())
+    if runs.RunDir(Path(run_dir)).metrics.is_file():
+        metrics = runs.read_metrics(runs.open_run(Path(run_dir), needs=("metrics",)))
         facts.update(epochs=metrics.get("epochs"), train_seconds=metrics.get("train_seconds"),
                      test_mse=metrics.get("test", {}).get("mse"))
     return facts

@@ -85,7 +85,7 @@ class FineTuneSteps(ClassifierSteps):
             return tf.constant(0.0)
         return tf.cast(self.autoencoder_optimizer.iterations < self.pretrain_steps, tf.float32)
 
-    def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def train_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """One step of the current stage (both optimizers step; the idle one by zero)."""
         pretraining = self._pretraining()
         with tf.GradientTape(persistent=True) as tape:
@@ -115,7 +115,7 @@ class FineTuneSteps(ClassifierSteps):
             code = self.model.code(self.model.corrupt(x), training=True)
         return per_example_mse(x, self.model.decoder(code, training=True))
 
-    def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def test_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Loss and accuracy sums (and the reconstruction error) on a batch, without training."""
         code = self.model.code(x, training=False)
         probabilities = self.model.head(code, training=False)

@@ -79,7 +79,7 @@ class CGANOptions(GANOptions):
 GAN = ModelSpec("gan", "generative adversarial network: dense generator + discriminator (the notes' GAN)",
                 GANOptions, "classicnets.models.gan.network:build_gan", task="gan",
                 steps="classicnets.models.gan.steps:AdversarialTraining",
-                data_loader="classicnets.data.labelled_images:load_labelled_images")
+                data_loader="classicnets.data.labelled_images:load_images")
 CGAN = ModelSpec("cgan", "conditional GAN: draws an image of the class asked for", CGANOptions,
                  "classicnets.models.gan.network:build_cgan", task="cgan",
                  steps="classicnets.models.gan.steps:AdversarialTraining",

@@ -135,7 +135,7 @@ class AdversarialTraining:
                  discriminator_optimizer: keras.optimizers.Optimizer) -> None:
         self.model = model
         model.use_optimizers(generator_optimizer, discriminator_optimizer)
-        self.train_step, self.test_step = model.train_sums, model.test_sums
+        self.train_sums, self.test_sums = model.train_sums, model.test_sums
 
     @property
     def generator_optimizer(self) -> keras.optimizers.Optimizer:

@@ -26,7 +26,7 @@ class RegressionSteps(OneOptimizerSteps):
     def _sums(self, y: tf.Tensor, predictions: tf.Tensor) -> tuple[tf.Tensor, ...]:
         return tf.reduce_sum(squared_errors(y[:, None], predictions)), count(y)
 
-    def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def train_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """One optimizer step on the mean squared error."""
         with tf.GradientTape() as tape:
             predictions = self.model(x, training=True)  # (B, 1)
@@ -34,7 +34,7 @@ class RegressionSteps(OneOptimizerSteps):
         apply_loss(tape, loss, self.model, self.optimizer)
         return self._sums(y, predictions)
 
-    def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def test_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Squared-error sum on a batch, without training."""
         return self._sums(y, self.model(x, training=False))
 
@@ -78,7 +78,7 @@ class LinearClassifierSteps:
         correct = tf.reduce_sum(tf.cast(tf.equal(predicted, tf.cast(y, tf.int32)), tf.float32))
         return tf.reduce_sum(errors), correct, count(y)
 
-    def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def train_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Squared error under a GradientTape, then W -= lr * dW and b -= lr * db, as in the notes."""
         weights = self.model.trainable_variables  # [W (F, S), b (S,)]
         with tf.GradientTape() as tape:
@@ -89,7 +89,7 @@ class LinearClassifierSteps:
         self.global_step.assign_add(1)
         return self._sums(y, scores)
 
-    def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def test_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Squared error and accuracy on a batch, without training."""
         return self._sums(y, self.model(x, training=False))
 

@@ -112,7 +112,7 @@ class NetworkSteps:
         sums = [tf.reduce_sum(function(labels, outputs)) for function in self.metric_functions.values()]
         return (tf.reduce_sum(per_example_loss), *sums, count(labels))
 
-    def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def train_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """One optimizer step on a (replica's share of a) batch."""
         with tf.GradientTape() as tape:
             outputs = tf.cast(self.network(x, training=True), tf.float32)  # (B, K)
@@ -121,7 +121,7 @@ class NetworkSteps:
         apply_loss(tape, loss, self.network, self.optimizer)
         return self._sums(y, outputs, per_example_loss)
 
-    def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def test_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Loss and metric sums on a batch, without training."""
         outputs = tf.cast(self.network(x, training=False), tf.float32)
         return self._sums(y, outputs, self.loss(y, outputs))
@@ -162,11 +162,11 @@ class OwnTrainStep:
         examples = count(y)
         return (*(tf.cast(logs[name], tf.float32) * examples for name in self.names), examples)
 
-    def train_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def train_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """The network's own train_step on a batch; its figures times the batch's examples."""
         return self._run(self.model.train_step, x, y)
 
-    def test_step(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
+    def test_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """The network's own test_step on a batch."""
         return self._run(self.model.test_step, x, y)
 
