@@ -25,7 +25,8 @@ TRAINED = {  # model name -> the flags of `classicnets train`
     "autocomplete-notes": ["autocomplete", "--dataset", "notes", "--epochs", "30"],
     "seq2seq-notes": ["seq2seq", "--dataset", "notes", "--epochs", "30"],
 }
-FROM_ZOO = {"cgan-digits": "cgan", "ae-digits": "autoencoder"}  # model name -> the zoo's run (one digits epoch)
+FROM_ZOO = {  # model name -> the zoo's run (one digits epoch); "sequential": the user's network it was given
+    "cgan-digits": "cgan", "ae-digits": "autoencoder", "network-digits": "sequential"}
 SERVED = [*TRAINED, *FROM_ZOO]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}: apt-get install chromium "
@@ -111,6 +112,7 @@ def open_model(page, server: str, name: str) -> None:
 
 def draw(page, points: list[tuple[float, float]]) -> None:
     """One stroke through `points`, given as fractions of the drawing pad, then wait for the latest answer."""
+    page.locator("#pad").scroll_into_view_if_needed()  # a longer list of models or a message may push it down
     box = page.locator("#pad").bounding_box()
     at = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
     page.mouse.move(*at[0])
@@ -194,6 +196,16 @@ def test_a_vertical_line_reads_1_and_an_ellipse_reads_0(page, server, tmp_path):
     page.set_viewport_size({"width": 900, "height": 700})
     page.wait_for_selector('#view[aria-busy="false"]')
     page.screenshot(path=tmp_path / "classifier-wide.png", full_page=True)
+
+
+def test_a_users_own_network_is_listed_and_reads_a_drawing(page, server, tmp_path):
+    open_model(page, server, "network-digits")
+    assert "network" in page.locator('#models button[data-model="network-digits"]').text_content()
+    draw(page, VERTICAL_LINE)
+    shown = probabilities(page)
+    assert len(shown) == 10 and abs(sum(shown) - 1) < 1e-3
+    assert page.locator("#prediction").get_attribute("data-class") in [str(digit) for digit in range(10)]
+    page.screenshot(path=tmp_path / "network.png", full_page=True)
 
 
 def test_a_chosen_picture_file_is_read_like_a_drawing(page, server, tmp_path):
@@ -283,10 +295,11 @@ def test_errors_of_the_server_are_shown_in_the_page(page, server, tmp_path):
     page.unroute("**/v1/models/cnn-digits:predict")
     page.route("**/v1/models/cnn-digits:predict", lambda route: route.abort("connectionrefused"))
     draw(page, ELLIPSE)
-    assert "Cannot reach the server" in message.text_content()
+    # the answer to the aborted request may come after the page is idle again: wait for the message to change
+    sync_api.expect(message).to_contain_text("Cannot reach the server")
     page.unroute("**/v1/models/cnn-digits:predict")
     draw(page, VERTICAL_LINE)  # the next answer clears the message
-    assert message.is_hidden()
+    sync_api.expect(message).to_be_hidden()
 
 
 def test_cgan_samples_the_picked_class(page, server, tmp_path):
