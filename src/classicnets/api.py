@@ -224,6 +224,10 @@ class Run:
         return export_run(self.root, Path(models_dir), name=name, version=version, formats=tuple(formats))
 
     def _autoencoder(self, what: str) -> Any:
-        if self.family != "autoencoder":
+        from classicnets.models import task_of
+
+        if task_of(self.config) != "autoencoder":
             raise UserError(f"{self.root} holds a {self.family!r} run; {what}() needs an autoencoder run")
+        if what == "encode" and not hasattr(self.model, "encode"):
+            raise UserError(f"{self.root} holds your own autoencoder network, which has no encode() of its own")
         return self.model

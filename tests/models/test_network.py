@@ -196,7 +196,7 @@ def test_a_subclass_with_its_own_train_step_trains_evaluates_exports_and_serves(
 @pytest.mark.parametrize("text, message", [
     ("def build():\n    return 3\n", "returned int, not a keras.Model"),
     ("import keras\ndef build(num_classes):\n    x = keras.Input((8, 8, 1))\n"
-     "    return keras.Model(x, keras.layers.Dense(3)(keras.layers.Flatten()(x)))\n", "one output per class"),
+     "    return keras.Model(x, keras.layers.Dense(3)(keras.layers.Flatten()(x)))\n", "one value per class"),
     ("def build(depth):\n    pass\n", "needs depth"),
     ("import keras\ndef build():\n    x = keras.Input((5,))\n    return keras.Model(x, keras.layers.Dense(10)(x))\n",
      "takes inputs of shape (5,)"),
@@ -242,3 +242,27 @@ def test_the_python_api_takes_a_build_function_and_a_model_object(tmp_path, netw
         classicnets.train(model, "digits", epochs=3, learning_rate=0.5, run_dir=tmp_path / "object", resume=True)
     with pytest.raises(UserError, match="not defined at the top level"):
         classicnets.train(lambda: model, "digits", run_dir=tmp_path / "lambda")
+
+
+def test_a_network_that_gives_back_its_inputs_is_an_autoencoder(capsys, tmp_path):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "networks" / "autoencoder.py"
+    metrics, config = train(capsys, tmp_path / "run", example, "--epochs", "3")
+    assert config["model_options"]["task"] == "autoencoder"
+    assert 0 < metrics["test"]["mse"] < 0.05 and "per_class_mse" in metrics["test"]
+    assert (tmp_path / "run" / "plots" / "reconstructions.png").stat().st_size > 0
+    import classicnets
+
+    run = classicnets.load_run(tmp_path / "run")
+    from classicnets.data import load_dataset
+
+    images = load_dataset("digits").x_test[:4]
+    assert run.reconstruct(images).shape == images.shape
+    with pytest.raises(UserError, match="no encode"):
+        run.encode(images)
+    status, out, err = run_cli(capsys, "export", str(tmp_path / "run"), "--out", str(tmp_path / "models"))
+    assert status == 0, err
+    status, _, err = run_cli(capsys, "train", "--network", str(example), "--task", "classifier", "--dataset", "digits",
+                             "--run-dir", str(tmp_path / "as-classifier"))
+    assert status == 2 and "as a classifier it must give (10,)" in err

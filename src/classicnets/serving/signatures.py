@@ -165,7 +165,7 @@ def autoencoder_signatures(model: Any, config: RunConfig) -> list[Signature]:
     scaling = FeatureScaling.of(info)
     name = "images" if info.get("is_image", True) else "features"
     data = TensorInfo(name, (None, *info["input_shape"]), "float32")
-    codes = TensorInfo("codes", (None, model.code_size), "float32")
+    codes = TensorInfo("codes", (None, getattr(model, "code_size", 0)), "float32")
 
     def reconstruct(x: tf.Tensor) -> dict[str, tf.Tensor]:
         return {"reconstructions": scaling.from_model(_float(model(scaling.to_model(x), training=False)))}
@@ -177,10 +177,13 @@ def autoencoder_signatures(model: Any, config: RunConfig) -> list[Signature]:
         return {"reconstructions": scaling.from_model(_float(model.decoder(code, training=False)))}
 
     unit = "CSV units" if scaling.applies else "[0, 1]"
+    served = Signature("serving_default", (data,), reconstruct,
+                       lambda x: {"reconstructions": scaling.unscale(_call(model, scaling.scale(x)))},
+                       f"{name} ({unit}) -> reconstructions, same shape and units")
+    if not hasattr(model, "encode"):  # a user's autoencoder network: no encoder or decoder of its own to serve
+        return [served]
     return [
-        Signature("serving_default", (data,), reconstruct,
-                  lambda x: {"reconstructions": scaling.unscale(_call(model, scaling.scale(x)))},
-                  f"{name} ({unit}) -> reconstructions, same shape and units"),
+        served,
         Signature("encode", (data,), encode, lambda x: {"codes": _call(model.encode, scaling.scale(x))},
                   f"{name} ({unit}) -> codes (B, code size); a variational autoencoder gives the code's mean"),
         Signature("decode", (codes,), decode,

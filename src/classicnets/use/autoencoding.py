@@ -15,6 +15,7 @@ from classicnets.errors import UserError
 from classicnets.evaluation import plot_image_grid
 from classicnets.evaluation._figures import grid_shape
 from classicnets.files import atomic_write, check_output
+from classicnets.models import task_of
 from classicnets.runs.datasets import load_run_data
 from classicnets.use.generation import check_image_count
 from classicnets.use.inference import image_paths, match_background
@@ -60,10 +61,14 @@ def mean_squared_error(x: np.ndarray, reconstruction: np.ndarray) -> np.ndarray:
 def open_autoencoder_run(run_dir: Path, command: str) -> tuple[Any, RunConfig]:
     """The model and config of an autoencoder run; a clear error for any other kind of run."""
     config = runs.read_config(runs.open_run(Path(run_dir)))
-    if config.model != "autoencoder":
+    if task_of(config) != "autoencoder":
         raise UserError(f"{run_dir} holds a {config.model!r} run, but `classicnets {command}` needs an autoencoder "
                         "run; train one with `classicnets train autoencoder`")
-    return runs.load_model(runs.open_run(Path(run_dir), needs=("model",))), config
+    model = runs.load_model(runs.open_run(Path(run_dir), needs=("model",)))
+    if command == "encode" and not hasattr(model, "encode"):
+        raise UserError(f"{run_dir} holds your own autoencoder network, which has no encode() of its own to give "
+                        "codes; `classicnets reconstruct` works with it")
+    return model, config
 
 
 def check_same_shape(config: RunConfig, dataset: Dataset) -> None:

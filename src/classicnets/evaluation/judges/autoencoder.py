@@ -56,7 +56,8 @@ def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,
         plot_image_grid([x[:count], reconstructions[:count]], plots / "reconstructions.png",
                         row_titles=["original", "reconstructed"],
                         title=f"Test images and their reconstructions (test MSE {test['mse']:.4f})")
-    plot_codes(encode(model, x), labels, names, plots / "codes.png", seed=config.train.seed)
+    if hasattr(model, "encode"):  # the family's autoencoders; a user's network may have no encoder of its own
+        plot_codes(encode(model, x), labels, names, plots / "codes.png", seed=config.train.seed)
     if hasattr(model, "generate") and dataset.is_image:
         plot_image_grid(list(sample_images(model, SAMPLES, config.train.seed).reshape(4, 4, *x.shape[1:])),
                         plots / "samples.png", title="New images decoded from codes drawn from N(0, I)")

@@ -3,7 +3,8 @@ trained, judged, exported and served like the notes' own families.
 
 What the job is comes from the model: a compiled model trains with its own loss, optimizer and metrics; a model
 with its own train_step trains with its own objective; otherwise its outputs say it (one per class: a classifier
-with cross-entropy). `--task` says it when the guess is ambiguous."""
+with cross-entropy; the input's shape: an autoencoder with mean squared error). `--task` says it when the guess
+is ambiguous."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from classicnets.errors import UserError
 from classicnets.models.checks import check_choice
 from classicnets.models.registry import ModelSpec, option
 
-TASKS = ("auto", "classifier")
-OUTPUTS = ("auto", "probabilities", "logits")
+TASKS = ("auto", "classifier", "autoencoder")
+OUTPUTS = ("auto", "probabilities", "logits", "values")
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,11 @@ class NetworkOptions:
     network: str = option("", "your network: FILE.py:FUNCTION (a function that returns a keras.Model; it may take "
                           "input_shape and num_classes), FILE.py (its function `build`) or FILE.keras (a saved model "
                           "to train further, loaded in Keras' safe mode)")
-    task: str = option("auto", "the job: auto (from the model's outputs: one per class is a classifier) or "
-                       "classifier", TASKS)
+    task: str = option("auto", "the job: auto (from the model's outputs: one per class is a classifier, the "
+                       "input's shape an autoencoder), classifier or autoencoder", TASKS)
     outputs: str = option("auto", "what a classifier's outputs are: auto (from its compiled loss, else whether "
-                          "they sum to 1), probabilities, or logits (the saved model adds a softmax)", OUTPUTS)
+                          "they sum to 1), probabilities, or logits (the saved model adds a softmax); an "
+                          "autoencoder's are values", OUTPUTS)
 
     def check(self) -> None:
         if not self.network:

@@ -133,8 +133,10 @@ def settle_options(model: keras.Model, options: dict[str, Any], dataset: Any) ->
 def job_of(model: keras.Model, options: NetworkOptions, input_shape: tuple[int, ...], num_classes: int) -> Job:
     """The task and outputs the options give, or (auto) that the model's outputs and compiled loss say."""
     output = _output_of(model, input_shape)
-    task = _guess_task(output.shape[1:], num_classes, model)
-    outputs = options.outputs if options.outputs != "auto" else _outputs_kind(model, output)
+    task = _task_of(options.task, tuple(output.shape[1:]), tuple(input_shape), num_classes, model)
+    if task == "autoencoder":
+        return Job(task, "values", tuple(input_shape), num_classes)
+    outputs = options.outputs if options.outputs not in ("auto", "values") else _outputs_kind(model, output)
     return Job(task, outputs, tuple(input_shape), num_classes)
 
 
@@ -149,13 +151,22 @@ def _output_of(model: keras.Model, input_shape: tuple[int, ...]) -> np.ndarray:
     return np.asarray(output, np.float32)
 
 
-def _guess_task(output_shape: tuple[int, ...], num_classes: int, model: keras.Model) -> str:
-    """One output per class: a classifier; anything else needs --task or is not trainable here yet."""
-    if output_shape == (num_classes,) and num_classes >= 2:
-        return "classifier"
-    raise UserError(f"your network ({model.name!r}) gives outputs of shape {output_shape}, and the data has {num_classes} classes: "
-                    f"classicnets trains a network with one output per class (shape ({num_classes},)) as a "
-                    "classifier; make its last layer Dense(num_classes)")
+def _task_of(asked: str, output_shape: tuple[int, ...], input_shape: tuple[int, ...], num_classes: int,
+             model: keras.Model) -> str:
+    """One output per class: a classifier; outputs shaped like the inputs: an autoencoder (`asked` chooses when
+    both fit); anything else is not trainable here yet."""
+    fits = {"classifier": output_shape == (num_classes,) and num_classes >= 2, "autoencoder": output_shape == input_shape}
+    if asked != "auto" and fits[asked]:
+        return asked
+    if asked == "auto" and any(fits.values()):
+        return "classifier" if fits["classifier"] else "autoencoder"
+    wanted = {"classifier": f"({num_classes},), one value per class (the data has {num_classes})",
+              "autoencoder": f"{input_shape}, the inputs' shape"}
+    kinds = [asked] if asked != "auto" else list(wanted)
+    raise UserError(f"your network ({model.name!r}) gives outputs of shape {output_shape}; "
+                    + " or ".join(f"as {'a' if kind == 'classifier' else 'an'} {kind} it must give {wanted[kind]}"
+                                  for kind in kinds)
+                    + ": change its last layer (Dense(num_classes), or a Reshape to input_shape)")
 
 
 def _outputs_kind(model: keras.Model, output: np.ndarray) -> str:
@@ -170,7 +181,10 @@ def _outputs_kind(model: keras.Model, output: np.ndarray) -> str:
 
 
 def load_network_data(config: Any, notice: Callable[[str], None]) -> Any:
-    """The data of a user's network: any dataset `classicnets train` takes; a classifier needs 2 classes."""
-    from classicnets.data.labelled_images import load_classified
+    """The data of a user's network: any dataset `classicnets train` takes; one declared a classifier needs 2
+    classes (a guessed one is checked once its outputs are known)."""
+    from classicnets.data.labelled_images import load_classified, load_run_dataset
 
-    return load_classified(config, notice)
+    if config.model_options.get("task") == "classifier":
+        return load_classified(config, notice)
+    return load_run_dataset(config, notice)

@@ -17,7 +17,7 @@ from classicnets.optimizers import optimizer_from_config
 
 ACCURACY_NAMES = ("accuracy", "acc", "sparse_categorical_accuracy")
 
-PerExample = Callable[[tf.Tensor, tf.Tensor], tf.Tensor]  # (labels (B,), outputs (B, K)) -> (B,)
+PerExample = Callable[[tf.Tensor, tf.Tensor], tf.Tensor]  # (targets, outputs) -> (B,): labels (B,) or the inputs
 
 
 def _name_of(thing: Any) -> str:
@@ -27,29 +27,33 @@ def _name_of(thing: Any) -> str:
     return str(getattr(thing, "name", None) or getattr(thing, "__name__", type(thing).__name__))
 
 
-def _per_example(function: Callable, name: str, from_labels: bool) -> PerExample:
-    """A loss or metric function as values per example; one-hot targets unless it takes class indices."""
-    sparse = from_labels or "sparse" in name
+def _per_example(function: Callable, name: str, classes: bool) -> PerExample:
+    """A loss or metric function as values per example; a classifier's targets one-hot unless it takes class
+    indices (an autoencoder's targets are its inputs)."""
+    one_hot = classes and "sparse" not in name
 
-    def values(labels: tf.Tensor, outputs: tf.Tensor) -> tf.Tensor:
-        target = labels if sparse else tf.one_hot(labels, tf.shape(outputs)[-1], dtype=outputs.dtype)
+    def values(targets: tf.Tensor, outputs: tf.Tensor) -> tf.Tensor:
+        target = tf.one_hot(targets, tf.shape(outputs)[-1], dtype=outputs.dtype) if one_hot else targets
         result = tf.cast(function(target, outputs), tf.float32)
         return tf.reduce_mean(tf.reshape(result, [tf.shape(outputs)[0], -1]), axis=1)  # (B,)
 
     return values
 
 
-def loss_of(loss: Any, outputs: str) -> PerExample:
-    """The compiled loss per example; without one, sparse cross-entropy on the network's probabilities or logits."""
+def loss_of(loss: Any, job: Job) -> PerExample:
+    """The compiled loss per example; without one, a classifier's sparse cross-entropy on its probabilities or
+    logits, an autoencoder's mean squared error."""
+    if loss is None and job.task == "autoencoder":
+        return _per_example(keras.losses.mean_squared_error, "mean_squared_error", False)
     if loss is None:
         return _per_example(lambda y, p: keras.losses.sparse_categorical_crossentropy(
-            y, p, from_logits=outputs == "logits"), "sparse", True)
+            y, p, from_logits=job.outputs == "logits"), "sparse", True)
     if isinstance(loss, (list, tuple, dict)):
         raise UserError("the network is compiled with several losses; classicnets trains networks with one output "
                         "and one loss")
     function = keras.losses.get(loss)
     call = function.call if isinstance(function, keras.losses.Loss) else function  # Loss.call: not reduced
-    return _per_example(call, _name_of(loss) + " " + _name_of(function), False)
+    return _per_example(call, _name_of(loss) + " " + _name_of(function), job.task == "classifier")
 
 
 def _accuracy(labels: tf.Tensor, outputs: tf.Tensor) -> tf.Tensor:
@@ -57,27 +61,28 @@ def _accuracy(labels: tf.Tensor, outputs: tf.Tensor) -> tf.Tensor:
     return tf.cast(tf.equal(tf.argmax(outputs, axis=-1, output_type=tf.int32), tf.cast(labels, tf.int32)), tf.float32)
 
 
-def metrics_of(metrics: Any) -> dict[str, PerExample]:
-    """The compiled metrics that are means over examples, by name; accuracy is always among them."""
+def metrics_of(metrics: Any, job: Job) -> dict[str, PerExample]:
+    """The compiled metrics that are means over examples, by name; a classifier's accuracy is always among them."""
     if isinstance(metrics, dict):
         raise UserError("the network's metrics are given per output (a dict); give one list for its one output")
-    chosen: dict[str, PerExample] = {"accuracy": _accuracy}
+    classes = job.task == "classifier"
+    chosen: dict[str, PerExample] = {"accuracy": _accuracy} if classes else {}
     for metric in metrics or []:
-        if isinstance(metric, str) and metric.lower() in ACCURACY_NAMES:
+        if classes and isinstance(metric, str) and metric.lower() in ACCURACY_NAMES:
             continue
         found = keras.metrics.get(metric)
         if isinstance(found, keras.metrics.MeanMetricWrapper):
             function = found._fn  # the per-example function Keras averages (with its arguments)
             arguments = dict(found._fn_kwargs)
             chosen[found.name] = _per_example(lambda y, p, f=function, a=arguments: f(y, p, **a),
-                                              found.name + " " + function.__name__, False)
+                                              found.name + " " + function.__name__, classes)
         elif isinstance(found, keras.metrics.Metric):
             raise UserError(f"metric {found.name!r} is not a mean over examples (like AUC, precision and recall), "
                             "so it cannot be summed over the batches of classicnets' trainer; leave it out of "
                             "compile(): the evaluation reports the test split's accuracy, confusion matrix and "
                             "per-class figures")
         else:
-            chosen[_name_of(metric)] = _per_example(found, _name_of(metric), False)
+            chosen[_name_of(metric)] = _per_example(found, _name_of(metric), classes)
     return chosen
 
 
@@ -88,6 +93,7 @@ class NetworkSteps:
                  metrics: dict[str, PerExample], job: Job) -> None:
         self.network, self.optimizer, self.loss, self.metric_functions = network, optimizer, loss, metrics
         self.sum_names = ("loss", *metrics, "count")
+        self.rebuilds_inputs = job.task == "autoencoder"  # its targets are its inputs, not the labels
         optimizer.build(network.trainable_variables)  # slots exist now, so checkpoints can restore into them
         self.model = network
         if job.outputs == "logits":  # probabilities out, trainable further with plain Keras fit()
@@ -102,29 +108,31 @@ class NetworkSteps:
             return OwnTrainStep(model, train, total_steps, job)
         if model.compiled:
             compiled = model._compile_config.config  # the user's own compile() arguments
-            return cls(model, model.optimizer, loss_of(compiled["loss"], job.outputs),
-                       metrics_of(compiled["metrics"]), job)
-        return cls(model, optimizer_from_config(train, total_steps), loss_of(None, job.outputs), metrics_of([]), job)
+            return cls(model, model.optimizer, loss_of(compiled["loss"], job), metrics_of(compiled["metrics"], job), job)
+        return cls(model, optimizer_from_config(train, total_steps), loss_of(None, job), metrics_of([], job), job)
 
-    def _sums(self, labels: tf.Tensor, outputs: tf.Tensor, per_example_loss: tf.Tensor) -> tuple[tf.Tensor, ...]:
-        finite = tf.reduce_all(tf.math.is_finite(outputs), axis=-1)  # NaN outputs must stop training
+    def _sums(self, targets: tf.Tensor, outputs: tf.Tensor, per_example_loss: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        flat = tf.reshape(outputs, [tf.shape(outputs)[0], -1])
+        finite = tf.reduce_all(tf.math.is_finite(flat), axis=-1)  # NaN outputs must stop training
         per_example_loss = tf.where(finite, per_example_loss, tf.fill(tf.shape(per_example_loss), float("nan")))
-        sums = [tf.reduce_sum(function(labels, outputs)) for function in self.metric_functions.values()]
-        return (tf.reduce_sum(per_example_loss), *sums, count(labels))
+        sums = [tf.reduce_sum(function(targets, outputs)) for function in self.metric_functions.values()]
+        return (tf.reduce_sum(per_example_loss), *sums, count(targets))
 
     def train_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """One optimizer step on a (replica's share of a) batch."""
+        targets = x if self.rebuilds_inputs else y
         with tf.GradientTape() as tape:
-            outputs = tf.cast(self.network(x, training=True), tf.float32)  # (B, K)
-            per_example_loss = self.loss(y, outputs)  # (B,)
+            outputs = tf.cast(self.network(x, training=True), tf.float32)  # (B, K) or the inputs' shape
+            per_example_loss = self.loss(targets, outputs)  # (B,)
             loss = regularised(tf.nn.compute_average_loss(per_example_loss), self.network)
         apply_loss(tape, loss, self.network, self.optimizer)
-        return self._sums(y, outputs, per_example_loss)
+        return self._sums(targets, outputs, per_example_loss)
 
     def test_sums(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, ...]:
         """Loss and metric sums on a batch, without training."""
+        targets = x if self.rebuilds_inputs else y
         outputs = tf.cast(self.network(x, training=False), tf.float32)
-        return self._sums(y, outputs, self.loss(y, outputs))
+        return self._sums(targets, outputs, self.loss(targets, outputs))
 
     def variables(self) -> dict[str, list]:
         """Everything a checkpoint must hold to resume exactly."""
