@@ -266,3 +266,24 @@ def test_a_network_that_gives_back_its_inputs_is_an_autoencoder(capsys, tmp_path
     status, _, err = run_cli(capsys, "train", "--network", str(example), "--task", "classifier", "--dataset", "digits",
                              "--run-dir", str(tmp_path / "as-classifier"))
     assert status == 2 and "as a classifier it must give (10,)" in err
+
+
+def test_a_keras_file_is_a_start_to_train_from_and_a_bad_one_is_named(capsys, tmp_path):
+    import keras
+
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
+    model.fit(np.zeros((4, 8, 8, 1)), np.arange(4), verbose=0)  # weights the run starts from
+    model.save(tmp_path / "start.keras")
+    metrics, _ = train(capsys, tmp_path / "run", tmp_path / "start.keras", "--epochs", "2")
+    assert metrics["test"]["accuracy"] > 0.5
+    assert (tmp_path / "run" / "network" / "start.keras").is_file()
+    with_code = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
+                                  keras.layers.Lambda(lambda t: 2 * t), keras.layers.Dense(10, activation="softmax")])
+    with_code.save(tmp_path / "code.keras")
+    (tmp_path / "text.keras").write_text("not a model")
+    for name, message in (("code.keras", "safe mode does not run"), ("text.keras", "not a .keras file")):
+        status, _, err = run_cli(capsys, "train", "--network", str(tmp_path / name), "--dataset", "digits",
+                                 "--run-dir", str(tmp_path / name.replace(".", "-")))
+        assert status == 2 and message in err and "Traceback" not in err
+        assert not (tmp_path / name.replace(".", "-")).exists()

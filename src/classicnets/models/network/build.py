@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import weakref
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -41,11 +42,35 @@ def build_network(options: NetworkOptions, input_shape: tuple[int, ...], num_cla
         source = parse(options.network)
         path, function = source.path, source.function
     if function is None:
-        model = keras.saving.load_model(path, safe_mode=True, compile=True)
+        model = _load_saved(path)
     else:
         model = _call_builder(path, function, input_shape, num_classes)
     model = _fitted_to(model, input_shape, path)
     JOBS[model] = job_of(model, options, input_shape, num_classes)
+    return model
+
+
+def _load_saved(path: Path) -> keras.Model:
+    """A .keras file to start from, loaded in Keras' safe mode with its compiled loss, optimizer and metrics."""
+    if not zipfile.is_zipfile(path):
+        raise UserError(f"{path.name} cannot be trained from: it is not a .keras file (the zip archive that "
+                        "model.save('NAME.keras') writes)")
+    try:
+        model = keras.saving.load_model(path, safe_mode=True, compile=True)
+    except Exception as error:  # Keras raises many kinds for a file it cannot read
+        text = str(error)
+        if "safe_mode" in text:
+            reason = ("it holds Python code (a Lambda layer), which Keras' safe mode does not run; give the network "
+                      "as FILE.py:FUNCTION instead, where its code is yours")
+        elif "Could not locate" in text or "Unknown" in text:
+            reason = ("it holds a layer or model class of your own; give the .py file that defines and builds it "
+                      "as FILE.py:FUNCTION")
+        else:
+            first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+            reason = f"Keras cannot read it ({first[:200]}); is it a model saved with model.save('NAME.keras')?"
+        raise UserError(f"{path.name} cannot be trained from: {reason}") from None
+    if not isinstance(model, keras.Model):
+        raise UserError(f"{path.name} holds a {type(model).__name__}, not a keras.Model")
     return model
 
 
