@@ -13,7 +13,7 @@ allows comments. A run's file holds the sections of a RunConfig:
     epochs = 3
     learning_rate = 0.01
 
-A zoo's file holds ZooConfig's keys at the top: dataset, models, epochs_scale, quick, out, no_export."""
+A zoo's file holds ZooConfig's keys at the top: dataset, models, epochs_scale, quick, out, no_export, networks."""
 
 from __future__ import annotations
 
