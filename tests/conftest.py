@@ -41,7 +41,7 @@ class TinyZoo:
 
 
 def _run_tiny_zoo(out: Path) -> TinyZoo:
-    from classicnets.evaluation.judges import judge
+    from classicnets.judges import judge
     from classicnets.zoo.plan import choose_steps
     from classicnets.zoo.report import write_report
     from classicnets.zoo.runner import run_zoo, start_zoo

@@ -17,7 +17,7 @@ LAYERS = [
     ["runs"],
     ["settings"],  # a run's config from what the user gave, the resume rules, config files
     ["use"],
-    ["evaluation.judges"],  # judging each family's runs, comparing runs
+    ["judges"],  # judging each family's runs, comparing runs
     ["experiment"],
     ["serving"],
     ["zoo"],
@@ -29,10 +29,8 @@ RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
 
 
 def part_of(module: str) -> str:
-    """'classicnets.evaluation.judges.gan' -> 'evaluation.judges'; 'classicnets.use.completion' -> 'use'."""
+    """'classicnets.judges.gan' -> 'judges'; 'classicnets.use.completion' -> 'use'."""
     names = module.split(".")[1:]
-    if names[:2] == ["evaluation", "judges"]:
-        return "evaluation.judges"
     return names[0] if names else ""
 
 

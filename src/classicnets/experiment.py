@@ -21,7 +21,7 @@ from classicnets.config import RunConfig, sized_for, validate_data, validate_tra
 from classicnets.data import Dataset
 from classicnets.data.pipeline import ArraySplit, split_validation, steps_per_epoch
 from classicnets.errors import Interrupted, UserError
-from classicnets.evaluation.judges import get_evaluator
+from classicnets.judges import get_evaluator
 from classicnets.files import WriteError, check_writable, remove_temp_files
 from classicnets.models import build_model, get_spec, make_options, task_of
 from classicnets.training.distribute import is_chief, make_strategy

@@ -126,7 +126,7 @@ def test_debug_shows_the_traceback_of_a_bug(trained_run, capsys, monkeypatch):
     def broken(run_dir):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("classicnets.evaluation.judges.comparison.run_row", broken)
+    monkeypatch.setattr("classicnets.judges.comparison.run_row", broken)
     status, _, err = run_cli(capsys, "compare", str(trained_run))
     assert status == 1 and "internal error: RuntimeError: a bug" in err and "Traceback" not in err
     with pytest.raises(RuntimeError):

@@ -172,7 +172,7 @@ def a_bug(place: Place) -> None:
     def broken(run_dir):
         raise RuntimeError("index 3 is out of bounds for axis 0 with size 3")
 
-    place.monkeypatch.setattr("classicnets.evaluation.judges.comparison.run_row", broken)
+    place.monkeypatch.setattr("classicnets.judges.comparison.run_row", broken)
 
 
 ROWS = [  # description, damage, argv (RUN: the damaged copy), words the message must hold

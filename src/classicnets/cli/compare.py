@@ -29,7 +29,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the table."""
-    from classicnets.evaluation.judges.comparison import compare_runs, format_table
+    from classicnets.judges.comparison import compare_runs, format_table
 
     rows = compare_runs(args.run_dirs)
     print(json.dumps(rows, indent=2) if args.json else format_table(rows))

@@ -27,7 +27,7 @@ class ModelSpec:
     summary: str
     options: type  # a frozen dataclass; field metadata["help"] documents each option
     builder: str  # "module:function"; build(options, input_shape, num_classes[, extra]) -> keras.Model
-    # the kind of job: how its runs are judged (classicnets.evaluation.judges), predicted from and served
+    # the kind of job: how its runs are judged (classicnets.judges), predicted from and served
     task: str = "classifier"
     # "module:Class" of how it learns, in the form the trainer runs (classicnets.models.steps explains it)
     steps: str = "classicnets.models.steps:ClassifierSteps"

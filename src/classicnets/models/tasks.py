@@ -14,7 +14,7 @@ from typing import Any
 from classicnets.errors import UserError
 
 SIGNATURES = "classicnets.serving.signatures"
-JUDGES = "classicnets.evaluation.judges"
+JUDGES = "classicnets.judges"
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Task:
     """One kind of job."""
 
     name: str
-    judge: str  # "module:NAME" of its Evaluator (classicnets.evaluation.judges.registry)
+    judge: str  # "module:NAME" of its Evaluator (classicnets.judges.registry)
     signatures: str  # "module:function" of signatures(model, config) -> list of served Signatures
     classes: bool = False  # its outputs (or a cgan's inputs) are the data's classes
     generates: bool = False  # it draws new images (`classicnets generate`)

@@ -115,7 +115,7 @@ def describe_run(run: runs.RunDir, config: RunConfig) -> dict[str, Any]:
 def _headline(config: RunConfig, metrics: dict[str, Any]) -> dict[str, Any] | None:
     """The one number runs of this model are compared by (`classicnets compare`), and the split it was measured
     on: {"name": "accuracy", "value": 0.947, "split": "test"}; None when metrics.json lacks it."""
-    from classicnets.evaluation.judges import get_evaluator
+    from classicnets.judges import get_evaluator
 
     try:
         name, value = get_evaluator(task_of(config)).headline(metrics)

@@ -58,7 +58,7 @@ def tick_label(value: float, _: Any = None) -> str:
 
 def comparison_plot(rows: list[dict[str, Any]]) -> bytes:
     """Test accuracy against parameters and against training seconds (both on log scales), one labelled point
-    per classifier; `rows` as classicnets.evaluation.judges.comparison.run_row gives them."""
+    per classifier; `rows` as classicnets.judges.comparison.run_row gives them."""
     from matplotlib import colormaps, ticker
 
     from classicnets.evaluation._figures import new_figure

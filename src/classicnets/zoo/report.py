@@ -8,7 +8,7 @@ import shlex
 from pathlib import Path
 from typing import Any, Sequence
 
-from classicnets.evaluation.judges import get_evaluator
+from classicnets.judges import get_evaluator
 from classicnets.files import atomic_write_text
 from classicnets.models import get_spec
 from classicnets.zoo import facts, figures, page
@@ -94,7 +94,7 @@ def train_command(outcome: Outcome, dataset: str) -> str:
 def classifier_rows(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
     """What `classicnets compare` computes for the image classifiers of the zoo: parameters, epochs, training
     seconds (pretraining counted) and test accuracy."""
-    from classicnets.evaluation.judges.comparison import run_row
+    from classicnets.judges.comparison import run_row
 
     rows = []
     for outcome in outcomes:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from classicnets.evaluation.judges import judge
+from classicnets.judges import judge
 
 from tests.models.gan.small import stripes
 

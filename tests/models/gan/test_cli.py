@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from classicnets.config import RunConfig, save_config
-from classicnets.evaluation.judges import judge
+from classicnets.judges import judge
 from tests.helpers import run_cli
 
 TINY = ["--noise-dim", "8", "--generator-hidden", "32", "--discriminator-hidden", "32", "--batch-size", "16",

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from classicnets.evaluation.judges.gan import judge_samples
-from classicnets.evaluation.judges.judge import Judge
+from classicnets.judges.gan import judge_samples
+from classicnets.judges.judge import Judge
 
 
 class BrightnessJudge(Judge):

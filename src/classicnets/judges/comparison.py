@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from classicnets import runs
-from classicnets.evaluation.judges import get_evaluator
+from classicnets.judges import get_evaluator
 from classicnets.models import task_of
 
 COLUMNS = ("run", "model", "dataset", "parameters", "epochs", "seconds", "metric", "value")

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from classicnets.evaluation.frechet import frechet_distance
-from classicnets.evaluation.judges.judge import Judge
+from classicnets.judges.judge import Judge
 from classicnets.files import atomic_write_text
 
 SAMPLES_PER_CLASS = 1000  # 1,000 images per requested label

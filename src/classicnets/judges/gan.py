@@ -11,11 +11,11 @@ from classicnets.data import Dataset
 from classicnets.evaluation import plot_image_grid
 from classicnets.evaluation.frechet import frechet_distance
 from classicnets.evaluation.gan_plots import plot_adversarial_losses, plot_judge
-from classicnets.evaluation.judges.classifier import check_same_classes
-from classicnets.evaluation.judges.gan_progress import SampleGrids
-from classicnets.evaluation.judges.gan_samples import grid_rows, judge_samples, progress_rows
-from classicnets.evaluation.judges.judge import get_judge
-from classicnets.evaluation.judges.registry import Evaluator
+from classicnets.judges.classifier import check_same_classes
+from classicnets.judges.gan_progress import SampleGrids
+from classicnets.judges.gan_samples import grid_rows, judge_samples, progress_rows
+from classicnets.judges.judge import get_judge
+from classicnets.judges.registry import Evaluator
 
 
 def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,

@@ -9,7 +9,7 @@ from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.errors import UserError
 from classicnets.evaluation import classification_metrics, plot_confusion_matrix, plot_history, plot_prediction_grid
-from classicnets.evaluation.judges.registry import Evaluator
+from classicnets.judges.registry import Evaluator
 from classicnets.use.inference import predict_probabilities
 
 

@@ -14,8 +14,8 @@ from classicnets.data.columns import unscale_features
 from classicnets.evaluation import plot_confusion_matrix
 from classicnets.evaluation.lines import plot_decision_line, plot_fit, plot_predicted_vs_true
 from classicnets.evaluation.metrics import confusion_counts, per_class_accuracy
-from classicnets.evaluation.judges.classifier import check_same_classes, plot_history_rows
-from classicnets.evaluation.judges.registry import Evaluator
+from classicnets.judges.classifier import check_same_classes, plot_history_rows
+from classicnets.judges.registry import Evaluator
 from classicnets.use.inference import predict_outputs
 from classicnets.models.linear import DECISION_THRESHOLD, classes_from_scores
 

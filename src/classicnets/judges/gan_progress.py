@@ -13,10 +13,10 @@ import keras
 from classicnets import runs
 from classicnets.data import Dataset
 from classicnets.evaluation import plot_image_grid
-from classicnets.evaluation.judges.gan_samples import (
+from classicnets.judges.gan_samples import (
     SAMPLES_FOLDER, grid_rows, judge_samples, progress_row, progress_rows, write_progress_rows,
 )
-from classicnets.evaluation.judges.judge import get_judge
+from classicnets.judges.judge import get_judge
 
 
 class SampleGrids(keras.callbacks.Callback):

@@ -18,8 +18,8 @@ from classicnets.data import Dataset
 from classicnets.data.pipeline import ArraySplit, split_validation
 from classicnets.data.tokens import UNKNOWN, Vocabulary
 from classicnets.evaluation.sequence_plots import plot_rates, plot_top_k_accuracy
-from classicnets.evaluation.judges.classifier import plot_history_rows
-from classicnets.evaluation.judges.registry import Evaluator
+from classicnets.judges.classifier import plot_history_rows
+from classicnets.judges.registry import Evaluator
 from classicnets.use.translation import translate_ids
 
 SHOWN_MISTAKES = 20  # mistakes listed in metrics.json

@@ -8,8 +8,8 @@ from typing import Any
 from classicnets import runs
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
-from classicnets.evaluation.judges import classifier
-from classicnets.evaluation.judges.registry import Evaluator
+from classicnets.judges import classifier
+from classicnets.judges.registry import Evaluator
 from classicnets.models.ae_classifier import resolve_pretrain_epochs
 
 

@@ -12,8 +12,8 @@ from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.evaluation import plot_image_grid
 from classicnets.evaluation.codes import plot_codes
-from classicnets.evaluation.judges.classifier import plot_history_rows
-from classicnets.evaluation.judges.registry import Evaluator
+from classicnets.judges.classifier import plot_history_rows
+from classicnets.judges.registry import Evaluator
 
 GRID_IMAGES = 10  # as in the notes
 SAMPLES = 16

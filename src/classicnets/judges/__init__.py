@@ -1,6 +1,6 @@
 """How each kind of run is judged after training: the judge its task declares (classicnets.models.tasks)."""
 
-from classicnets.evaluation.judges.registry import Evaluator
+from classicnets.judges.registry import Evaluator
 from classicnets.models.tasks import get_task
 
 __all__ = ["Evaluator", "get_evaluator"]
