@@ -77,7 +77,7 @@ def format_default(value: Any) -> str:
     """Defaults the way they are typed on the command line."""
     if isinstance(value, tuple):
         return ",".join(str(v) for v in value) or "''"
-    return str(value)
+    return str(value) or "''"
 
 
 class PrintConfig(argparse.Action):

@@ -20,7 +20,7 @@ OUTPUTS = ("auto", "probabilities", "logits", "values")
 
 @dataclass(frozen=True)
 class NetworkOptions:
-    network: str = option("", "your network: FILE.py:FUNCTION (a function that returns a keras.Model; it may take "
+    network: str = option("", "your network (required): FILE.py:FUNCTION (a function that returns a keras.Model; it may take "
                           "input_shape and num_classes), FILE.py (its function `build`) or FILE.keras (a saved model "
                           "to train further, loaded in Keras' safe mode)")
     task: str = option("auto", "the job: auto (from the model's outputs: one per class is a classifier, the "
