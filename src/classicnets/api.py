@@ -19,14 +19,13 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from classicnets import runs
-from classicnets.config import DataConfig, RunConfig, TrainConfig
+from classicnets.config import RunConfig, TrainConfig
 from classicnets.errors import UserError
 from classicnets.models import get_spec, task_of
 from classicnets.models.tasks import get_task
-from classicnets.settings import build_run_config
+from classicnets.settings import build_run_config, data_setting_names
 
 TRAIN_FIELDS = {field.name for field in dataclasses.fields(TrainConfig)}
-DATA_FIELDS = {field.name for field in dataclasses.fields(DataConfig)} - {"dataset"}
 
 
 def train(model: Any, dataset: str | None = None, *, config: str | Path | None = None, run_dir: str | Path | None = None,
@@ -39,21 +38,22 @@ def train(model: Any, dataset: str | None = None, *, config: str | Path | None =
 
     `settings` are the command line's flags with underscores: training ones (epochs, batch_size,
     learning_rate, optimizer, schedule, seed, early_stopping, ...), data ones (data_dir, image_size,
-    color, test_fraction, validation_fraction) and the family's own options (hidden=(256, 128), ...).
+    color, test_fraction, validation_fraction; target, the CSV column a table model predicts; words or pairs, the
+    word models' name for their dataset) and the family's own options (hidden=(256, 128), ...).
     `config` is a TOML file of settings (or a run's config.json), as `classicnets train --config` reads it;
     `dataset` and `settings` override it. With resume=True, the run in `run_dir` continues; only `epochs` may
     change, and any other setting given must be the run's own."""
     model, settings = _as_family(model, settings, resume)
     spec = get_spec(model)
+    data_fields = set(data_setting_names(spec)) - {"dataset"}
     train_settings = {k: v for k, v in settings.items() if k in TRAIN_FIELDS}
-    data_settings = {k: v for k, v in settings.items() if k in DATA_FIELDS}
-    options = {k: v for k, v in settings.items() if k not in TRAIN_FIELDS | DATA_FIELDS}
+    data_settings = {k: v for k, v in settings.items() if k in data_fields}
+    options = {k: v for k, v in settings.items() if k not in TRAIN_FIELDS | data_fields}
     own = sorted(field.name for field in dataclasses.fields(spec.options)) if spec.options else []
     unknown = sorted(set(options) - set(own))
     if unknown:
         raise UserError(f"{model} has no setting {', '.join(map(repr, unknown))}; its own options are "
-                        f"{', '.join(own) or 'none'}, and every model takes "
-                        f"{', '.join(sorted(TRAIN_FIELDS | DATA_FIELDS))}")
+                        f"{', '.join(own) or 'none'}, and it takes {', '.join(sorted(TRAIN_FIELDS | data_fields))}")
     if resume and run_dir is None:
         raise UserError("resume=True needs run_dir: the folder of the run to continue")
     if dataset is not None:

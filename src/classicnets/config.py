@@ -38,7 +38,8 @@ MAX_IMAGE_SIDE = 1024  # pixels; 28x28 is MNIST's size and 1024x1024 already tak
 class DataConfig:
     """Which data a run trains on and how it is split."""
 
-    dataset: str | None = None  # None: MNIST when it can be had, else the bundled digits
+    dataset: str | None = None  # None: MNIST when it can be had, else the bundled digits (or the family's own data)
+    target: str | None = None  # the CSV column a table model predicts; None: "y" (regression), "label" (classes)
     data_dir: str | None = None
     image_size: tuple[int, int] | None = None  # for image folders; None: 28x28
     color: str | None = None  # 'grayscale' or 'rgb', for image folders
@@ -192,9 +193,27 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
     return cls(**values)
 
 
+# Data choices that runs made before they were data settings stored as model options: option -> DataConfig field
+MOVED_TO_DATA = {"words": "dataset", "pairs": "dataset", "target": "target"}
+
+
+def with_data_choices_moved(values: dict[str, Any], options_key: str = "model_options") -> dict[str, Any]:
+    """A config's JSON form with the data choices of older runs (model options words, pairs, target) moved into
+    its data section; a data value already set (a trained run's dataset name) is kept."""
+    options, data = values.get(options_key), values.get("data", {})
+    if not (isinstance(options, dict) and isinstance(data, dict) and set(options) & set(MOVED_TO_DATA)):
+        return values  # nothing to move, or a damaged config that its readers describe
+    data = dict(data)
+    for option_name, field_name in MOVED_TO_DATA.items():
+        if option_name in options and data.get(field_name) is None:
+            data[field_name] = options[option_name]
+    kept = {name: value for name, value in options.items() if name not in MOVED_TO_DATA}
+    return {**values, options_key: kept, "data": data}
+
+
 def config_from_dict(values: dict[str, Any], where: str = "config") -> RunConfig:
-    """Rebuild a RunConfig from its JSON form."""
-    values = dict(values)
+    """Rebuild a RunConfig from its JSON form (older runs' data choices moved to the data section)."""
+    values = with_data_choices_moved(dict(values))
     if "model" not in values:
         raise UserError(f"{where}: the key 'model' is missing")
     data = _build(DataConfig, values.pop("data", {}), f"{where} [data]")

@@ -35,7 +35,6 @@ TRAIN_FLAGS = {  # flag -> TrainConfig field
     "precision": "precision",
 }
 FLAG_OF = {field: flag for flag, field in TRAIN_FLAGS.items()}  # setting -> flag, where they differ (lr)
-DATA_FLAGS = ("dataset", "data_dir", "image_size", "color", "test_fraction", "validation_fraction")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -57,6 +56,11 @@ def add_common_flags(parser: argparse.ArgumentParser, spec: Any) -> None:
     data = parser.add_argument_group("data")
     data.add_argument("--dataset", help="mnist, fashion-mnist, digits, a folder of class sub-folders, a .csv or .npz "
                       "(default: mnist when available, else the bundled digits)")
+    if spec.dataset_alias:
+        alias, alias_help = spec.dataset_alias
+        data.add_argument(f"--{alias}", help=help_text_of(alias_help))
+    if spec.target_help:
+        data.add_argument("--target", metavar="COLUMN", help=help_text_of(spec.target_help))
     data.add_argument("--data-dir", help="folder holding the dataset's files (IDX .gz or Keras .npz)")
     data.add_argument("--image-size", type=image_size, help="size images of a folder are converted to, e.g. 28 or 32x24 "
                       f"(each side at most {MAX_IMAGE_SIDE})")
@@ -119,14 +123,15 @@ def flag_of(name: str) -> str:
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """The run's config from the flags given (over the --config file's); with --resume, the stored run's."""
     from classicnets import runs
-    from classicnets.settings import build_run_config
+    from classicnets.settings import build_run_config, data_setting_names
 
     if args.resume and args.run_dir is None:
         raise UserError("--resume needs --run-dir: the folder of the run to continue")
     stored = runs.read_config(runs.open_run(args.run_dir)) if args.resume else None
     train = {TRAIN_FLAGS[flag]: value for flag, value in given(args, TRAIN_FLAGS).items()}
+    spec = get_spec(args.model)
     try:
-        return build_run_config(args.model, given_options(args, get_spec(args.model).options), given(args, DATA_FLAGS),
+        return build_run_config(args.model, given_options(args, spec.options), given(args, data_setting_names(spec)),
                                 train, stored, config_file=args.config, run_dir=args.run_dir)
     except SettingsError as error:  # it names Python arguments; the command line has flags
         raise UserError(error.naming(flag_of)) from None

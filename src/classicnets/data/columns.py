@@ -96,7 +96,7 @@ def load_labelled(config: Any, model: str, default_name: str, default: Callable[
     if dataset in (None, default_name):
         return scaled_like_run(default(), config.data_info)
     path = csv_path(dataset, model, default_name)
-    loaded = labelled_dataset(str(dataset), path, config.model_options.get("target", "label"),
+    loaded = labelled_dataset(str(dataset), path, config.data.target or "label",
                               config.data.test_fraction, config.train.seed)
     if not config.data_info:  # a new run; a trained run may be evaluated on rows of one class
         require_classes(loaded.y_train, loaded.class_names, str(path), model,

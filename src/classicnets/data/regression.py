@@ -58,8 +58,9 @@ def subset(table: FeatureTable, rows: np.ndarray) -> FeatureTable:
 
 
 def load_regression(config: Any, notice: Callable[[str], None] = print) -> Dataset:
-    """The run's regression data: the bundled line by default, else the CSV in config.data.dataset."""
-    target = config.model_options.get("target", "y")
+    """The run's regression data: the bundled line by default, else the CSV in config.data.dataset (its column
+    config.data.target, default y, predicted)."""
+    target = config.data.target or "y"
     dataset = config.data.dataset
     if dataset in (None, LINE_NAME):
         train = read_feature_table(BUNDLED_FILES / "line.csv", "y")

@@ -89,24 +89,15 @@ def pair_dataset(name: str, origin: str, pairs: Sequence[tuple[str, str]], test_
     return Dataset(name, origin, x_train, y_train, x_test, y_test, list(target.tokens), extra=extra)
 
 
-def _chosen_file(config: RunConfig, option_name: str) -> str | None:
-    """The data a run names: --dataset (evaluate on other data; stored after training) or the model's option."""
-    option_value = config.model_options.get(option_name)
-    if not config.data_info and config.data.dataset and option_value and option_value != config.data.dataset:
-        raise UserError(f"--dataset {config.data.dataset} and --{option_name} {option_value} name different data; "
-                        f"give only --{option_name}")
-    return config.data.dataset or option_value
-
-
 def load_word_list_data(config: RunConfig, notice: Callable[[str], None] = print) -> Dataset:
-    """The autocomplete run's word list (bundled or --words FILE) as next-letter data."""
-    name, path = resolve(_chosen_file(config, "words"), BUNDLED_WORDS, DEFAULT_WORDS, "word list")
+    """The autocomplete run's word list (its dataset: bundled or a file, --words) as next-letter data."""
+    name, path = resolve(config.data.dataset, BUNDLED_WORDS, DEFAULT_WORDS, "word list")
     return word_dataset(name, str(path), read_words(path), config.data.test_fraction, config.train.seed,
                         known=config.data_info.get("extra"))
 
 
 def load_pair_list_data(config: RunConfig, notice: Callable[[str], None] = print) -> Dataset:
-    """The seq2seq run's word pairs (bundled or --pairs FILE.tsv) as teacher-forcing data."""
-    name, path = resolve(_chosen_file(config, "pairs"), BUNDLED_PAIRS, DEFAULT_PAIRS, "pair list")
+    """The seq2seq run's word pairs (its dataset: bundled or a .tsv file, --pairs) as teacher-forcing data."""
+    name, path = resolve(config.data.dataset, BUNDLED_PAIRS, DEFAULT_PAIRS, "pair list")
     return pair_dataset(name, str(path), read_pairs(path), config.data.test_fraction, config.train.seed,
                         known=config.data_info.get("extra"))

@@ -34,6 +34,12 @@ class ModelSpec:
     # "module:function" of load_data(config: RunConfig, notice) -> Dataset, for models with their own kind of
     # data (word lists, regression tables); None: the image/CSV datasets of classicnets.data.load_dataset.
     data_loader: str | None = None
+    # (name, help) of the family's own word for its dataset (autocomplete's words): a flag and a Python argument
+    # that set data.dataset; None: the dataset is only called dataset
+    dataset_alias: tuple[str, str] | None = None
+    # help of --target (data.target, with the loader's default) for families whose data loader reads a CSV column
+    # to predict; None: their data has no such column and a target is refused
+    target_help: str | None = None
     uses_extra: bool = False  # build() also gets extra=Dataset.extra (e.g. vocabularies)
     # TrainConfig values this family trains with unless flags say otherwise (tiny tables need many epochs)
     train_defaults: dict[str, Any] = dataclasses.field(default_factory=dict)

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from classicnets.runs import checks as run_checks
-from classicnets.config import RunConfig, config_from_dict, save_config, validate_data, validate_train
+from classicnets.config import (
+    RunConfig, config_from_dict, save_config, validate_data, validate_train, with_data_choices_moved,
+)
 from classicnets.errors import UserError
 from classicnets.files import TEMP_NAME, atomic_save, atomic_write_text, make_folder, remove_temp_files
 
@@ -191,6 +193,7 @@ def read_config(run: RunDir) -> RunConfig:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         values, problem = None, f"it is not valid JSON ({error})"
     else:
+        values = with_data_choices_moved(values) if isinstance(values, dict) else values
         problem = run_checks.config_problem(values)
     if problem is None:
         try:

@@ -13,11 +13,11 @@ from typing import Any, Mapping
 from classicnets import runs
 from classicnets.config import DataConfig, RunConfig, TrainConfig, ZooConfig, validate_data, validate_train
 from classicnets.errors import SettingsError, UserError
-from classicnets.models import ModelSpec, get_spec, make_options
+from classicnets.models import FAMILIES, ModelSpec, get_spec, make_options
 from classicnets.settings.files import read_run_file, read_zoo_file, run_config_toml, zoo_config_toml
 from classicnets.settings.values import typed_values
 
-__all__ = ["build_run_config", "build_zoo_config", "run_config_toml", "zoo_config_toml"]
+__all__ = ["build_run_config", "build_zoo_config", "data_setting_names", "run_config_toml", "zoo_config_toml"]
 
 AUTO = "auto"  # an option's value that the family resolves when it builds (the stored run keeps the result)
 
@@ -30,12 +30,14 @@ def build_run_config(model: str, options: Mapping[str, Any], data: Mapping[str, 
     With `stored`, the config of the run in `run_dir` being resumed: unchanged but for `epochs`; any other
     setting given that differs from it is a SettingsError naming it."""
     spec = get_spec(model)
+    data = family_data(spec, data)
     if stored is not None and stored.model != model:
         raise UserError(f"{run_dir} holds a {stored.model!r} run, not {model!r}; resume it as a {stored.model!r} "
                         f"run: {runs.resume_command(stored.model, Path(str(run_dir)))}")
     if config_file is not None:
         in_file = read_run_file(config_file, model)
-        options, data, train = {**in_file.options, **options}, {**in_file.data, **data}, {**in_file.train, **train}
+        options, train = {**in_file.options, **options}, {**in_file.train, **train}
+        data = {**family_data(spec, in_file.data), **data}
     requested = RunConfig(
         model=model, model_options=checked_options(spec, options, {} if stored is None else stored.model_options),
         data=validate_data(DataConfig(**typed_values(DataConfig, data))),
@@ -43,6 +45,32 @@ def build_run_config(model: str, options: Mapping[str, Any], data: Mapping[str, 
     if stored is None:
         return requested
     return resumed_config(requested, stored, given=[*data, *train], run_dir=run_dir)
+
+
+def data_setting_names(spec: ModelSpec) -> list[str]:
+    """The data settings family `spec` takes: DataConfig's (target only where its data has a column to predict)
+    and its own name for its dataset (autocomplete's words)."""
+    names = [field.name for field in dataclasses.fields(DataConfig) if field.name != "target" or spec.target_help]
+    return names + ([spec.dataset_alias[0]] if spec.dataset_alias else [])
+
+
+def family_data(spec: ModelSpec, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The data settings given, the family's own name for its dataset (words, pairs) made the dataset; that name
+    with another dataset, or a target for a family whose data has no column to predict, is a SettingsError."""
+    data = dict(data)
+    alias = spec.dataset_alias[0] if spec.dataset_alias else None
+    named = data.pop(alias, None) if alias else None
+    if named is not None:
+        if data.get("dataset") not in (None, named):
+            raise SettingsError("{dataset} {given} and {alias} {named} name different data; give only {alias}",
+                                {"dataset": ["dataset"], "alias": [alias]}, {"given": data["dataset"], "named": named})
+        data["dataset"] = named
+    if data.get("target") is not None and not spec.target_help:
+        readers = [name for name, family in FAMILIES.items() if family.target_help]
+        raise SettingsError("{target} names a CSV column to predict, which only the data of {readers} has; "
+                            "{model} reads none: remove {target}", {"target": ["target"]},
+                            {"readers": ", ".join(readers), "model": spec.name})
+    return data
 
 
 def checked_options(spec: ModelSpec, options: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:

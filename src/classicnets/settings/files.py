@@ -26,7 +26,7 @@ from typing import Any, Mapping
 
 import tomli_w
 
-from classicnets.config import DataConfig, RunConfig, TrainConfig, ZooConfig, check_keys
+from classicnets.config import DataConfig, RunConfig, TrainConfig, ZooConfig, check_keys, with_data_choices_moved
 from classicnets.errors import UserError
 from classicnets.models import get_spec, make_options
 from classicnets.settings.values import typed_values
@@ -34,6 +34,7 @@ from classicnets.settings.values import typed_values
 RUN_KEYS = ("model", "model_options", "options", "data", "train")
 UNSET = {  # what a setting left out (None, which TOML cannot write) means, as --print-config comments say it
     "dataset": "automatic (mnist when it can be had, else the bundled digits)",
+    "target": "the model's own (y for linear-regression, label for linear-classifier and tabular)",
     "image_size": "not set (28x28 for image folders)",
     "batch_size": "automatic (128, lowered for a small training set; config.json keeps the value used)",
     "learning_rate": "automatic (the model's own rate, raised when the batch size is lowered for a small set)",
@@ -87,6 +88,7 @@ def read_run_file(path: str | Path, model: str) -> FileSettings:
         raise UserError(f"{path} holds the settings of model {values['model']!r}, not {model!r}: train "
                         f"{values['model']!r} with it, or remove its model line")
     options_key = "options" if "options" in values else "model_options"
+    values = with_data_choices_moved(values, options_key)  # a file of an older run
     options = _section(values, options_key, path)
     return FileSettings(
         options=typed_values(get_spec(model).options, options, f"{path} [{options_key}] ({model}'s options)"),

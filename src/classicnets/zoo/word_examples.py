@@ -8,7 +8,9 @@ from typing import Callable
 
 from classicnets import runs
 from classicnets.data.word_datasets import split_items
-from classicnets.data.words import BUNDLED_PAIRS, BUNDLED_WORDS, read_pairs, read_words, resolve
+from classicnets.data.words import (
+    BUNDLED_PAIRS, BUNDLED_WORDS, DEFAULT_PAIRS, DEFAULT_WORDS, read_pairs, read_words, resolve,
+)
 from classicnets.errors import UserError
 from classicnets.zoo.runner import Outcome
 
@@ -36,7 +38,7 @@ def completion_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], dict
     from classicnets.use.completion import complete_in_run
 
     config = runs.read_config(runs.open_run(run_dir))
-    _, path = resolve(config.model_options.get("words"), BUNDLED_WORDS, "english", "word list")
+    _, path = resolve(config.data.dataset, BUNDLED_WORDS, DEFAULT_WORDS, "word list")
     words = read_words(path)
     trained, _ = split_items(words, config.data.test_fraction, config.train.seed)
     notes_words = read_words(resolve("notes", BUNDLED_WORDS, "notes", "word list")[1])
@@ -58,7 +60,7 @@ def completion_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], dict
 def read_words_of(outcome: Outcome) -> list[str]:
     """The word list an autocomplete run learnt from."""
     config = runs.read_config(runs.open_run(outcome.run_dir))
-    return read_words(resolve(config.model_options.get("words"), BUNDLED_WORDS, "english", "word list")[1])
+    return read_words(resolve(config.data.dataset, BUNDLED_WORDS, DEFAULT_WORDS, "word list")[1])
 
 
 def translation_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], int, int]:
@@ -66,7 +68,7 @@ def translation_examples(run_dir: Path) -> tuple[list[tuple[str, str, str]], int
     from classicnets.use.translation import translate_in_run
 
     config = runs.read_config(runs.open_run(run_dir))
-    _, path = resolve(config.model_options.get("pairs"), BUNDLED_PAIRS, "english-korean", "pair list")
+    _, path = resolve(config.data.dataset, BUNDLED_PAIRS, DEFAULT_PAIRS, "pair list")
     trained, _ = split_items(read_pairs(path), config.data.test_fraction, config.train.seed)
     trained_words = {word for word, _ in trained}
     notes_pairs = read_pairs(resolve("notes", BUNDLED_PAIRS, "notes", "pair list")[1])

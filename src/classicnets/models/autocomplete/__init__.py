@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from classicnets.data.words import DEFAULT_WORDS
 from classicnets.models.checks import CELLS, check_choice, check_finite, check_positive, check_rate
 from classicnets.models.registry import ModelSpec, option
 
-WORD_LISTS_HELP = "word list: a UTF-8 file with one word a line, or a bundled list: english (498 words), notes (9 words)"
+WORD_LISTS_HELP = ("the dataset: a word list, a UTF-8 file with one word a line, or a bundled list: english (498 "
+                   f"words), notes (9 words) (default: {DEFAULT_WORDS})")
 
 
 @dataclass(frozen=True)
 class AutocompleteOptions:
-    words: str = option("english", WORD_LISTS_HELP)
     cell: str = option("lstm", "recurrent cell", CELLS)
     units: int = option(128, "hidden size of each recurrent layer")
     layers: int = option(1, "number of stacked recurrent layers")
@@ -37,5 +38,6 @@ SPEC = ModelSpec("autocomplete", "LSTM that completes words letter by letter (th
                  AutocompleteOptions, "classicnets.models.autocomplete.network:build_autocomplete", task="next-letter",
                  steps="classicnets.models.steps:ModelSteps",
                  data_loader="classicnets.data.word_datasets:load_word_list_data",
+                 dataset_alias=("words", WORD_LISTS_HELP),
                  # a few hundred words: many short epochs (measured in bench/README.md)
                  train_defaults={"epochs": 80, "learning_rate": 0.01, "batch_size": 32})

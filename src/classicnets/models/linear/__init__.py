@@ -7,19 +7,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classicnets.models.registry import ModelSpec, option
+from classicnets.models.registry import ModelSpec
 
 DECISION_THRESHOLD = 0.5  # the notes: class 1 where the score is above 0.5 (targets are 0 and 1)
 
 
+CLASS_COLUMN_HELP = "CSV column holding each row's class (numbers or text) (default: label)"
+
+
 @dataclass(frozen=True)
 class LinearRegressionOptions:
-    target: str = option("y", "CSV column to predict; every other column is a feature")
+    """No options: the line's weights are all it learns (its CSV column to predict is a data setting, target)."""
 
 
 @dataclass(frozen=True)
 class LinearClassifierOptions:
-    target: str = option("label", "CSV column holding each row's class (numbers or text)")
+    """No options: its weights are all it learns (its CSV column of classes is a data setting, target)."""
 
 
 def score_count(num_classes: int) -> int:
@@ -40,11 +43,12 @@ REGRESSION = ModelSpec("linear-regression", "linear regression y = Wx + b (the n
                        task="regression",
                        steps="classicnets.models.linear.steps:RegressionSteps",
                        data_loader="classicnets.data.regression:load_regression",
+                       target_help="CSV column to predict; every other column is a feature (default: y)",
                        uses_extra=True, train_defaults={"epochs": 150, "learning_rate": 0.3})
 CLASSIFIER = ModelSpec("linear-classifier", "linear classifier trained by a hand-written gradient-descent step "
                        "(the notes' two Gaussian clouds)", LinearClassifierOptions,
                        "classicnets.models.linear.network:build_linear_classifier", task="linear-classifier",
                        steps="classicnets.models.linear.steps:LinearClassifierSteps",
-                       data_loader="classicnets.data.lessons:load_clouds",
+                       data_loader="classicnets.data.lessons:load_clouds", target_help=CLASS_COLUMN_HELP,
                        train_defaults={"epochs": 40, "learning_rate": 0.5, "optimizer": "sgd", "schedule": "constant",
                                        "batch_size": 2048})

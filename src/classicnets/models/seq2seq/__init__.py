@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from classicnets.data.words import DEFAULT_PAIRS
 from classicnets.models.checks import CELLS, check_choice, check_finite, check_positive, check_rate
 from classicnets.models.registry import ModelSpec, option
 
-PAIR_LISTS_HELP = ("word pairs: a UTF-8 .tsv file with 'source<TAB>target' a line, or a bundled list: "
-                   "english-korean (72 pairs), notes (6 pairs)")
+PAIR_LISTS_HELP = ("the dataset: word pairs, a UTF-8 .tsv file with 'source<TAB>target' a line, or a bundled list: "
+                   f"english-korean (72 pairs), notes (6 pairs) (default: {DEFAULT_PAIRS})")
 
 
 @dataclass(frozen=True)
 class Seq2SeqOptions:
-    pairs: str = option("english-korean", PAIR_LISTS_HELP)
     cell: str = option("lstm", "recurrent cell of the encoder and the decoder", CELLS)
     units: int = option(128, "hidden size of the encoder and the decoder")
     embedding_dim: int = option(32, "size of each letter's learned vector (the notes: one-hot)")
@@ -31,5 +31,6 @@ SPEC = ModelSpec("seq2seq", "encoder-decoder that translates words letter by let
                  "Korean)", Seq2SeqOptions, "classicnets.models.seq2seq.network:build_seq2seq", task="translation",
                  steps="classicnets.models.steps:ModelSteps",
                  data_loader="classicnets.data.word_datasets:load_pair_list_data",
+                 dataset_alias=("pairs", PAIR_LISTS_HELP),
                  uses_extra=True,  # a few dozen pairs: many short epochs (measured in bench/README.md)
                  train_defaults={"epochs": 100, "learning_rate": 0.01, "batch_size": 16})
