@@ -119,7 +119,7 @@ def run_config_toml(config: RunConfig) -> str:
     options = make_options(get_spec(config.model), config.model_options)
     values = {"model": config.model, "model_options": dataclasses.asdict(options),
               "data": dataclasses.asdict(config.data), "train": dataclasses.asdict(config.train)}
-    return toml_text(values, f"settings of a {config.model} run: `classicnets train {config.model} --config FILE` "
+    return toml_text(values, f"settings of a run of {config.model}: `classicnets train {config.model} --config FILE` "
                              f"or classicnets.train({config.model!r}, config=FILE) reads them")
 
 
