@@ -1,5 +1,6 @@
 """One process of a multi-worker training job (run by test_multiworker.py with TF_CONFIG set):
-trains the MLP on the bundled digits through the real workflow and saves its final weights."""
+trains the MLP, or a user's own network (dense_network.py), on the bundled digits through the real workflow and
+saves its final weights."""
 
 import dataclasses
 import sys
@@ -11,8 +12,12 @@ from classicnets.config import DataConfig, RunConfig, TrainConfig
 from classicnets.experiment import train_and_evaluate
 
 
-def main(run_dir: str, weights_out: str, distribute: str) -> None:
-    config = RunConfig(model="mlp", model_options={"hidden": (32,), "dropout": 0.0, "batch_norm": False},
+OPTIONS = {"mlp": {"hidden": (32,), "dropout": 0.0, "batch_norm": False},
+           "network": {"network": str(Path(__file__).with_name("dense_network.py")) + ":build"}}
+
+
+def main(run_dir: str, weights_out: str, distribute: str, model: str = "mlp") -> None:
+    config = RunConfig(model=model, model_options=OPTIONS[model],
                        data=DataConfig(dataset="digits"),
                        train=TrainConfig(epochs=1, batch_size=64, seed=3, distribute=distribute))
     result = train_and_evaluate(config, Path(run_dir), verbose=False, notice=lambda _: None)
@@ -22,4 +27,4 @@ def main(run_dir: str, weights_out: str, distribute: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -1,4 +1,5 @@
-"""MultiWorkerMirroredStrategy for real: two worker processes on localhost train the MLP for one epoch,
+"""MultiWorkerMirroredStrategy for real: two worker processes on localhost train the MLP (and a user's own
+compiled Keras network) for one epoch,
 end with the same weights, match a single-process run of the same global batch (trained here, in the test's
 process, while the workers run), and only the chief writes the run directory."""
 
@@ -32,16 +33,17 @@ def load(path: Path) -> list[np.ndarray]:
 
 
 @pytest.mark.slow
-def test_two_workers_agree_with_each_other_and_with_one_process(tmp_path):
+@pytest.mark.parametrize("model", ["mlp", "network"])
+def test_two_workers_agree_with_each_other_and_with_one_process(tmp_path, model):
     workers = [f"127.0.0.1:{free_port()}" for _ in range(2)]
     run_dir = tmp_path / "run"
     processes = []
     for index in range(2):
         tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
-        command = [sys.executable, str(JOB), str(run_dir), str(tmp_path / f"w{index}.npz"), "multi-worker"]
+        command = [sys.executable, str(JOB), str(run_dir), str(tmp_path / f"w{index}.npz"), "multi-worker", model]
         processes.append(subprocess.Popen(command, env=environment(tf_config), stdout=subprocess.PIPE,
                                           stderr=subprocess.STDOUT, text=True))
-    multiworker_job.main(str(tmp_path / "single"), str(tmp_path / "one.npz"), "none")
+    multiworker_job.main(str(tmp_path / "single"), str(tmp_path / "one.npz"), "none", model)
     outputs = [process.communicate(timeout=240)[0] for process in processes]
     for process, output in zip(processes, outputs):
         assert process.returncode == 0, output[-3000:]
