@@ -25,6 +25,11 @@ class SettingsError(UserError):
         self.template, self.settings, self.facts = template, settings, facts or {}
         super().__init__(self.naming(str))
 
+    @classmethod
+    def about(cls, template: str, *names: str, **facts: object) -> "SettingsError":
+        """An error whose template names settings by themselves: about("{epochs} must grow", "epochs")."""
+        return cls(template, {name: [name] for name in names}, facts)
+
     def __reduce__(self) -> tuple:
         return type(self), (self.template, self.settings, self.facts)  # pickled (between processes) whole
 

@@ -106,3 +106,19 @@ def test_print_config_loads_no_tensorflow():
             "main(['run', '--print-config']); print(status, 'tensorflow' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "0 False", done.stderr
+
+
+def test_library_errors_name_python_arguments_and_the_command_line_names_flags(tmp_path, capsys):
+    """One error, two spellings: classicnets.train says learning_rate/data_dir, the command says --lr/--data-dir."""
+    import pytest
+
+    import classicnets
+    from classicnets.cli.main import main
+    from classicnets.errors import UserError
+
+    with pytest.raises(UserError) as error:
+        classicnets.train("mlp", "mnist", data_dir=str(tmp_path / "nowhere"), run_dir=tmp_path / "a")
+    assert "Check the data_dir path" in str(error.value)
+    status = main(["train", "mlp", "--dataset", "mnist", "--data-dir", str(tmp_path / "nowhere"),
+                   "--run-dir", str(tmp_path / "b")])
+    assert status == 2 and "Check the --data-dir path" in capsys.readouterr().err

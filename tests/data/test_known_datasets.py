@@ -119,7 +119,8 @@ def test_partial_idx_set_names_missing_files(tmp_path, make, snapshot):
 def test_missing_data_dir(tmp_path):
     with pytest.raises(UserError, match="does not exist") as error:
         load_dataset("mnist", data_dir=str(tmp_path / "no-such-folder"))
-    assert "no-such-folder" in str(error.value) and "--data-dir" in str(error.value)
+    assert "no-such-folder" in str(error.value) and "data_dir path" in str(error.value)
+    assert "--data-dir path" in error.value.naming(lambda name: "--" + name.replace("_", "-"))  # as the CLI says it
 
 
 def test_download_used_when_nothing_is_local(monkeypatch, search_places):

@@ -62,7 +62,7 @@ def test_a_checkpoint_by_position_is_refused_and_nothing_is_loaded(tmp_path):
     before = [v.numpy().copy() for v in model.variables]
     arrays = {f"model/{i:05d}": np.zeros(v.shape, np.float32) for i, v in enumerate(model.variables)}
     np.savez(tmp_path / "old.npz", __state__=np.array(json.dumps({"history": []})), **arrays)
-    with pytest.raises(UserError, match="by position, not by name.*without --resume"):
+    with pytest.raises(UserError, match="by position, not by name.*without resume"):
         load_checkpoint(tmp_path / "old.npz", {"model": list(model.variables)}, model)
     for value, variable in zip(before, model.variables):
         np.testing.assert_array_equal(value, variable.numpy())

@@ -18,7 +18,7 @@ from classicnets.cli import (
 )
 from classicnets.cli.common import HelpFormatter
 from classicnets.cli.quiet import import_tensorflow_quietly
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 from classicnets.files import CAUSES
 
 EXAMPLES = """examples:
@@ -69,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         status = args.handler(args)
         sys.stdout.flush()  # a closed pipe is told here, not at exit
         return status
-    except UserError as error:
-        print(f"classicnets {args.command}: error: {error}", file=sys.stderr)
+    except UserError as error:  # a SettingsError names Python arguments: here they are flags (--lr)
+        message = error.naming(train.flag_of) if isinstance(error, SettingsError) else str(error)
+        print(f"classicnets {args.command}: error: {message}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (`classicnets models | head`): nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit stays quiet

@@ -12,7 +12,7 @@ from classicnets.cli.common import (
 from classicnets.config import (
     DISTRIBUTE, JIT_COMPILE, MAX_EPOCHS, MAX_IMAGE_SIDE, OPTIMIZERS, PRECISIONS, SCHEDULES, SMALL_SET_LEARNING_RATE, RunConfig, TrainConfig,
 )
-from classicnets.errors import SettingsError, UserError
+from classicnets.errors import UserError
 from classicnets.models import get_spec, model_names
 
 EXAMPLES = """examples:
@@ -130,11 +130,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     stored = runs.read_config(runs.open_run(args.run_dir)) if args.resume else None
     train = {TRAIN_FLAGS[flag]: value for flag, value in given(args, TRAIN_FLAGS).items()}
     spec = get_spec(args.model)
-    try:
-        return build_run_config(args.model, given_options(args, spec.options), given(args, data_setting_names(spec)),
-                                train, stored, config_file=args.config, run_dir=args.run_dir)
-    except SettingsError as error:  # it names Python arguments; the command line has flags
-        raise UserError(error.naming(flag_of)) from None
+    return build_run_config(args.model, given_options(args, spec.options), given(args, data_setting_names(spec)),
+                            train, stored, config_file=args.config, run_dir=args.run_dir)
 
 
 def run(args: argparse.Namespace) -> int:

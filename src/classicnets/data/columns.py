@@ -15,7 +15,7 @@ from classicnets.data.arrays import scale_features, split_dataset
 from classicnets.data.dataset import Dataset
 from classicnets.data.labels import require_classes
 from classicnets.data.tables import _numeric_features, _read_table
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 
 BUNDLED_FILES = Path(__file__).parent / "bundled_files"  # package data: the notes' small tables
 
@@ -30,16 +30,19 @@ class FeatureTable:
     target_name: str
 
 
-TARGET_HINT = "Name the column to predict with --target COLUMN."
+TARGET_HINT = "Name the column to predict with {target} COLUMN."  # {target}: the setting (--target on the CLI)
 
 
-def find_column(columns: list[str], wanted: str, path: Path, hint: str = TARGET_HINT) -> str:
-    """The column named `wanted` (any letter case); UserError listing the columns and `hint` when there is none."""
+def find_column(columns: list[str], wanted: str, path: Path, hint: str | None = None) -> str:
+    """The column named `wanted` (any letter case); an error listing the columns and `hint` (default: how to name
+    the target column) when there is none."""
     for column in columns:
         if str(column).strip().lower() == wanted.strip().lower():
             return column
     shown = ", ".join(map(str, columns[:20])) + (", ..." if len(columns) > 20 else "")
-    raise UserError(f"CSV file {path} has no column {wanted!r}; its columns are: {shown}. {hint}")
+    template = "CSV file {path} has no column {wanted!r}; its columns are: {shown}. " + (TARGET_HINT if hint is None
+                                                                                         else "{hint}")
+    raise SettingsError.about(template, "target", path=path, wanted=wanted, shown=shown, hint=hint)
 
 
 def read_feature_table(path: Path, target: str) -> FeatureTable:
@@ -85,8 +88,9 @@ def csv_path(dataset: str, model: str, default_name: str) -> Path:
     """The CSV file a table model was given; UserError for anything else."""
     path = Path(dataset).expanduser()
     if not path.name.lower().endswith((".csv", ".csv.gz")):
-        raise UserError(f"{model} trains on its bundled data ({default_name!r}) or a .csv file; got {dataset!r}. "
-                        "Give a CSV with numeric feature columns and the column to predict (--target COLUMN).")
+        raise SettingsError.about("{model} trains on its bundled data ({default!r}) or a .csv file; got {dataset!r}. "
+                                  "Give a CSV with numeric feature columns and the column to predict ({target} "
+                                  "COLUMN).", "target", model=model, default=default_name, dataset=dataset)
     return path
 
 
@@ -101,7 +105,7 @@ def load_labelled(config: Any, model: str, default_name: str, default: Callable[
     if not config.data_info:  # a new run; a trained run may be evaluated on rows of one class
         require_classes(loaded.y_train, loaded.class_names, str(path), model,
                         f"Add rows of another class to the {loaded.extra['target']!r} column, or name the column "
-                        "that holds the classes with --target COLUMN.")
+                        "that holds the classes with the target setting (--target COLUMN).")
     return scaled_like_run(loaded, config.data_info)
 
 

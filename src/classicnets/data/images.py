@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from classicnets.config import require_image_size
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 COLORS = {"grayscale": 1, "gray": 1, "grey": 1, "rgb": 3}
@@ -89,8 +89,9 @@ def allocate_images(count: int, image_size: tuple[int, int], channels: int) -> n
         return np.zeros((count, *image_size, channels), dtype=np.uint8)
     except MemoryError:
         gib = count * image_size[0] * image_size[1] * channels / 2**30
-        raise UserError(f"{count:,} images of {image_size[0]}x{image_size[1]}x{channels} take {gib:,.1f} GiB, more "
-                        "than this machine's memory; choose a smaller --image-size.") from None
+        raise SettingsError.about("{count:,} images of {height}x{width}x{channels} take {gib:,.1f} GiB, more than "
+                                  "this machine's memory; choose a smaller {image_size}.", "image_size", count=count,
+                                  height=image_size[0], width=image_size[1], channels=channels, gib=gib) from None
 
 
 def conform_images(images: np.ndarray, image_size: tuple[int, int] | None, channels: int | None) -> np.ndarray:

@@ -13,7 +13,7 @@ from classicnets.data.catalog import KNOWN_DATASETS, KnownDataset
 from classicnets.data.dataset import Dataset
 from classicnets.data.idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx
 from classicnets.data.npz import read_npz
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 
 SYSTEM_FOLDERS: tuple[str, ...] = ("/usr/share/datasets",)  # searched last; tests point it elsewhere
 DATA_PATH_VARIABLE = "CLASSICNETS_DATA_PATH"  # extra search folders, os.pathsep-separated
@@ -50,7 +50,8 @@ def search_roots(data_dir: str | None) -> list[Path]:
     if data_dir is not None:
         folder = Path(data_dir).expanduser()
         if not folder.is_dir():
-            raise UserError(f"data folder {folder} does not exist or is not a folder. Check the --data-dir path.")
+            raise SettingsError.about("data folder {folder} does not exist or is not a folder. Check the {data_dir} "
+                                      "path.", "data_dir", folder=folder)
         roots.append(folder)
     extra = os.environ.get(DATA_PATH_VARIABLE, "")
     roots += [Path(entry).expanduser() for entry in extra.split(os.pathsep) if entry]

@@ -16,7 +16,7 @@ from classicnets.runs import checks as run_checks
 from classicnets.config import (
     RunConfig, config_from_dict, save_config, validate_data, validate_train, with_data_choices_moved,
 )
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 from classicnets.files import TEMP_NAME, atomic_save, atomic_write_text, make_folder, remove_temp_files
 
 
@@ -74,12 +74,12 @@ def prepare_new_run(root: Path) -> RunDir:
     """Create a run directory; refuse to write into a folder that already has files."""
     root = Path(root)
     if root.is_file():
-        raise UserError(f"run directory {root} is a file; nothing was changed. Choose another --run-dir.")
+        raise SettingsError.about("run directory {root} is a file; nothing was changed. Choose another {run_dir}.",
+                                  "run_dir", root=root)
     if root.is_dir() and any(not TEMP_NAME.fullmatch(entry.name) for entry in root.iterdir()):
-        raise UserError(
-            f"run directory {root} already exists and is not empty; nothing was changed. "
-            "Continue that run with --resume, or choose another --run-dir."
-        )
+        raise SettingsError.about("run directory {root} already exists and is not empty; nothing was changed. "
+                                  "Continue that run with {resume}, or choose another {run_dir}.", "resume", "run_dir",
+                                  root=root)
     make_folder(root)
     remove_temp_files(root)  # all it may hold: what a run killed while writing its first file left
     return RunDir(root)

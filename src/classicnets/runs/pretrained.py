@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from classicnets.config import RunConfig
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 from classicnets.models import get_spec, make_options
 from classicnets.runs import RunDir, load_model, open_run, read_config
 
@@ -20,15 +20,17 @@ def pretrained_runs(model: str, options: dict[str, Any]) -> dict[str, str]:
 
 
 def pretrained_config(option: str, run_dir: str, family: str) -> RunConfig:
-    """The config of the run named by --OPTION; a clear error when the folder is no run or holds another family."""
-    flag = f"--{option.replace('_', '-')}"
+    """The config of the run named by the option (--OPTION on the CLI); a clear error when the folder is no run or
+    holds another family."""
     if not RunDir(Path(run_dir)).config.is_file():
-        raise UserError(f"{flag} {run_dir} is not a classicnets run directory (no config.json in it); "
-                        f"give the folder of a `classicnets train {family}` run")
+        raise SettingsError.about("{%s} {run_dir} is not a classicnets run directory (no config.json in it); give "
+                                  "the folder of a `classicnets train {family}` run" % option, option,
+                                  run_dir=run_dir, family=family)
     config = read_config(open_run(Path(run_dir)))
     if config.model != family:
-        raise UserError(f"{flag} {run_dir} holds a {config.model!r} run, not an {family}; train one with "
-                        f"`classicnets train {family}` and pass its run directory")
+        raise SettingsError.about("{%s} {run_dir} holds a {model!r} run, not an {family}; train one with "
+                                  "`classicnets train {family}` and pass its run directory" % option, option,
+                                  run_dir=run_dir, model=config.model, family=family)
     return config
 
 
@@ -45,12 +47,12 @@ def load_pretrained(model: str, options: dict[str, Any], input_shape: tuple[int,
     families = get_spec(model).pretrained
     loaded = {}
     for option, run_dir in pretrained_runs(model, options).items():
-        flag = f"--{option.replace('_', '-')}"
         trained_shape = tuple(pretrained_config(option, run_dir, families[option]).data_info.get("input_shape", ()))
         if trained_shape != tuple(input_shape):
-            raise UserError(f"the {families[option]} in {run_dir} ({flag}) was trained on samples of shape "
-                            f"{trained_shape}, but this dataset's are {tuple(input_shape)}; use data of the same "
-                            "size (e.g. --image-size)")
+            raise SettingsError.about("the {family} in {run_dir} ({%s}) was trained on samples of shape {trained}, but "
+                                      "this dataset's are {shape}; use data of the same size (e.g. {image_size})"
+                                      % option, option, "image_size", family=families[option], run_dir=run_dir,
+                                      trained=trained_shape, shape=tuple(input_shape))
         run = RunDir(Path(run_dir))
         if not run.model.is_file():
             raise UserError(f"{run.model} does not exist: the {families[option]} run did not finish; finish it "

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 from classicnets.files import atomic_write
 
 STATE_KEY = "__state__"
@@ -85,7 +85,8 @@ def read_checkpoint(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
             stored = {name: saved[name] for name in saved.files}
         state = json.loads(str(stored.pop(STATE_KEY)))
     except FileNotFoundError:
-        raise UserError(f"no checkpoint at {path}: nothing to resume; train without --resume") from None
+        raise SettingsError.about("no checkpoint at {path}: nothing to resume; train without {resume}", "resume",
+                                  path=path) from None
     except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as error:  # cut short, or not ours
         raise UserError(f"checkpoint {path} is damaged ({type(error).__name__}: {error}); the run cannot be "
                         "resumed from it") from None
@@ -100,14 +101,17 @@ def load_checkpoint(path: Path, variables: dict[str, list], root: Any = None) ->
         return state
     named = named_variables(variables, root)
     if stored and all(key.split("/", 1)[-1].isdigit() for key in stored):
-        raise UserError(f"checkpoint {path} was written by an older classicnets that stored variables by "
-                        "position, not by name; it cannot be resumed safely: train again without --resume")
+        raise SettingsError.about("checkpoint {path} was written by an older classicnets that stored variables by "
+                                  "position, not by name; it cannot be resumed safely: train again without {resume}",
+                                  "resume", path=path)
     missing = [key for key in named if key not in stored]
     unknown = [key for key in stored if key not in named]
     if missing or unknown:
-        raise UserError(f"checkpoint {path} does not match the model: it was written for a different model or "
-                        f"options ({len(missing)} of the model's variables missing, e.g. {missing[:2]}; "
-                        f"{len(unknown)} not in the model, e.g. {unknown[:2]}); train without --resume")
+        raise SettingsError.about("checkpoint {path} does not match the model: it was written for a different model "
+                                  "or options ({missing} of the model's variables missing, e.g. {missing_names}; "
+                                  "{unknown} not in the model, e.g. {unknown_names}); train without {resume}",
+                                  "resume", path=path, missing=len(missing), missing_names=missing[:2],
+                                  unknown=len(unknown), unknown_names=unknown[:2])
     for key, variable in named.items():
         if tuple(stored[key].shape) != tuple(variable.shape):
             raise UserError(f"checkpoint {path}: {key} has shape {stored[key].shape}, the model expects "

@@ -7,7 +7,7 @@ import os
 
 import tensorflow as tf
 
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 
 
 def make_strategy(name: str) -> tf.distribute.Strategy:
@@ -19,13 +19,14 @@ def make_strategy(name: str) -> tf.distribute.Strategy:
     if name == "multi-worker":
         cluster_spec = _tf_config()
         if not cluster_spec:
-            raise UserError(
-                "--distribute multi-worker needs the cluster in the TF_CONFIG environment variable, e.g. "
-                'TF_CONFIG=\'{"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
-                '"task": {"type": "worker", "index": 0}}\' on the first machine and index 1 on the second.'
-            )
+            example = ('TF_CONFIG=\'{"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
+                       '"task": {"type": "worker", "index": 0}}\'')
+            raise SettingsError.about("{distribute} multi-worker needs the cluster in the TF_CONFIG environment "
+                                      "variable, e.g. {example} on the first machine and index 1 on the second.",
+                                      "distribute", example=example)
         return tf.distribute.MultiWorkerMirroredStrategy()
-    raise UserError(f"unknown --distribute {name!r}; choose one of none, mirrored, multi-worker")
+    raise SettingsError.about("unknown {distribute} {name!r}; choose one of none, mirrored, multi-worker", "distribute",
+                              name=name)
 
 
 def _tf_config() -> dict:

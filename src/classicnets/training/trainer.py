@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from classicnets.config import TrainConfig, sized_for
 from classicnets.data.pipeline import ArraySplit, as_tensor, batches, epoch_order, steps_per_epoch
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError
 from classicnets.models.steps import Learning
 from classicnets.training.best_weights import BestWeights
 from classicnets.training.checkpoint import load_checkpoint, save_checkpoint
@@ -23,8 +23,8 @@ from classicnets.training.loops import distributed_loop, local_loop, local_tail,
 from classicnets.training.progress import EpochProgress
 
 
-class TrainingDiverged(UserError):
-    """The loss became NaN or infinite."""
+class TrainingDiverged(SettingsError):
+    """The loss became NaN or infinite (the message names the learning rate: a Python argument, or the CLI's --lr)."""
 
 
 @dataclass
@@ -128,10 +128,10 @@ class Trainer:
         if bad:
             kept = (f"The last good checkpoint (end of epoch {self._epoch}) is kept at {self.checkpoint_path}. "
                     if self._epoch else "No epoch had finished, so there is no checkpoint to keep. ")
-            raise TrainingDiverged(
-                f"{bad[0]} became {metrics[bad[0]]} at step {step} of epoch {self._epoch + 1}; training stopped. "
-                f"{kept}Lower the learning rate (--lr) or change the initialiser, then train again."
-            )
+            raise TrainingDiverged.about(
+                "{name} became {value} at step {step} of epoch {epoch}; training stopped. {kept}Lower the learning "
+                "rate ({learning_rate}) or change the initialiser, then train again.", "learning_rate",
+                name=bad[0], value=metrics[bad[0]], step=step, epoch=self._epoch + 1, kept=kept)
 
     def _resume(self) -> list[dict]:
         """Restore variables and history from the checkpoint."""

@@ -43,7 +43,7 @@ def test_conv_code_is_the_last_feature_map_with_as_many_channels_as_fit(shape, c
 
 
 def test_conv_code_size_below_one_channel_is_refused():
-    with pytest.raises(UserError, match="code-size 20 .* 7x7"):
+    with pytest.raises(UserError, match="code_size 20 .* 7x7"):  # Python's names; the CLI says --code-size
         build_model("autoencoder", {"kind": "conv", "code_size": 20}, (28, 28, 1), 10)
 
 
@@ -59,7 +59,7 @@ def test_notes_settings_are_reachable():
     ({"kind": "sparse"}, "unknown kind"),
     ({"code_size": 0}, "code_size must be positive"),
     ({"noise": 0.0}, "noise must be positive"),
-    ({"kind": "variational", "code_activation": "relu"}, "needs --code-activation linear"),
+    ({"kind": "variational", "code_activation": "relu"}, "needs code_activation linear"),
 ])
 def test_bad_options_are_user_errors(options, phrase):
     with pytest.raises(UserError, match=phrase):
@@ -67,7 +67,7 @@ def test_bad_options_are_user_errors(options, phrase):
 
 
 def test_conv_refuses_feature_vectors():
-    with pytest.raises(UserError, match="--kind conv needs images"):
+    with pytest.raises(UserError, match="kind conv needs images"):
         build_model("autoencoder", {"kind": "conv"}, (20,), 3)
 
 

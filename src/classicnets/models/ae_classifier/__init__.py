@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 from classicnets.models.autoencoder import CODE_ACTIVATIONS, AutoencoderOptions
 from classicnets.models.checks import check_finite, check_rate
 from classicnets.models.registry import ModelSpec, option
@@ -40,19 +40,21 @@ class AEClassifierOptions:
         check_finite(self)
         check_rate("dropout", self.dropout)
         if self.encoder and self.pretrain_epochs > 0:
-            raise UserError(f"--pretrain-epochs {self.pretrain_epochs} has no effect with --encoder {self.encoder}: "
-                            "that run is the pretraining; leave one of them out")
+            raise SettingsError.about("{pretrain_epochs} {value} has no effect with {encoder} {run}: that run is the "
+                                      "pretraining; leave one of them out", "pretrain_epochs", "encoder",
+                                      value=self.pretrain_epochs, run=self.encoder)
         if self.reconstruction_weight < 0:
             raise UserError(f"reconstruction_weight must be >= 0. Received: {self.reconstruction_weight}")
         if self.reconstruction_weight and (self.encoder or self.freeze_encoder):
-            raise UserError("--reconstruction-weight trains the encoder and decoder on while fine-tuning: it needs "
-                            "the autoencoder pretrained in this run (no --encoder) and no --freeze-encoder")
+            raise SettingsError.about("{reconstruction_weight} trains the encoder and decoder on while fine-tuning: "
+                                      "it needs the autoencoder pretrained in this run (no {encoder}) and no "
+                                      "{freeze_encoder}", "reconstruction_weight", "encoder", "freeze_encoder")
         if self.reconstruction_weight and self.pretrain_epochs == 0:
-            raise UserError("--reconstruction-weight needs pretraining epochs: leave --pretrain-epochs at -1 or "
-                            "give at least 1")
+            raise SettingsError.about("{reconstruction_weight} needs pretraining epochs: leave {pretrain_epochs} at "
+                                      "-1 or give at least 1", "reconstruction_weight", "pretrain_epochs")
         if self.pretrain_epochs < -1:
-            raise UserError(f"pretrain epochs must be >= 0 (or -1 for half of --epochs). "
-                            f"Received: pretrain_epochs={self.pretrain_epochs}")
+            raise SettingsError.about("{pretrain_epochs} must be >= 0 (or -1 for half of {epochs}). Received: "
+                                      "pretrain_epochs={value}", "pretrain_epochs", "epochs", value=self.pretrain_epochs)
         self.autoencoder_options().check()
 
     def autoencoder_options(self) -> AutoencoderOptions:
@@ -67,8 +69,9 @@ def resolve_pretrain_epochs(requested: int, epochs: int, has_decoder: bool) -> i
         return 0
     pretrain = epochs // 2 if requested < 0 else requested
     if pretrain >= epochs:
-        raise UserError(f"--pretrain-epochs {pretrain} leaves no epoch of --epochs {epochs} for fine-tuning; "
-                        "raise --epochs or lower --pretrain-epochs")
+        raise SettingsError.about("{pretrain_epochs} {pretrain} leaves no epoch of {epochs} {count} for fine-tuning; "
+                                  "raise {epochs} or lower {pretrain_epochs}", "pretrain_epochs", "epochs",
+                                  pretrain=pretrain, count=epochs)
     return pretrain
 
 

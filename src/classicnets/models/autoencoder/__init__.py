@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError, UserError
 from classicnets.models.checks import (
     ACTIVATIONS, INITIALIZERS, check_at_least, check_choice, check_finite, check_positive,
 )
@@ -47,7 +47,8 @@ class AutoencoderOptions:
         if self.beta < 0:
             raise UserError(f"beta must be >= 0. Received: beta={self.beta}")
         if self.kind == "variational" and self.code_activation != "linear":
-            raise UserError("--kind variational needs --code-activation linear (the code is a Gaussian's mean)")
+            raise SettingsError.about("{kind} variational needs {code_activation} linear (the code is a Gaussian's "
+                                      "mean)", "kind", "code_activation")
 
     @property
     def training_noise(self) -> float:

@@ -8,7 +8,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError
 from classicnets.models.layers import initializer
 from classicnets.models import steps  # module, not names: importing steps can register this module with Keras
 
@@ -48,9 +48,10 @@ def conv_code_channels(image_shape: tuple[int, ...], filters: tuple[int, ...], c
     """Channels of the conv code map: as many as fit in `code_size` values."""
     height, width = conv_levels(image_shape, len(filters))[-1]
     if code_size < height * width:
-        raise UserError(f"--code-size {code_size} is smaller than one channel of the {height}x{width} code map of "
-                        f"--kind conv with {len(filters)} levels; raise --code-size to {height * width} or more, or "
-                        "add a level to --filters")
+        raise SettingsError.about("{code_size} {size} is smaller than one channel of the {height}x{width} code map "
+                                  "of {kind} conv with {levels} levels; raise {code_size} to {least} or more, or add "
+                                  "a level to {filters}", "code_size", "kind", "filters", size=code_size,
+                                  height=height, width=width, levels=len(filters), least=height * width)
     return code_size // (height * width)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError
 from classicnets.models.autoencoder import AutoencoderOptions
 from classicnets.models.autoencoder.coders import Autoencoder, conv_decoder, conv_encoder, dense_decoder, dense_encoder
 from classicnets.models.autoencoder.vae import VariationalAutoencoder
@@ -14,8 +14,8 @@ def build_autoencoder(options: AutoencoderOptions, input_shape: tuple[int, ...],
     """The autoencoder of `options.kind` for inputs of `input_shape` (class labels are not used)."""
     if options.kind == "conv":
         if len(input_shape) != 3:
-            raise UserError(f"--kind conv needs images, but the data has samples of shape {input_shape}; "
-                            "use --kind dense for feature tables")
+            raise SettingsError.about("{kind} conv needs images, but the data has samples of shape {shape}; use "
+                                      "{kind} dense for feature tables", "kind", shape=input_shape)
         return Autoencoder(
             conv_encoder(input_shape, options.filters, options.code_size, options.activation, options.code_activation),
             conv_decoder(input_shape, options.filters, options.code_size, options.activation, options.output_activation),

@@ -7,7 +7,7 @@ import keras
 import tensorflow as tf
 
 from classicnets.config import TrainConfig
-from classicnets.errors import UserError
+from classicnets.errors import SettingsError
 from classicnets.models.steps import OneOptimizerSteps, apply_loss, count
 
 
@@ -56,11 +56,12 @@ class LinearClassifierSteps:
     def create(cls, model: keras.Model, train: TrainConfig, total_steps: int) -> "LinearClassifierSteps":
         """The steps with the config's learning rate (constant: the notes' plain gradient descent)."""
         if train.distribute != "none":
-            raise UserError("linear-classifier trains with a hand-written gradient-descent step on one device; "
-                            "train it without --distribute")
+            raise SettingsError.about("linear-classifier trains with a hand-written gradient-descent step on one "
+                                      "device; train it without {distribute}", "distribute")
         if train.optimizer != "sgd" or train.schedule != "constant":
-            raise UserError("linear-classifier updates W -= lr * dW by hand (plain gradient descent, constant "
-                            "rate); train it with --optimizer sgd --schedule constant (its defaults)")
+            raise SettingsError.about("linear-classifier updates W -= lr * dW by hand (plain gradient descent, "
+                                      "constant rate); train it with {optimizer} sgd {schedule} constant (its "
+                                      "defaults)", "optimizer", "schedule")
         return cls(model, train.learning_rate)
 
     def _targets(self, y: tf.Tensor, scores: tf.Tensor) -> tf.Tensor:
