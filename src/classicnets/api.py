@@ -74,7 +74,7 @@ def _as_family(model: Any, settings: dict[str, Any], resume: bool) -> tuple[str,
     resumed run builds from its own copy: a model object is not saved again)."""
     if isinstance(model, str):
         return model, settings
-    if resume and not callable(getattr(model, "__code__", None)):
+    if resume:  # the run builds from its own copy of the network (a changed source file is refused there)
         return "network", settings
     if "network" in settings:
         raise UserError("give your network either as the model or as network=..., not both")
@@ -224,8 +224,6 @@ class Run:
         return export_run(self.root, Path(models_dir), name=name, version=version, formats=tuple(formats))
 
     def _autoencoder(self, what: str) -> Any:
-        from classicnets.models import task_of
-
         if task_of(self.config) != "autoencoder":
             raise UserError(f"{self.root} holds a {self.family!r} run; {what}() needs an autoencoder run")
         if what == "encode" and not hasattr(self.model, "encode"):

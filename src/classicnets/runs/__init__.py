@@ -18,6 +18,7 @@ from classicnets.config import (
 )
 from classicnets.errors import SettingsError, UserError
 from classicnets.files import TEMP_NAME, atomic_save, atomic_write_text, make_folder, remove_temp_files
+from classicnets.models import task_of
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def open_run(root: Path, needs: Iterable[str] = ("config",)) -> RunDir:
     config = read_config(run)
     for need in needs:
         if need == "model":  # using the run: its model, and the facts of its data that inputs are shaped by
-            _raise_if(run, "config", run_checks.data_info_problem(config.data_info, run_checks.task_of(config)))
+            _raise_if(run, "config", run_checks.data_info_problem(config.data_info, task_of(config)))
             _raise_if(run, "model", _model_problem(run))
         elif need == "checkpoint":
             _raise_if(run, "checkpoint", _checkpoint_problem(run))
@@ -255,7 +256,7 @@ def load_model(run: RunDir):
         raise
     except Exception as error:  # Keras raises many kinds for a bad file; its message can hold the whole config
         _raise_if(run, "model", _load_failure(error))
-    _raise_if(run, "config", run_checks.mismatch(model, config.data_info, run_checks.task_of(config)))
+    _raise_if(run, "config", run_checks.mismatch(model, config.data_info, task_of(config)))
     return model
 
 

@@ -164,13 +164,6 @@ def json_problem(path: Path) -> str | None:
     return None if isinstance(values, dict) else f"it holds a JSON {type(values).__name__}, not an object"
 
 
-def task_of(config: Any) -> str:
-    """The training task of a run (its outputs: classes, images, words...)."""
-    from classicnets.models import task_of as task_of_run
-
-    return task_of_run(config)
-
-
 def custom_objects(model: str, root: Path) -> dict[str, Any] | None:
     """The Keras classes a run's model.keras needs from the run's own files (a user's network), or None when the
     family needs none (it then loads in Keras' safe mode)."""

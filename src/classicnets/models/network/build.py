@@ -14,7 +14,7 @@ import numpy as np
 
 from classicnets.errors import UserError
 from classicnets.models.network import NetworkOptions
-from classicnets.models.network.source import _where, import_file, parse
+from classicnets.models.network.source import error_at, import_file, parse
 
 ARGUMENTS = ("input_shape", "num_classes")  # what a build function may take, by name
 
@@ -89,7 +89,7 @@ def _call_builder(path: Path, function: str, input_shape: tuple[int, ...], num_c
     except UserError:
         raise
     except Exception as error:
-        raise UserError(f"{path.name}:{function} failed: {_where(error, path)}") from None
+        raise UserError(f"{path.name}:{function} failed: {error_at(error, path)}") from None
     if not isinstance(model, keras.Model):
         raise UserError(f"{path.name}:{function} returned {type(model).__name__}, not a keras.Model; return the "
                         "model (keras.Sequential, keras.Model(inputs, outputs) or your keras.Model subclass)")
@@ -124,7 +124,7 @@ def _fitted_to(model: keras.Model, input_shape: tuple[int, ...], path: Path) -> 
         inputs = keras.Input(input_shape)
         wrapped = keras.Model(inputs, model(keras.layers.Reshape(declared)(inputs)), name=f"{model.name}_reshaped")
         if model.compiled:
-            config = model._compile_config.config  # the user's own compile() arguments
+            config = compiled_with(model)
             wrapped.compile(optimizer=model.optimizer, loss=config["loss"], metrics=config["metrics"])
         model = wrapped
     try:
@@ -133,6 +133,11 @@ def _fitted_to(model: keras.Model, input_shape: tuple[int, ...], path: Path) -> 
         raise UserError(f"{path.name}'s network cannot take the data's samples of shape {tuple(input_shape)}: "
                         f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300]}") from None
     return model
+
+
+def compiled_with(model: keras.Model) -> dict[str, Any]:
+    """The arguments the user's compile() got, as given (loss and metric objects, not their configs)."""
+    return model._compile_config.config
 
 
 def _declared_shape(model: keras.Model) -> tuple[int | None, ...] | None:
@@ -196,7 +201,7 @@ def _task_of(asked: str, output_shape: tuple[int, ...], input_shape: tuple[int, 
 
 def _outputs_kind(model: keras.Model, output: np.ndarray) -> str:
     """Logits or probabilities: what the compiled loss says, else whether every row is >= 0 and sums to 1."""
-    loss = model._compile_config.config.get("loss") if model.compiled else None
+    loss = compiled_with(model).get("loss") if model.compiled else None
     if loss is not None and not isinstance(loss, str):
         from_logits = getattr(loss, "_fn_kwargs", {}).get("from_logits", getattr(loss, "from_logits", None))
         if from_logits is not None:

@@ -110,11 +110,11 @@ def import_file(path: Path) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as error:
         del sys.modules[name]
-        raise UserError(f"importing {path} failed: {_where(error, path)}") from None
+        raise UserError(f"importing {path} failed: {error_at(error, path)}") from None
     return module
 
 
-def _where(error: BaseException, path: Path) -> str:
+def error_at(error: BaseException, path: Path) -> str:
     """The error and the line of the user's file it came from."""
     line = None
     trace = error.__traceback__

@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from classicnets.config import TrainConfig
 from classicnets.errors import UserError
-from classicnets.models.network.build import JOBS, Job
+from classicnets.models.network.build import JOBS, Job, compiled_with
 from classicnets.models.steps import apply_loss, count, regularised
 from classicnets.optimizers import optimizer_from_config
 
@@ -107,7 +107,7 @@ class NetworkSteps:
         if type(model).train_step is not keras.Model.train_step:
             return OwnTrainStep(model, train, total_steps, job)
         if model.compiled:
-            compiled = model._compile_config.config  # the user's own compile() arguments
+            compiled = compiled_with(model)
             return cls(model, model.optimizer, loss_of(compiled["loss"], job), metrics_of(compiled["metrics"], job), job)
         return cls(model, optimizer_from_config(train, total_steps), loss_of(None, job), metrics_of([], job), job)
 
