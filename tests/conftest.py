@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from filelock import FileLock
 # on one thread instead of spinning up a pool per core. Set before TensorFlow is imported by anything below.
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+# Decoded image folders and trained judges are cached in a folder of this run, not in the user's ~/.cache.
+os.environ["CLASSICNETS_CACHE"] = tempfile.mkdtemp(prefix="classicnets-test-cache-")
 
 # classicnets is imported inside the fixtures: the process of pytest-xdist that hands out the test files loads
 # this file too, and has no use for TensorFlow (4-5 CPU-seconds to import)

@@ -9,7 +9,7 @@ PACKAGE = Path(classicnets.__file__).parent
 # Each part may import the parts on lower rows, never a higher one; parts on one row do not import each other.
 LAYERS = [
     ["errors"],
-    ["version", "files", "config", "keras_objects"],
+    ["version", "files", "config", "keras_objects", "progress"],
     ["optimizers"],  # the optimizer a TrainConfig asks for
     ["data", "evaluation"],  # evaluation: numbers and plots, no TensorFlow
     ["models"],

@@ -45,6 +45,9 @@ class DataConfig:
     color: str | None = None  # 'grayscale' or 'rgb', for image folders
     test_fraction: float = 0.2  # for datasets without their own test split
     validation_fraction: float = 0.1
+    stream: str = "auto"  # image folders: 'on' reads the decoded images from the cache a batch at a time, 'off'
+    # holds them in memory, 'auto' holds them in memory when they fit 1 GiB
+    skip_bad_images: bool = False  # image folders: train without the files that cannot be read (else refused)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,8 @@ def validate_data(data: DataConfig) -> DataConfig:
     check_finite(data)
     if data.image_size is not None:
         require_image_size(data.image_size)
+    if data.stream not in ("auto", "on", "off"):
+        raise UserError(f"stream must be auto, on or off. Received: stream={data.stream!r}")
     for name in ("test_fraction", "validation_fraction"):
         value = getattr(data, name)
         if not 0 <= value < 1:

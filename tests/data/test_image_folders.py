@@ -90,8 +90,9 @@ def test_unreadable_image_is_named(tmp_path, make, snapshot):
     broken = folder / "dog" / "broken.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n this is not the rest of a png")
     unchanged = snapshot(broken)
-    with pytest.raises(UserError, match="cannot read image file .*broken.png"):
+    with pytest.raises(UserError, match="1 of the 7 images in .* cannot be read: .*broken.png") as error:
         load_dataset(str(folder))
+    assert "skip_bad_images" in str(error.value)
     unchanged()
 
 

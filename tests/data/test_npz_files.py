@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from classicnets.data import load_dataset
+from classicnets.data.stored import StoredImages
 from classicnets.errors import UserError
 
 
@@ -89,3 +90,25 @@ def test_pixel_values_out_of_range(tmp_path):
     path = save(tmp_path / "bright.npz", x, np.array([0, 1]), x, np.array([0, 1]))
     with pytest.raises(UserError, match="image values run from 300.0 to 300.0"):
         load_dataset(str(path))
+
+
+@pytest.mark.parametrize("channels", [None, 3])
+def test_uncompressed_images_are_read_in_place(tmp_path, channels):
+    rng = np.random.default_rng(2)
+    shape = (30, 6, 5) if channels is None else (30, 6, 5, channels)
+    x_train, x_test = rng.integers(0, 256, shape, dtype=np.uint8), rng.integers(0, 256, (7, *shape[1:]), np.uint8)
+    y_train, y_test = np.arange(30) % 3, np.arange(7) % 3
+    path = save(tmp_path / "big.npz", x_train, y_train, x_test, y_test, notes=np.zeros(3))
+    streamed = load_dataset(str(path), stream="on")
+    assert isinstance(streamed.x_train, StoredImages) and streamed.x_train.path == path
+    expected = x_train if channels else x_train[..., None]
+    np.testing.assert_array_equal(streamed.x_train[:], expected)
+    np.testing.assert_array_equal(streamed.x_test[[6, 0]], (x_test if channels else x_test[..., None])[[6, 0]])
+    np.testing.assert_array_equal(streamed.y_train, y_train)
+    assert isinstance(load_dataset(str(path)).x_train, np.ndarray)  # 'auto': small enough for memory
+
+
+def test_compressed_images_are_read_into_memory(tmp_path):
+    x = np.zeros((4, 3, 3), np.uint8)
+    np.savez_compressed(tmp_path / "small.npz", x_train=x, y_train=np.arange(4) % 2, x_test=x, y_test=np.arange(4) % 2)
+    assert isinstance(load_dataset(str(tmp_path / "small.npz"), stream="on").x_train, np.ndarray)

@@ -73,7 +73,8 @@ def test_the_printed_config_reads_back_to_the_same_config(tmp_path):
     values = tomllib.loads(text)
     assert values["model"] == "cnn" and values["model_options"]["filters"] == [4, 8]
     assert values["model_options"]["dense"] == 256  # every default is written out
-    assert values["data"] == {"dataset": "digits", "image_size": [8, 8], "test_fraction": 0.2, "validation_fraction": 0.1}
+    assert values["data"] == {"dataset": "digits", "image_size": [8, 8], "test_fraction": 0.2, "validation_fraction": 0.1,
+                              "stream": "auto", "skip_bad_images": False}
     assert values["train"]["learning_rate"] == 0.02 and values["train"]["epochs"] == 10
     assert "batch_size" not in values["train"] and "# batch_size: automatic" in text
     again = build_run_config("cnn", {}, {}, {}, config_file=write(tmp_path, text))

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.data.test_streamed_folders import write_folder
 from tests.helpers import free_port
 from tests.training import multiworker_job
 
@@ -33,17 +34,20 @@ def load(path: Path) -> list[np.ndarray]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("model", ["mlp", "network"])
-def test_two_workers_agree_with_each_other_and_with_one_process(tmp_path, model):
+@pytest.mark.parametrize("model,dataset", [("mlp", "digits"), ("network", "digits"), ("mlp", "folder")])
+def test_two_workers_agree_with_each_other_and_with_one_process(tmp_path, model, dataset):
+    if dataset == "folder":  # each worker reads its batches from the folder's cache, made once by one of them
+        dataset = str(write_folder(tmp_path / "pets", per_class=40))
     workers = [f"127.0.0.1:{free_port()}" for _ in range(2)]
     run_dir = tmp_path / "run"
     processes = []
     for index in range(2):
         tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
-        command = [sys.executable, str(JOB), str(run_dir), str(tmp_path / f"w{index}.npz"), "multi-worker", model]
+        command = [sys.executable, str(JOB), str(run_dir), str(tmp_path / f"w{index}.npz"), "multi-worker", model,
+                   dataset]
         processes.append(subprocess.Popen(command, env=environment(tf_config), stdout=subprocess.PIPE,
                                           stderr=subprocess.STDOUT, text=True))
-    multiworker_job.main(str(tmp_path / "single"), str(tmp_path / "one.npz"), "none", model)
+    multiworker_job.main(str(tmp_path / "single"), str(tmp_path / "one.npz"), "none", model, dataset)
     outputs = [process.communicate(timeout=240)[0] for process in processes]
     for process, output in zip(processes, outputs):
         assert process.returncode == 0, output[-3000:]
@@ -54,4 +58,5 @@ def test_two_workers_agree_with_each_other_and_with_one_process(tmp_path, model)
     for a, b in zip(chief, alone):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     assert (run_dir / "model.keras").exists() and (run_dir / "metrics.json").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.npz", "run", "single", "w0.npz", "w1.npz"]
+    written = sorted(p.name for p in tmp_path.iterdir() if p.name != "pets")
+    assert written == ["one.npz", "run", "single", "w0.npz", "w1.npz"]

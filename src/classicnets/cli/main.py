@@ -13,7 +13,7 @@ import sys
 
 from classicnets.version import __version__
 from classicnets.cli import (
-    compare, complete, datasets, encode, evaluate, export, generate, models, predict, reconstruct, run, sample, serve, train,
+    cache, compare, complete, datasets, encode, evaluate, export, generate, models, predict, reconstruct, run, sample, serve, train,
     translate,
 )
 from classicnets.cli.common import HelpFormatter
@@ -24,6 +24,7 @@ from classicnets.files import CAUSES
 EXAMPLES = """examples:
   classicnets run                            # train the whole zoo, write report.html (the main job)
   classicnets datasets                       # what data is here
+  classicnets cache                          # the decoded images of image folders (--clear)
   classicnets models                         # what can be trained, with options
   classicnets train mlp --epochs 5           # train; writes runs/mlp-<dataset>-<time>/
   classicnets evaluate runs/<run>            # test metrics again
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error "
                         "(also: CLASSICNETS_DEBUG=1)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (run, train, evaluate, predict, generate, datasets, models, complete, translate,
+    for module in (run, train, evaluate, predict, generate, datasets, cache, models, complete, translate,
                    reconstruct, encode, sample, compare, export, serve):
         module.add_parser(subparsers)
     return parser

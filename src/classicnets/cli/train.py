@@ -65,6 +65,13 @@ def add_common_flags(parser: argparse.ArgumentParser, spec: Any) -> None:
     data.add_argument("--image-size", type=image_size, help="size images of a folder are converted to, e.g. 28 or 32x24 "
                       f"(each side at most {MAX_IMAGE_SIDE})")
     data.add_argument("--color", choices=("grayscale", "rgb"), help="colour mode for images of a folder")
+    data.add_argument("--stream", choices=("auto", "on", "off"), help="image folders are decoded once into a cache "
+                      "($CLASSICNETS_CACHE/images, default ~/.cache/classicnets/images; `classicnets cache` lists and "
+                      "clears it); on: read the images from there a batch at a time, in bounded memory; off: hold them "
+                      "in memory; auto (default): hold them in memory when they fit 1 GiB")
+    data.add_argument("--skip-bad-images", action="store_true", default=None,
+                      help="train without the files of an image folder that cannot be read (default: refuse them, "
+                      "naming them)")
     data.add_argument("--test-fraction", type=finite_float, help="test share for data without a test split (default: 0.2)")
     data.add_argument("--validation-fraction", type=finite_float, help="share of training data held out (default: 0.1)")
     train = parser.add_argument_group("training")

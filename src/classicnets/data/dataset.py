@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from classicnets.data.stored import CHUNK, StoredImages, in_chunks
+
 
 @dataclass(repr=False, eq=False)  # arrays make == and the default repr unhelpful
 class Dataset:
@@ -20,9 +22,9 @@ class Dataset:
 
     name: str
     source: str
-    x_train: np.ndarray
+    x_train: np.ndarray | StoredImages  # StoredImages: an image folder read from its cache a batch at a time
     y_train: np.ndarray
-    x_test: np.ndarray
+    x_test: np.ndarray | StoredImages
     y_test: np.ndarray
     class_names: list[str]
     feature_min: np.ndarray | None = None
@@ -49,15 +51,9 @@ class Dataset:
         """True when the training images have dark borders (MNIST-like light strokes on black)."""
         if not self.is_image or len(self.x_train) == 0:
             return False
-        images = self.x_train
-        border_sum = (
-            images[:, 0].sum(dtype=np.float64)
-            + images[:, -1].sum(dtype=np.float64)
-            + images[:, 1:-1, 0].sum(dtype=np.float64)
-            + images[:, 1:-1, -1].sum(dtype=np.float64)
-        )
-        height, width = images.shape[1:3]
-        border_count = len(images) * images.shape[3] * (2 * width + 2 * max(height - 2, 0))
+        border_sum = sum(_border_sum(images) for images in in_chunks(self.x_train, 8 * CHUNK))
+        height, width, channels = self.x_train.shape[1:]
+        border_count = len(self.x_train) * channels * (2 * width + 2 * max(height - 2, 0))
         return border_sum / border_count < 128
 
     def __repr__(self) -> str:
@@ -65,3 +61,9 @@ class Dataset:
             f"Dataset(name={self.name!r}, source={self.source!r}, train={len(self.y_train)}, "
             f"test={len(self.y_test)}, input_shape={self.input_shape}, classes={self.num_classes})"
         )
+
+
+def _border_sum(images: np.ndarray) -> float:
+    """The sum of the pixels on the edges of images (N, H, W, C)."""
+    return float(images[:, 0].sum(dtype=np.float64) + images[:, -1].sum(dtype=np.float64)
+                 + images[:, 1:-1, 0].sum(dtype=np.float64) + images[:, 1:-1, -1].sum(dtype=np.float64))

@@ -1,81 +1,115 @@
-"""Image folders: one sub-folder per class (optionally inside train/ and test/), any image size and mode."""
+"""Image folders: one sub-folder per class (optionally inside train/ and test/), any image size and mode.
+
+The images are decoded once into the cache of data/image_cache.py. A dataset whose decoded images fit
+IN_MEMORY_LIMIT is read into memory from there; a larger one (or any, with stream='on') stays in the cache file
+and is read a batch at a time (data/stored.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from classicnets.data.arrays import dataset_from_arrays, split_dataset
+from classicnets.data.arrays import dataset_from_arrays
 from classicnets.data.dataset import Dataset
-from classicnets.data.images import is_image_file, load_image_files
-from classicnets.data.labels import class_order
-from classicnets.errors import UserError
+from classicnets.data.image_cache import FolderListing, cached_images, list_folder
+from classicnets.data.images import is_image_file
+from classicnets.data.labels import stratified_split
+from classicnets.data.stored import IN_MEMORY_LIMIT, StoredImages
+from classicnets.errors import SettingsError, UserError
 
-ClassFolders = list[tuple[str, list[Path]]]  # (class name, its image files)
-
-
-def class_folders(folder: Path) -> ClassFolders:
-    """Visible sub-folders that hold at least one image, in class order, with their sorted image files."""
-    classes = []
-    for sub_folder in sorted(folder.iterdir(), key=lambda path: class_order(path.name)):
-        if sub_folder.is_dir() and not sub_folder.name.startswith("."):
-            images = sorted(path for path in sub_folder.iterdir() if is_image_file(path))
-            if images:
-                classes.append((sub_folder.name, images))
-    return classes
+STREAM_CHOICES = ("auto", "on", "off")
+BAD_NAMED = 5  # bad files named in a message; the rest are counted
 
 
-def _require_classes(folder: Path, classes: ClassFolders) -> None:
+def _require_classes(folder: Path, listing: FolderListing) -> None:
     """Raise UserError unless there are at least two classes."""
-    if len(classes) >= 2:
+    if len(listing.class_names) >= 2:
         return
-    names = f" ({classes[0][0]})" if classes else ""
+    names = f" ({listing.class_names[0]})" if listing.class_names else ""
     loose = sum(1 for path in folder.iterdir() if is_image_file(path))
     loose_hint = f" The {loose} images directly in {folder} need to move into their class sub-folders." if loose else ""
     raise UserError(
-        f"{folder} has {len(classes)} class sub-folder(s) with images{names}; at least 2 are needed. Expected "
-        f"layout: one sub-folder per class holding its images, e.g. {folder}/cat/1.png and {folder}/dog/2.jpg "
+        f"{folder} has {len(listing.class_names)} class sub-folder(s) with images{names}; at least 2 are needed. "
+        f"Expected layout: one sub-folder per class holding its images, e.g. {folder}/cat/1.png and {folder}/dog/2.jpg "
         f"(png, jpg, jpeg, bmp or gif), or train/ and test/ sub-folders each laid out like that.{loose_hint}"
     )
 
 
-def _read_classes(
-    classes: ClassFolders, class_names: list[str], image_size: tuple[int, int], channels: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """All images of these classes as uint8 (N, H, W, C), with int64 indices into `class_names`."""
-    paths = [path for _, files in classes for path in files]
-    labels = [class_names.index(name) for name, files in classes for _ in files]
-    return load_image_files(paths, image_size, channels), np.array(labels, dtype=np.int64)
+def _bad_list(folder: Path, bad: dict[str, str]) -> str:
+    """'a/1.jpg (cannot identify image file), ... and 3 more'."""
+    named = [f"{folder / file} ({why})" for file, why in list(bad.items())[:BAD_NAMED]]
+    more = f" and {len(bad) - BAD_NAMED:,} more" if len(bad) > BAD_NAMED else ""
+    return "; ".join(named) + more
 
 
-def _load_train_test(
-    name: str, folder: Path, image_size: tuple[int, int], channels: int
-) -> Dataset:
+def _good_files(listing: FolderListing, bad: dict[str, str], skip_bad_images: bool,
+                notice: Callable[[str], None]) -> np.ndarray:
+    """Positions of the readable images; bad ones are refused, or skipped with one notice."""
+    if not bad:
+        return np.arange(len(listing.files))
+    if not skip_bad_images:
+        raise SettingsError.about(
+            "{count:,} of the {total:,} images in {folder} cannot be read: {files}. Remove or replace them, or "
+            "train without them with {skip_bad_images}.", "skip_bad_images", count=len(bad),
+            total=len(listing.files), folder=listing.folder, files=_bad_list(listing.folder, bad))
+    notice(f"skipping {len(bad):,} of the {len(listing.files):,} images in {listing.folder}, which cannot be read: "
+           f"{_bad_list(listing.folder, bad)}")
+    return np.array([index for index, file in enumerate(listing.files) if file not in bad], np.int64)
+
+
+def _folder_images(folder: Path, image_size: tuple[int, int], channels: int, skip_bad_images: bool,
+                   notice: Callable[[str], None]) -> tuple[StoredImages, np.ndarray, list[str]]:
+    """The folder's readable images (from the cache), their labels and the class names."""
+    listing = list_folder(folder, notice)
+    _require_classes(folder, listing)
+    cached = cached_images(listing, image_size, channels, notice)
+    good = _good_files(listing, cached.bad, skip_bad_images, notice)
+    return StoredImages.open_npy(cached.images_file, good), listing.labels[good], listing.class_names
+
+
+def _placed(images: StoredImages, total_bytes: int, stream: str) -> np.ndarray | StoredImages:
+    """The images in memory, or left in the cache file to stream."""
+    if stream == "on" or (stream == "auto" and total_bytes > IN_MEMORY_LIMIT):
+        return images
+    return images.load()
+
+
+def _check_stream(stream: str) -> None:
+    if stream not in STREAM_CHOICES:
+        raise SettingsError.about("{stream} must be one of auto, on, off. Received: {value!r}", "stream", value=stream)
+
+
+def _load_train_test(name: str, folder: Path, image_size: tuple[int, int], channels: int, stream: str,
+                     skip_bad_images: bool, notice: Callable[[str], None]) -> Dataset:
     """A folder with train/ and test/ sub-folders, each holding class sub-folders."""
-    train_classes, test_classes = class_folders(folder / "train"), class_folders(folder / "test")
-    _require_classes(folder / "train", train_classes)
-    class_names = [class_name for class_name, _ in train_classes]
-    unknown = [class_name for class_name, _ in test_classes if class_name not in class_names]
-    if unknown or not test_classes:
+    train, train_labels, class_names = _folder_images(folder / "train", image_size, channels, skip_bad_images, notice)
+    test_listing = list_folder(folder / "test", notice)
+    unknown = [class_name for class_name in test_listing.class_names if class_name not in class_names]
+    if unknown or not test_listing.class_names:
         problem = f"has classes missing from train/: {', '.join(unknown)}" if unknown else "has no class images"
         raise UserError(
             f"{folder / 'test'} {problem}. test/ must hold sub-folders named like those in train/ "
             f"({', '.join(class_names)}), each with images of that class."
         )
-    train = _read_classes(train_classes, class_names, image_size, channels)
-    test = _read_classes(test_classes, class_names, image_size, channels)
-    return dataset_from_arrays(name, f"{folder} (train/ and test/ image folders)", train, test, class_names)
+    test, test_labels, test_names = _folder_images(folder / "test", image_size, channels, skip_bad_images, notice)
+    test_labels = np.array([class_names.index(test_names[label]) for label in test_labels], np.int64)
+    total = train.nbytes + test.nbytes
+    return dataset_from_arrays(name, f"{folder} (train/ and test/ image folders)",
+                               (_placed(train, total, stream), train_labels),
+                               (_placed(test, total, stream), test_labels), class_names)
 
 
-def load_image_folder(
-    name: str, folder: Path, image_size: tuple[int, int], channels: int, test_fraction: float, seed: int
-) -> Dataset:
+def load_image_folder(name: str, folder: Path, image_size: tuple[int, int], channels: int, test_fraction: float,
+                      seed: int, stream: str = "auto", skip_bad_images: bool = False,
+                      notice: Callable[[str], None] = print) -> Dataset:
     """Images in class sub-folders, converted to `image_size` and `channels`, split stratified unless given."""
+    _check_stream(stream)
     if (folder / "train").is_dir() and (folder / "test").is_dir():
-        return _load_train_test(name, folder, image_size, channels)
-    classes = class_folders(folder)
-    _require_classes(folder, classes)
-    class_names = [class_name for class_name, _ in classes]
-    images, labels = _read_classes(classes, class_names, image_size, channels)
-    return split_dataset(name, f"{folder} (image folders)", images, labels, test_fraction, seed, class_names)
+        return _load_train_test(name, folder, image_size, channels, stream, skip_bad_images, notice)
+    images, labels, class_names = _folder_images(folder, image_size, channels, skip_bad_images, notice)
+    source = f"{folder} (image folders)"
+    train, test = stratified_split(labels, test_fraction, seed, source)
+    return dataset_from_arrays(name, source, (_placed(images.take(train), images.nbytes, stream), labels[train]),
+                               (_placed(images.take(test), images.nbytes, stream), labels[test]), class_names)

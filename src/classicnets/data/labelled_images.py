@@ -14,14 +14,15 @@ ADD_A_CLASS = ("Add examples of another class (check the label column, the label
                "or train the autoencoder or the gan, which learn from the inputs alone.")
 
 
-def load_run_dataset(config: Any, notice: Callable[[str], None]) -> Dataset:
+def load_run_dataset(config: Any, notice: Callable[[str], None], download: bool = True) -> Dataset:
     """The run's dataset; a trained run's images come at the size it was trained on."""
     data = config.data
     image_size = data.image_size
     if image_size is None and config.data_info.get("is_image") and config.data_info.get("input_shape"):
         image_size = tuple(config.data_info["input_shape"][:2])
     return load_dataset(data.dataset, data_dir=data.data_dir, image_size=image_size, color=data.color,
-                        test_fraction=data.test_fraction, seed=config.train.seed, notice=notice)
+                        test_fraction=data.test_fraction, seed=config.train.seed, notice=notice,
+                        stream=data.stream, skip_bad_images=data.skip_bad_images, download=download)
 
 
 def load_classified(config: Any, notice: Callable[[str], None]) -> Dataset:

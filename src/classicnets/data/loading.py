@@ -63,7 +63,8 @@ def _load_default(
 
 
 def _load_path(
-    name: str, image_size: tuple[int, int] | None, channels: int | None, test_fraction: float, seed: int
+    name: str, image_size: tuple[int, int] | None, channels: int | None, test_fraction: float, seed: int,
+    stream: str, skip_bad_images: bool, notice: Callable[[str], None],
 ) -> Dataset:
     """A dataset given as a path: a folder (IDX files or class sub-folders of images), an .npz or a .csv file."""
     path = Path(name).expanduser()
@@ -76,9 +77,10 @@ def _load_path(
         copy = find_in_folder(path)
         if copy is not None:
             return read_copy(copy, name, None, test_fraction, seed)
-        return load_image_folder(name, path, image_size or DEFAULT_IMAGE_SIZE, channels or 1, test_fraction, seed)
+        return load_image_folder(name, path, image_size or DEFAULT_IMAGE_SIZE, channels or 1, test_fraction, seed,
+                                 stream, skip_bad_images, notice)
     if path.suffix.lower() == ".npz":
-        train, test = read_npz(path)
+        train, test = read_npz(path, stream)
         return dataset_from_arrays(name, str(path), train, test)
     if path.name.lower().endswith((".csv", ".csv.gz")):
         return load_csv(name, path, test_fraction, seed)
@@ -97,8 +99,14 @@ def load_dataset(
     seed: int = 0,
     download: bool = True,
     notice: Callable[[str], None] = print,
+    stream: str = "auto",
+    skip_bad_images: bool = False,
 ) -> Dataset:
-    """Load 'mnist', 'fashion-mnist', 'digits', or a path; None means MNIST if it can be had, else digits."""
+    """Load 'mnist', 'fashion-mnist', 'digits', or a path; None means MNIST if it can be had, else digits.
+
+    Image folders are decoded once into a cache ($CLASSICNETS_CACHE/images); `stream` says whether their images
+    are then held in memory ('off'), read from the cache a batch at a time ('on'), or held in memory when they
+    fit 1 GiB ('auto'). Unreadable images are refused, naming them, unless `skip_bad_images`."""
     size, channels = check_image_size(image_size), channels_for(color)
     name = None if name is None else os.fspath(name)
     if name is None:
@@ -108,7 +116,7 @@ def load_dataset(
     elif (known := find_known(name)) is not None:
         dataset = load_known(known, data_dir, test_fraction, seed, download)
     else:
-        dataset = _load_path(name, size, channels, test_fraction, seed)
+        dataset = _load_path(name, size, channels, test_fraction, seed, stream, skip_bad_images, notice)
     if dataset.is_image and (size or channels):
         dataset.x_train = conform_images(dataset.x_train, size, channels)
         dataset.x_test = conform_images(dataset.x_test, size, channels)

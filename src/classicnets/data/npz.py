@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from classicnets.data.arrays import LARGEST_VALUE, first_out_of_range
+from classicnets.data.stored import IN_MEMORY_LIMIT, StoredImages
 from classicnets.errors import UserError
 
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -31,19 +32,49 @@ def _open_npz(path: Path) -> np.lib.npyio.NpzFile:
     return arrays
 
 
-def read_npz(path: str | Path) -> tuple[Split, Split]:
-    """((x_train, y_train), (x_test, y_test)) from an .npz file."""
+def stored_member(path: Path, key: str) -> StoredImages | None:
+    """The uint8 images (N, H, W[, C]) of member `key`.npy read in place, when numpy.savez stored it
+    uncompressed (numpy.savez_compressed's members must be inflated: None)."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(f"{key}.npy")
+        if info.compress_type != zipfile.ZIP_STORED:
+            return None
+        with archive.open(info) as member:
+            version = np.lib.format.read_magic(member)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran_order, dtype = read_header(member)
+            header_size = member.tell()
+    if dtype != np.uint8 or fortran_order or len(shape) not in (3, 4) or (len(shape) == 4 and shape[3] not in (1, 3)):
+        return None
+    with open(path, "rb") as stream:  # the member's data starts after its local header, whose extra field may differ
+        stream.seek(info.header_offset + 26)
+        name_size, extra_size = np.frombuffer(stream.read(4), "<u2")
+    data_start = info.header_offset + 30 + int(name_size) + int(extra_size) + header_size
+    if path.stat().st_size < data_start + int(np.prod(shape)):  # cut short: np.load says so
+        return None
+    return StoredImages(path, data_start, tuple(shape) if len(shape) == 4 else (*shape, 1))
+
+
+def read_npz(path: str | Path, stream: str = "off") -> tuple[Split, Split]:
+    """((x_train, y_train), (x_test, y_test)) from an .npz file. Uncompressed uint8 images are left in the file
+    (StoredImages) with stream='on', or with 'auto' when they take more than IN_MEMORY_LIMIT."""
     path = Path(path).expanduser()
     with _open_npz(path) as arrays:
+        in_file = [stored_member(path, key) for key in ("x_train", "x_test")] if stream != "off" else [None]
+        keys = NPZ_KEYS
+        if all(in_file) and (stream == "on" or sum(x.nbytes for x in in_file) > IN_MEMORY_LIMIT):
+            keys = ("y_train", "y_test")  # the images stay in the file
         try:
-            x_train, y_train, x_test, y_test = (arrays[key] for key in NPZ_KEYS)
+            values = {key: arrays[key] for key in keys}
         except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
             raise UserError(
                 f"{path} is damaged or holds Python objects ({error}). Save plain arrays with numpy.savez."
             ) from error
-    for key, values in zip(NPZ_KEYS, (x_train, y_train, x_test, y_test)):
-        _check_array(path, key, values)
-    return (x_train, y_train), (x_test, y_test)
+    for key, array in values.items():
+        _check_array(path, key, array)
+    if "x_train" not in values:
+        values["x_train"], values["x_test"] = in_file
+    return (values["x_train"], values["y_train"]), (values["x_test"], values["y_test"])
 
 
 def _check_array(path: Path, key: str, values: np.ndarray) -> None:

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import tensorflow as tf
 
+from classicnets.data.stored import StoredImages, take
+
+
+STREAM_PREFETCH = 4  # batches read ahead from a file: memory is bounded by the batch, not the dataset
+
 
 @dataclass(frozen=True)
 class ArraySplit:
-    """Inputs and integer labels of one split, as stored (uint8 images or float32 features)."""
+    """Inputs and integer labels of one split, as stored (uint8 images or float32 features; images in memory or
+    in a file, read a batch at a time)."""
 
-    x: np.ndarray
+    x: np.ndarray | StoredImages
     y: np.ndarray
 
     def __len__(self) -> int:
         return len(self.y)
+
+    @property
+    def streamed(self) -> bool:
+        """Whether the inputs are read from a file a batch at a time."""
+        return isinstance(self.x, StoredImages)
 
 
 def split_validation(x: np.ndarray, y: np.ndarray, fraction: float, seed: int) -> tuple[ArraySplit, ArraySplit]:
@@ -25,7 +37,7 @@ def split_validation(x: np.ndarray, y: np.ndarray, fraction: float, seed: int) -
     order = np.random.default_rng(seed).permutation(len(y))
     count = int(round(len(y) * fraction))
     held, kept = order[:count], order[count:]
-    return ArraySplit(x[kept], y[kept]), ArraySplit(x[held], y[held])
+    return ArraySplit(take(x, kept), y[kept]), ArraySplit(take(x, held), y[held])
 
 
 def to_unit_range(x: tf.Tensor) -> tf.Tensor:
@@ -51,16 +63,29 @@ def epoch_order(size: int, seed: int, epoch: int) -> np.ndarray:
     return np.random.default_rng([seed, epoch]).permutation(size)
 
 
+def _read_batch(images: StoredImages) -> Callable[[tf.Tensor], tf.Tensor]:
+    """positions -> the uint8 images there, read from the file by tf.data's threads."""
+    shape = [None, *images.shape[1:]]
+
+    def read(positions: tf.Tensor) -> tf.Tensor:
+        batch = tf.numpy_function(images.read, [positions], tf.uint8, stateful=False)
+        return tf.ensure_shape(batch, shape)
+
+    return read
+
+
 def batches(split: ArraySplit, batch_size: int, order: np.ndarray | None = None) -> tf.data.Dataset:
-    """Batches of (x in [0,1] or int tokens, y) in `order` (default: as stored), gathered in one vectorised op per batch."""
-    x, y = as_tensor(split.x), as_tensor(split.y)
+    """Batches of (x in [0,1] or int tokens, y) in `order` (default: as stored), gathered in one vectorised op per
+    batch; stored images are read from their file, a batch at a time, by parallel calls kept in order."""
+    gather_x = _read_batch(split.x) if split.streamed else (lambda idx, x=as_tensor(split.x): tf.gather(x, idx))
+    y = as_tensor(split.y)
     indices = np.arange(len(split)) if order is None else order
     dataset = tf.data.Dataset.from_tensor_slices(indices.astype(np.int64)).batch(batch_size)
-    dataset = dataset.map(lambda idx: (to_unit_range(tf.gather(x, idx)), tf.gather(y, idx)),
+    dataset = dataset.map(lambda idx: (to_unit_range(gather_x(idx)), tf.gather(y, idx)),
                           num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    return dataset.with_options(options).prefetch(tf.data.AUTOTUNE)
+    return dataset.with_options(options).prefetch(STREAM_PREFETCH if split.streamed else tf.data.AUTOTUNE)
 
 
 def steps_per_epoch(size: int, batch_size: int) -> int:

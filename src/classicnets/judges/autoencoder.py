@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from classicnets.use.autoencoding import add_noise, check_same_shape, encode, mean_squared_error, reconstruct, sample_images
+from classicnets.data.stored import in_chunks
+from classicnets.use.autoencoding import (BATCH, add_noise, check_same_shape, encode, mean_squared_error, reconstruct,
+                                          reconstruction_errors, sample_images)
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.evaluation import plot_image_grid
@@ -25,15 +27,22 @@ def per_class_mse(errors: np.ndarray, labels: np.ndarray, class_names: list[str]
             if np.any(labels == index)}
 
 
-def denoising_metrics(model: Any, x: np.ndarray, plots: Path, is_image: bool) -> dict[str, float]:
+def denoising_metrics(model: Any, x: Any, plots: Path, is_image: bool) -> dict[str, float]:
     """MSE of test inputs noised as in training: the noisy input's own and after denoising, and their ratio."""
-    noisy = add_noise(x, model.noise)
-    noisy_input = float(mean_squared_error(x, noisy).mean())
-    denoised = reconstruct(model, noisy)
-    denoised_mse = float(mean_squared_error(x, denoised).mean())
+    noise = np.random.default_rng(0)  # one stream of noise over the batches
+    noisy_errors, denoised_errors, first = [], [], None
+    for batch in in_chunks(x, BATCH):
+        noisy = add_noise(batch, model.noise, noise)
+        denoised = reconstruct(model, noisy)
+        noisy_errors.append(mean_squared_error(batch, noisy))
+        denoised_errors.append(mean_squared_error(batch, denoised))
+        first = first or (batch, noisy, denoised)
+    noisy_input = float(np.concatenate(noisy_errors).mean())
+    denoised_mse = float(np.concatenate(denoised_errors).mean())
     if is_image:
         count = min(GRID_IMAGES, len(x))
-        plot_image_grid([noisy[:count], denoised[:count], x[:count]], plots / "denoising.png",
+        clean, noisy, denoised = first
+        plot_image_grid([noisy[:count], denoised[:count], clean[:count]], plots / "denoising.png",
                         row_titles=["noisy", "denoised", "original"],
                         title=f"Denoising (noise std {model.noise:g}): MSE {noisy_input:.4f} -> {denoised_mse:.4f}")
     return {"noise": model.noise, "noisy_input_mse": noisy_input, "denoised_mse": denoised_mse,
@@ -45,15 +54,15 @@ def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,
     """Test-split reconstruction MSE (per pixel, inputs in [0, 1]) and the plots of an autoencoder run."""
     check_same_shape(config, dataset)
     x, labels, names = dataset.x_test, dataset.y_test, list(dataset.class_names)
-    reconstructions = reconstruct(model, x)
-    errors = mean_squared_error(x, reconstructions)
+    errors = reconstruction_errors(model, x)
     test: dict[str, Any] = {"mse": float(errors.mean()), "num_examples": int(len(x)),
                             "per_class_mse": per_class_mse(errors, labels, names)}
     if getattr(model, "noise", 0.0):
         test.update(denoising_metrics(model, x, plots, dataset.is_image))
     if dataset.is_image:
         count = min(GRID_IMAGES, len(x))
-        plot_image_grid([x[:count], reconstructions[:count]], plots / "reconstructions.png",
+        originals = x[:count]
+        plot_image_grid([originals, reconstruct(model, originals)], plots / "reconstructions.png",
                         row_titles=["original", "reconstructed"],
                         title=f"Test images and their reconstructions (test MSE {test['mse']:.4f})")
     if hasattr(model, "encode"):  # the family's autoencoders; a user's network may have no encoder of its own

@@ -37,7 +37,7 @@ def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,
     predicted = probabilities.argmax(axis=1)
     plot_confusion_matrix(dataset.y_test, predicted, list(dataset.class_names), plots / "confusion_matrix.png")
     if dataset.is_image:
-        plot_prediction_grid(dataset.x_test, dataset.y_test, predicted, list(dataset.class_names),
+        plot_prediction_grid(dataset.x_test[:16], dataset.y_test, predicted, list(dataset.class_names),
                              plots / "predictions.png", n=16, probabilities=probabilities)
     plot_history_rows(history, plots / "history.png")
     return metrics

@@ -19,12 +19,13 @@ import tensorflow as tf
 
 from classicnets.config import TrainConfig
 from classicnets.data import Dataset
+from classicnets.data.image_cache import CACHE_VARIABLE, cache_home  # noqa: F401  (CACHE_VARIABLE: where tests point it)
 from classicnets.data.pipeline import split_validation
+from classicnets.data.stored import StoredImages, in_chunks
 from classicnets.models import build_model
 from classicnets.models.steps import ClassifierSteps
 from classicnets.training.trainer import Trainer
 
-CACHE_VARIABLE = "CLASSICNETS_CACHE"
 JUDGE_OPTIONS = {"filters": (32, 64), "dense": 128, "dropout": 0.3}  # the notes' CNN with a smaller dense layer
 JUDGE_STEPS = 700  # 3 epochs of Fashion-MNIST at least (90.4% test accuracy); small datasets get more epochs
 MAX_JUDGE_EPOCHS = 30
@@ -41,10 +42,10 @@ class Judge:
 
     def judge(self, images: np.ndarray, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
         """(probabilities (N, K), features (N, D)) of images: uint8 pixels or floats in [0, 1]."""
-        inputs = images.astype(np.float32) / 255.0 if images.dtype == np.uint8 else images.astype(np.float32)
         probabilities, features = [], []
-        for start in range(0, len(inputs), batch_size):
-            p, f = self.model(inputs[start:start + batch_size], training=False)
+        for batch in in_chunks(images, batch_size):
+            inputs = batch.astype(np.float32) / 255.0 if batch.dtype == np.uint8 else batch.astype(np.float32)
+            p, f = self.model(inputs, training=False)
             probabilities.append(np.asarray(p))
             features.append(np.asarray(f))
         return np.concatenate(probabilities), np.concatenate(features)
@@ -52,8 +53,7 @@ class Judge:
 
 def cache_root() -> Path:
     """Where judges are kept: $CLASSICNETS_CACHE/judges, else ~/.cache/classicnets/judges."""
-    base = os.environ.get(CACHE_VARIABLE) or os.path.join(os.environ.get("XDG_CACHE_HOME") or "~/.cache", "classicnets")
-    return Path(base).expanduser() / "judges"
+    return cache_home() / "judges"
 
 
 def data_key(dataset: Dataset) -> str:
@@ -61,7 +61,10 @@ def data_key(dataset: Dataset) -> str:
     digest = hashlib.sha256(f"{JUDGE_VERSION}{dataset.class_names}".encode())
     for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
         digest.update(str(array.shape).encode())
-        digest.update(np.ascontiguousarray(array).tobytes())
+        if isinstance(array, StoredImages):  # the cache file's name holds a hash of the images' files
+            digest.update(f"{array.path}".encode() + array.indices.tobytes())
+        else:
+            digest.update(np.ascontiguousarray(array).tobytes())
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(dataset.name).name or "data")
     return f"{name}-{digest.hexdigest()[:12]}"
 

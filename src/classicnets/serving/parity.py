@@ -43,18 +43,15 @@ class CheckCase:
 
 def load_test_split(config: RunConfig) -> Dataset | None:
     """The run's dataset as it was trained on, when it can be loaded here without a download; else None."""
-    from classicnets.data import load_dataset
+    from classicnets.data.labelled_images import load_run_dataset
     from classicnets.models import get_spec
     from classicnets.runs.datasets import load_run_data
 
     quiet = lambda text: None  # noqa: E731
-    data, info = config.data, config.data_info
     try:
         if get_spec(config.model).load_data is not None:  # word lists and lesson tables: bundled or local files
             return load_run_data(config, notice=quiet)
-        image_size = data.image_size or (tuple(info["input_shape"][:2]) if info.get("is_image") else None)
-        return load_dataset(data.dataset, data_dir=data.data_dir, image_size=image_size, color=data.color,
-                            test_fraction=data.test_fraction, seed=config.train.seed, download=False, notice=quiet)
+        return load_run_dataset(config, quiet, download=False)
     except Exception:  # moved, changed or missing data: the check uses random inputs instead
         return None
 

@@ -81,23 +81,28 @@ def checked_options(spec: ModelSpec, options: Mapping[str, Any], stored: Mapping
     return values
 
 
+SAME_DATA_ANY_WAY = {"stream"}  # data settings that change how the data is read, not what it is: free on resume
+
+
 def resumed_config(requested: RunConfig, stored: RunConfig, given: list[str], run_dir: str | Path | None) -> RunConfig:
-    """The stored config (of the same model) with the requested epochs; `given` names the data and training
-    settings set. A change of any other is a SettingsError."""
+    """The stored config (of the same model) with the requested epochs and stream; `given` names the data and
+    training settings set. A change of any other is a SettingsError."""
     changed = changed_settings(requested, stored, given)
     if changed:
         raise SettingsError("cannot change {changed} when resuming {run}: the run keeps the settings it started with "
                             "(only {epochs} may grow). Start a new run to change them.",
                             {"changed": changed, "epochs": ["epochs"]}, {"run": run_dir})
     epochs = requested.train.epochs if "epochs" in given else stored.train.epochs
-    return dataclasses.replace(stored, train=dataclasses.replace(stored.train, epochs=epochs))
+    stream = requested.data.stream if "stream" in given else stored.data.stream
+    return dataclasses.replace(stored, train=dataclasses.replace(stored.train, epochs=epochs),
+                               data=dataclasses.replace(stored.data, stream=stream))
 
 
 def changed_settings(requested: RunConfig, stored: RunConfig, given: list[str]) -> list[str]:
     """The settings given that differ from the stored run's: data, training (but epochs) and model options. A
     model option given as "auto" is no change: the stored value may be what "auto" became."""
     data_names = {field.name for field in dataclasses.fields(DataConfig)}
-    changed = [name for name in given if name in data_names
+    changed = [name for name in given if name in data_names and name not in SAME_DATA_ANY_WAY
                and getattr(requested.data, name) != getattr(stored.data, name)]
     changed += [name for name in given if name not in data_names and name != "epochs"
                 and getattr(requested.train, name) != getattr(stored.train, name)]

@@ -7,26 +7,14 @@ import shutil
 import sys
 from typing import TextIO
 
+from classicnets.progress import ERASE_TO_END, format_seconds, is_terminal
+
 MAX_BAR_WIDTH, MIN_BAR_WIDTH = 30, 10
-ERASE_TO_END = "\x1b[K"  # terminal code: clear what an earlier, longer redraw left on the line
 
 
 def format_figures(figures: dict[str, float]) -> str:
     """'loss: 0.3121 - accuracy: 0.9012'."""
     return " - ".join(f"{name}: {value:.4f}" for name, value in figures.items())
-
-
-def format_seconds(seconds: float) -> str:
-    """0.046 -> '46ms', 1.26 -> '1.3s', 75.2 -> '75s'."""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f}ms"
-    return f"{seconds:.1f}s" if seconds < 10 else f"{seconds:.0f}s"
-
-
-def is_terminal(stream: TextIO) -> bool:
-    """Whether `stream` is an interactive terminal (redraws and terminal codes are fine there)."""
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
 
 
 class EpochProgress:

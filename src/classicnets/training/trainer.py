@@ -45,6 +45,9 @@ def metrics_from_sums(names: tuple[str, ...], totals: list[float], prefix: str =
     return {prefix + name: value / count for name, value in sums.items()}
 
 
+Chunk = tuple[Callable, Callable | None, Callable]  # Trainer._compile's loops of one step
+
+
 class Trainer:
     """Runs a model family's steps (classicnets.models.steps.Learning: train_sums/test_sums) over epochs of seeded
     batches on a distribution strategy."""
@@ -63,21 +66,26 @@ class Trainer:
         self._train_chunk = self._compile(steps.train_sums)
         self._test_chunk = self._compile(steps.test_sums)
 
-    def _compile(self, step: Callable) -> tuple[Callable, Callable | None]:
-        """The compiled multi-step loop of `step` (XLA-compiled step where that is faster) and, on one device
-        with XLA, the call for an epoch's partial last batch."""
+    def _compile(self, step: Callable) -> Chunk:
+        """The compiled multi-step loop of `step` (XLA-compiled step where that is faster), on one device with XLA
+        the call for an epoch's partial last batch, and the loop over batches read by tf.data (for a strategy,
+        or for images streamed from a file)."""
         size = len(self.steps.sum_names)
         xla = use_xla(self.config.jit_compile, self.config.distribute, self.steps.model)
         fast_step = tf.function(step, jit_compile=True, autograph=False) if xla else step  # one fused program per step
+        streamed = distributed_loop(fast_step, self.strategy, size)  # batches from tf.data (traced when used)
         if self._local:
             loop = local_loop(fast_step, size, self.config.batch_size, fixed_shape=xla)
-            return loop, local_tail(step) if xla else None
-        return distributed_loop(fast_step, self.strategy, size), None
+            return loop, local_tail(step) if xla else None, streamed
+        return streamed, None, streamed
 
-    def _run_epoch_pass(self, split: ArraySplit, chunk: tuple[Callable, Callable | None], order: np.ndarray | None,
+    def _run_epoch_pass(self, split: ArraySplit, chunk: Chunk, order: np.ndarray | None,
                         progress: EpochProgress | None) -> list[float]:
         """One pass over `split`; returns the summed step results."""
-        run_steps = self._local_pass(split, chunk, order) if self._local else self._distributed_pass(split, chunk[0], order)
+        if self._local and not split.streamed:
+            run_steps = self._local_pass(split, chunk, order)
+        else:
+            run_steps = self._distributed_pass(split, chunk[2], order)
         remaining = steps_per_epoch(len(split), self.config.batch_size)
         totals = np.zeros(len(self.steps.sum_names))
         done = 0
@@ -91,15 +99,14 @@ class Trainer:
                 progress.update(done, running)
         return list(totals)
 
-    def _local_pass(self, split: ArraySplit, chunk: tuple[Callable, Callable | None],
-                    order: np.ndarray | None) -> Callable:
+    def _local_pass(self, split: ArraySplit, chunk: Chunk, order: np.ndarray | None) -> Callable:
         """run_steps(done, steps) on one device: the split is uploaded once, batches are gathered in the graph;
         the compiled loop runs them (with XLA, the full ones: a partial last batch goes through the tail call)."""
         if id(split) not in self._tensors:
             self._tensors[id(split)] = (split, as_tensor(split.x), as_tensor(split.y))
         _, x, y = self._tensors[id(split)]
         order_tensor = tf.constant(np.arange(len(split)) if order is None else order, tf.int64)
-        loop, tail = chunk
+        loop, tail, _ = chunk
         full_steps, batch_size = len(split) // self.config.batch_size, self.config.batch_size
 
         def run_steps(done: int, steps: int) -> list[tf.Tensor]:

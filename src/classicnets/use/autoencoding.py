@@ -11,6 +11,7 @@ import numpy as np
 from classicnets import runs
 from classicnets.config import RunConfig
 from classicnets.data import Dataset, load_image_files
+from classicnets.data.stored import StoredImages, in_chunks
 from classicnets.errors import UserError
 from classicnets.evaluation import plot_image_grid
 from classicnets.evaluation._figures import grid_shape
@@ -28,25 +29,31 @@ def unit_range(x: np.ndarray) -> np.ndarray:
     return x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
 
 
-def in_batches(function: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
-    """function(batch) over [0, 1] inputs, BATCH examples at a time, joined into one array."""
+def in_batches(function: Callable[[np.ndarray], Any], x: np.ndarray | StoredImages) -> np.ndarray:
+    """function(batch) over the inputs scaled to [0, 1], BATCH examples at a time, joined into one array."""
     if len(x) == 0:
         raise UserError("there are no examples to run the autoencoder on")
-    return np.concatenate([np.asarray(function(x[start:start + BATCH])) for start in range(0, len(x), BATCH)])
+    return np.concatenate([np.asarray(function(unit_range(batch))) for batch in in_chunks(x, BATCH)])
 
 
-def encode(model: Any, x: np.ndarray) -> np.ndarray:
+def encode(model: Any, x: np.ndarray | StoredImages) -> np.ndarray:
     """Codes (N, code_size) of stored inputs (the mean code for a VAE)."""
-    return in_batches(lambda batch: model.encode(batch, training=False), unit_range(x))
+    return in_batches(lambda batch: model.encode(batch, training=False), x)
 
 
 def reconstruct(model: Any, x: np.ndarray) -> np.ndarray:
     """Reconstructions in [0, 1] (clipped), shaped like the inputs, of stored inputs or [0, 1] floats."""
-    return np.clip(in_batches(lambda batch: model(batch, training=False), unit_range(x)), 0.0, 1.0)
+    return np.clip(in_batches(lambda batch: model(batch, training=False), x), 0.0, 1.0)
 
 
-def add_noise(x: np.ndarray, noise: float, seed: int = 0) -> np.ndarray:
-    """[0, 1] float copies of the inputs with Gaussian noise of std `noise`, clipped to [0, 1] (fixed seed)."""
+def reconstruction_errors(model: Any, x: np.ndarray | StoredImages) -> np.ndarray:
+    """Per-example mean squared error (N,) of the reconstructions, BATCH examples at a time."""
+    return np.concatenate([mean_squared_error(batch, reconstruct(model, batch)) for batch in in_chunks(x, BATCH)])
+
+
+def add_noise(x: np.ndarray, noise: float, seed: int | np.random.Generator = 0) -> np.ndarray:
+    """[0, 1] float copies of the inputs with Gaussian noise of std `noise`, clipped to [0, 1] (fixed seed, or
+    the next draws of a generator)."""
     clean = unit_range(x)
     noisy = clean + noise * np.random.default_rng(seed).standard_normal(clean.shape, dtype=np.float32)
     return np.clip(noisy, 0.0, 1.0)

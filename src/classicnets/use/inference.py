@@ -10,15 +10,23 @@ import numpy as np
 
 from classicnets.config import RunConfig
 from classicnets.data import load_image_files
+from classicnets.data.stored import StoredImages, in_chunks
 from classicnets.errors import UserError
 from classicnets.models.tasks import tasks_where
 from classicnets.evaluation import top_k
 
 
-def predict_outputs(model: Any, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
-    """The model's outputs for stored inputs (uint8 pixels or scaled features): probabilities, scores, values."""
-    inputs = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
-    return np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0))
+PIECE = 8192  # examples converted to float32 at a time
+
+
+def predict_outputs(model: Any, x: np.ndarray | StoredImages, batch_size: int = 512) -> np.ndarray:
+    """The model's outputs for stored inputs (uint8 pixels or scaled features): probabilities, scores, values;
+    PIECE examples are scaled to float32 at a time."""
+    outputs = []
+    for piece in in_chunks(x, PIECE):
+        inputs = piece.astype(np.float32) / 255.0 if piece.dtype == np.uint8 else piece.astype(np.float32)
+        outputs.append(np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0)))
+    return np.concatenate(outputs) if outputs else np.asarray(model.predict(x, verbose=0))
 
 
 def predict_probabilities(model: Any, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
