@@ -25,6 +25,7 @@ from classicnets.judges import get_evaluator
 from classicnets.files import WriteError, check_writable, remove_temp_files
 from classicnets.models import build_model, get_spec, make_options, task_of
 from classicnets.training.distribute import is_chief, make_strategy
+from classicnets.training.histograms import WeightHistograms
 from classicnets.training.precision import dtype_policy, float32_copy, in_float32, training_policy
 from classicnets.training.trainer import Trainer
 
@@ -41,11 +42,12 @@ def _check_same_data(config: RunConfig, info: dict[str, Any]) -> None:
 def _callbacks(run: runs.RunDir, chief: bool, epochs: int) -> list[keras.callbacks.Callback]:
     """TensorBoard scalars each epoch and weight histograms about 4 times a run (a histogram pass of the mlp took
     0.09 s, 9% of its Fashion-MNIST epoch: written every epoch, it was the largest cost outside training) -
-    chief only."""
+    chief only. The histograms are computed with numpy (training/histograms.py)."""
     if not chief:
         return []
     every = max(1, math.ceil(epochs / 4))
-    return [keras.callbacks.TensorBoard(log_dir=str(run.tensorboard), histogram_freq=every, write_graph=False)]
+    return [keras.callbacks.TensorBoard(log_dir=str(run.tensorboard), histogram_freq=0, write_graph=False),
+            WeightHistograms(run.tensorboard / "train", every)]
 
 
 @dataclass
@@ -62,6 +64,7 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     """Train `config` into `run_dir` (default runs/<model>-<dataset>-<time>) or continue it, then evaluate.
     `notice` gets remarks on the way (data found, a restart), `summary` the one-line result (also when not
     verbose: the command's --quiet still prints it)."""
+    called = time.perf_counter()
     validate_train(config.train)
     validate_data(config.data)
     spec = get_spec(config.model)
@@ -69,7 +72,9 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     check_pretrained(config.model, config.model_options)  # so does a run named in them that is not one
     start_over = resume and _check_resumable(Path(run_dir))  # a damaged run fails before any data is loaded
     strategy = make_strategy(config.train.distribute)  # first: multi-worker must start before other TF work
+    loading = time.perf_counter()
     dataset = load_run_data(config, notice=notice)
+    setup = {"data_seconds": time.perf_counter() - loading, "called": called}
     info = describe_data(dataset)
     if resume:
         _check_same_data(config, info)
@@ -82,7 +87,8 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     if start_over and chief:
         notice(f"no epoch of {run.root} had been saved; training it from the beginning")
     try:
-        return _train_in(run, config, dataset, strategy, spec, resume and not start_over, verbose, chief, summary)
+        return _train_in(run, config, dataset, strategy, spec, resume and not start_over, verbose, chief, summary,
+                         setup)
     except KeyboardInterrupt as interrupt:
         if not chief:
             raise
@@ -192,8 +198,10 @@ def prepare_training(config: RunConfig, dataset: Dataset, strategy: Any,
 
 
 def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: Any, spec: Any,
-              resume: bool, verbose: bool, chief: bool, summary: Callable[[str], None]) -> RunResult:
-    """Build, train, save and evaluate inside an opened run directory."""
+              resume: bool, verbose: bool, chief: bool, summary: Callable[[str], None],
+              setup: dict[str, float]) -> RunResult:
+    """Build, train, save and evaluate inside an opened run directory. `setup`: when the call began (called) and
+    the seconds the data took to load (data_seconds)."""
     keep = spec.hook("keeps_files")
     kept = keep(make_options(spec, config.model_options), run.root, resume) if keep else {}
     config, steps, train, validation = prepare_training(config, dataset, strategy, kept)
@@ -217,13 +225,14 @@ def _train_in(run: runs.RunDir, config: RunConfig, dataset: Dataset, strategy: A
     trainer = Trainer(steps, strategy, config.train, run.checkpoint, callbacks=callbacks, on_epoch_end=epoch_saved,
                       verbose=verbose)
     started = time.perf_counter()
+    before_training = {"data_seconds": setup["data_seconds"], "seconds_before_training": started - setup["called"]}
     test = ArraySplit(dataset.x_test, dataset.y_test) if config.train.test_every_epoch else None
     result = trainer.fit(train, validation if len(validation) else None, resume=resume, test=test)
     epoch_saved(result.history)  # also when the run had stopped between its last checkpoint and history.csv
     model = steps.model if in_float32(steps.model) else float32_copy(steps.model)
     runs.save_model(run, model)
     metrics = evaluator.evaluate(model, config, dataset, run.plots, history=result.history)
-    metrics.update(training_facts(config, model, result, time.perf_counter() - started))
+    metrics.update(training_facts(config, model, result, time.perf_counter() - started), **before_training)
     runs.write_metrics(run, metrics)
     summary(summary_line(config, metrics, run.root))
     return RunResult(run.root, metrics, model)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from classicnets.data import load_dataset, scale_features
+from classicnets.data import load_dataset, scale_features, tables
 from classicnets.errors import UserError
 
 
@@ -108,3 +108,23 @@ def test_unknown_file_kind(tmp_path):
     path.write_text("1,2,3")
     with pytest.raises(UserError, match="cannot tell how to read .*data.txt"):
         load_dataset(str(path))
+
+
+def test_a_csv_read_in_chunks_gives_what_one_read_gives(tmp_path, monkeypatch):
+    rows = [[("cat" if index < 7 else index % 3), *[(index * 7 + pixel) % 256 for pixel in range(4)]]
+            for index in range(23)]  # numbers as labels only in later chunks: pandas types each chunk alone
+    rows[20][1] = 255
+    path = write_csv(tmp_path / "pixels.csv", ["label", "a", "b", "c", "d"], rows)
+    whole = load_dataset(str(path), seed=4)
+    monkeypatch.setattr(tables, "ROWS_PER_CHUNK", 5)
+    chunked = load_dataset(str(path), seed=4)
+    assert chunked.is_image and chunked.x_train.dtype == np.uint8 and chunked.input_shape == (2, 2, 1)
+    np.testing.assert_array_equal(chunked.x_train, whole.x_train)
+    np.testing.assert_array_equal(chunked.y_train, whole.y_train)
+    assert chunked.class_names == whole.class_names == ["0", "1", "2", "cat"]
+    rows[17][3] = 1.5  # a later chunk of fractions: every chunk becomes features
+    chunked = load_dataset(str(write_csv(tmp_path / "mixed.csv", ["label", "a", "b", "c", "d"], rows)), seed=4)
+    assert not chunked.is_image and chunked.x_train.dtype == np.float32 and chunked.input_shape == (4,)
+    rows[17][3] = "oops"
+    with pytest.raises(UserError, match=r"data row 18 \(line 19 counting the header\), column 'c'"):
+        load_dataset(str(write_csv(tmp_path / "bad.csv", ["label", "a", "b", "c", "d"], rows)))

@@ -1,9 +1,10 @@
 """The compiled inner loops the trainer calls: each runs `steps` training (or test) steps inside one
 tf.function and returns the summed step results, so Python is visited once per chunk, not per step.
 
-On one device the whole split lives in the graph as a tensor and each batch is gathered from it inside the
-loop (no tf.data round trip per step; measured in bench/README.md). Across replicas the batches come from a
-distributed tf.data pipeline, which shards them between replicas and workers."""
+On one device a split held in memory lives in the graph as a tensor and each batch is gathered from it inside
+the loop (no tf.data round trip per step; measured in bench/README.md). Across replicas, and for images read
+from a file a batch at a time, the batches come from a tf.data pipeline (distributed: it shards them between
+replicas and workers)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from classicnets.files import atomic_write, check_output
 from classicnets.models import task_of
 from classicnets.runs.datasets import load_run_data
 from classicnets.use.generation import check_image_count
-from classicnets.use.inference import image_paths, match_background
+from classicnets.use.inference import batch_for, image_paths, match_background
 
 BATCH = 1000
 
@@ -33,7 +33,7 @@ def in_batches(function: Callable[[np.ndarray], Any], x: np.ndarray | StoredImag
     """function(batch) over the inputs scaled to [0, 1], BATCH examples at a time, joined into one array."""
     if len(x) == 0:
         raise UserError("there are no examples to run the autoencoder on")
-    return np.concatenate([np.asarray(function(unit_range(batch))) for batch in in_chunks(x, BATCH)])
+    return np.concatenate([np.asarray(function(unit_range(batch))) for batch in in_chunks(x, batch_for(x, BATCH))])
 
 
 def encode(model: Any, x: np.ndarray | StoredImages) -> np.ndarray:
@@ -48,7 +48,8 @@ def reconstruct(model: Any, x: np.ndarray) -> np.ndarray:
 
 def reconstruction_errors(model: Any, x: np.ndarray | StoredImages) -> np.ndarray:
     """Per-example mean squared error (N,) of the reconstructions, BATCH examples at a time."""
-    return np.concatenate([mean_squared_error(batch, reconstruct(model, batch)) for batch in in_chunks(x, BATCH)])
+    return np.concatenate([mean_squared_error(batch, reconstruct(model, batch))
+                           for batch in in_chunks(x, batch_for(x, BATCH))])
 
 
 def add_noise(x: np.ndarray, noise: float, seed: int | np.random.Generator = 0) -> np.ndarray:

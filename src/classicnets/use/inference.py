@@ -16,14 +16,22 @@ from classicnets.models.tasks import tasks_where
 from classicnets.evaluation import top_k
 
 
-PIECE = 8192  # examples converted to float32 at a time
+PIECE_VALUES = 1 << 24  # input values converted to float32 at a time (64 MB)
+BATCH_VALUES = 1 << 22  # input values in one batch: 512 MNIST digits, 151 RGB images of 96x96
+
+
+def batch_for(x: np.ndarray | StoredImages, most: int) -> int:
+    """At most `most` examples, and at most BATCH_VALUES input values: large images keep a batch's activations
+    small."""
+    return max(1, min(most, BATCH_VALUES // max(1, int(np.prod(x.shape[1:])))))
 
 
 def predict_outputs(model: Any, x: np.ndarray | StoredImages, batch_size: int = 512) -> np.ndarray:
     """The model's outputs for stored inputs (uint8 pixels or scaled features): probabilities, scores, values;
-    PIECE examples are scaled to float32 at a time."""
+    about PIECE_VALUES input values are scaled to float32 at a time, and a batch holds at most BATCH_VALUES."""
+    batch_size = batch_for(x, batch_size)
     outputs = []
-    for piece in in_chunks(x, PIECE):
+    for piece in in_chunks(x, max(batch_size, PIECE_VALUES // max(1, int(np.prod(x.shape[1:]))))):
         inputs = piece.astype(np.float32) / 255.0 if piece.dtype == np.uint8 else piece.astype(np.float32)
         outputs.append(np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0)))
     return np.concatenate(outputs) if outputs else np.asarray(model.predict(x, verbose=0))
