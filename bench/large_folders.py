@@ -34,7 +34,7 @@ def measure(folder: Path, name: str, stream: str, runs: Path, epochs: int, kill_
                "--epochs", str(epochs), "--stream", stream, "--run-dir", str(run), "--quiet"]
     result = run_measured(command, int(kill_above_gb * 2**30), 0.2)
     row = {"case": name, "peak_rss_gb": result["peak_rss_gb"], "wall_seconds": result["wall_seconds"],
-           "exit_status": result["exit_status"]}
+           "exit_status": result["exit_status"], "rss_gb_timeline": result["rss_gb_timeline"]}
     if (run / "metrics.json").exists():
         metrics = json.loads((run / "metrics.json").read_text())
         row |= {key: round(metrics[key], 1) for key in ("data_seconds", "seconds_before_training")}

@@ -26,7 +26,7 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from classicnets.data import load_dataset  # noqa: E402
-from classicnets.data.pipeline import ArraySplit, as_tensor, batches, epoch_order  # noqa: E402
+from classicnets.data.pipeline import ArraySplit, as_tensor, batches, epoch_order, to_unit_range  # noqa: E402
 from classicnets.models import build_model  # noqa: E402
 from classicnets.training.loops import distributed_loop, local_loop  # noqa: E402
 from classicnets.models.steps import ClassifierSteps  # noqa: E402
@@ -78,8 +78,8 @@ def variants(data: ArraySplit, order: np.ndarray) -> dict:
         dataset = batches(data, BATCH, order).repeat()
 
         def run(steps: int) -> None:
-            for bx, by in dataset.take(steps):
-                step(bx, by)
+            for bx, by in dataset.take(steps):  # batches come as stored: scaled as the trainer scales them
+                step(to_unit_range(bx), by)
             float(task.model.variables[0][0, 0])
         return run
 

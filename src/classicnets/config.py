@@ -46,7 +46,7 @@ class DataConfig:
     test_fraction: float = 0.2  # for datasets without their own test split
     validation_fraction: float = 0.1
     stream: str = "auto"  # image folders: 'on' reads the decoded images from the cache a batch at a time, 'off'
-    # holds them in memory, 'auto' holds them in memory when they fit 1 GiB
+    # holds them in memory, 'auto' holds them in memory when they fit 256 MiB
     skip_bad_images: bool = False  # image folders: train without the files that cannot be read (else refused)
 
 

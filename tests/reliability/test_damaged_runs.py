@@ -22,6 +22,8 @@ import pytest
 from PIL import Image
 
 from classicnets import __version__
+from classicnets.data.image_cache import images_home
+from tests.data.test_streamed_folders import write_folder
 from tests.helpers import run_cli
 
 TRAIN = ["train", "mlp", "--dataset", "digits", "--epochs", "2", "--hidden", "16", "--quiet"]
@@ -418,3 +420,36 @@ def test_killed_training_resumes_to_the_uninterrupted_result(tmp_path):
           f"{resumes} resumes, {fresh_starts} "
           f"fresh starts, {chains} killed runs finished equal to the uninterrupted one "
           f"({time.perf_counter() - started:.0f}s)")
+
+
+@pytest.mark.kills
+@pytest.mark.slow
+def test_killed_training_on_a_streamed_image_folder_resumes_to_the_uninterrupted_result(tmp_path):
+    """The same on an image folder read from its cache a batch at a time; each killed run starts with the cache
+    removed, so kills also land while the folder is decoded into it."""
+    folder = write_folder(tmp_path / "pets", per_class=30)
+    train = ["train", "cnn", "--dataset", str(folder), "--image-size", "8", "--color", "rgb", "--stream", "on",
+             "--epochs", "3", "--filters", "4", "--dense", "8", "--batch-size", "16", "--seed", "2", "--quiet"]
+    trainer = Trainer(tmp_path, pause=0.05)
+    try:
+        reference = tmp_path / "reference"
+        _, work_seconds = trainer.run([*train, "--run-dir", str(reference)])
+        rng, kills, outcomes = random.Random(20261207), 0, []
+        for chain in range(3):
+            run, status = tmp_path / f"killed-{chain}", "killed"
+            shutil.rmtree(images_home(), ignore_errors=True)
+            while status == "killed":
+                resume = (run / "config.json").exists()
+                argv = ["train", "cnn", "--run-dir", str(run), "--resume", "--quiet"] if resume else \
+                    [*train, "--run-dir", str(run)]
+                status, _ = trainer.run(argv, rng.uniform(0.0, work_seconds) if kills < 6 else None)
+                kills += status == "killed"
+            outcomes.append(outcome(run))
+    finally:
+        trainer.close()
+    expected = outcome(reference)
+    for result in outcomes:
+        assert (result["history"], result["test"]) == (expected["history"], expected["test"])
+        for name, array in expected["arrays"].items():
+            np.testing.assert_array_equal(result["arrays"][name], array, err_msg=name)
+    assert kills >= 1

@@ -49,3 +49,19 @@ def test_streamed_training_equals_training_in_memory_and_resumes_to_it(tmp_path,
     status, out, err = run_cli(capsys, "predict", str(tmp_path / "on"), str(next((tmp_path / "pets" / "cat").iterdir())))
     assert status == 0 and any(name in out for name in ("bird", "cat", "dog")), err
     assert (tmp_path / "on" / "plots" / "predictions.png").exists()
+    status, out, err = run_cli(capsys, "export", str(tmp_path / "on"), "--out", str(tmp_path / "models"))
+    assert status == 0, err
+    manifest = json.loads((tmp_path / "models" / "on" / "1" / "classicnets.json").read_text())
+    assert "from the test split of" in manifest["check"]["inputs"]  # checked on the folder's own test images
+
+
+@pytest.mark.slow
+def test_an_xla_compiled_model_gives_the_same_figures_streamed(tmp_path, capsys):
+    """The mlp's step is XLA-compiled: full batches through it, the partial last one without it, either way."""
+    folder = str(write_folder(tmp_path / "pets", per_class=15))
+    for stream in ("on", "off"):
+        status, _, err = run_cli(capsys, "train", "mlp", "--dataset", folder, "--image-size", "6", "--color", "rgb",
+                                 "--epochs", "2", "--hidden", "8", "--batch-size", "16", "--jit-compile", "on",
+                                 "--stream", stream, "--run-dir", str(tmp_path / stream), "--quiet")
+        assert status == 0, err
+    assert figures(tmp_path / "on") == figures(tmp_path / "off")

@@ -68,7 +68,7 @@ def add_common_flags(parser: argparse.ArgumentParser, spec: Any) -> None:
     data.add_argument("--stream", choices=("auto", "on", "off"), help="image folders are decoded once into a cache "
                       "($CLASSICNETS_CACHE/images, default ~/.cache/classicnets/images; `classicnets cache` lists and "
                       "clears it); on: read the images from there a batch at a time, in bounded memory; off: hold them "
-                      "in memory; auto (default): hold them in memory when they fit 1 GiB")
+                      "in memory; auto (default): hold them in memory when they fit 256 MiB")
     data.add_argument("--skip-bad-images", action="store_true", default=None,
                       help="train without the files of an image folder that cannot be read (default: refuse them, "
                       "naming them)")

@@ -51,7 +51,7 @@ class Dataset:
         """True when the training images have dark borders (MNIST-like light strokes on black)."""
         if not self.is_image or len(self.x_train) == 0:
             return False
-        border_sum = sum(_border_sum(images) for images in in_chunks(self.x_train, 8 * CHUNK))
+        border_sum = sum(_border_sum(images) for images in in_chunks(self.x_train, CHUNK))
         height, width, channels = self.x_train.shape[1:]
         border_count = len(self.x_train) * channels * (2 * width + 2 * max(height - 2, 0))
         return border_sum / border_count < 128

@@ -106,7 +106,7 @@ def load_dataset(
 
     Image folders are decoded once into a cache ($CLASSICNETS_CACHE/images); `stream` says whether their images
     are then held in memory ('off'), read from the cache a batch at a time ('on'), or held in memory when they
-    fit 1 GiB ('auto'). Unreadable images are refused, naming them, unless `skip_bad_images`."""
+    fit 256 MiB ('auto'). Unreadable images are refused, naming them, unless `skip_bad_images`."""
     size, channels = check_image_size(image_size), channels_for(color)
     name = None if name is None else os.fspath(name)
     if name is None:

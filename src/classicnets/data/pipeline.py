@@ -75,13 +75,14 @@ def _read_batch(images: StoredImages) -> Callable[[tf.Tensor], tf.Tensor]:
 
 
 def batches(split: ArraySplit, batch_size: int, order: np.ndarray | None = None) -> tf.data.Dataset:
-    """Batches of (x in [0,1] or int tokens, y) in `order` (default: as stored), gathered in one vectorised op per
-    batch; stored images are read from their file, a batch at a time, by parallel calls kept in order."""
+    """Batches of (x as stored, y) in `order` (default: as stored), gathered in one vectorised op per batch;
+    stored images are read from their file, a batch at a time, by parallel calls kept in order. The training
+    loop scales x with to_unit_range, in its own graph, as it does for a split in memory (the same numbers)."""
     gather_x = _read_batch(split.x) if split.streamed else (lambda idx, x=as_tensor(split.x): tf.gather(x, idx))
     y = as_tensor(split.y)
     indices = np.arange(len(split)) if order is None else order
     dataset = tf.data.Dataset.from_tensor_slices(indices.astype(np.int64)).batch(batch_size)
-    dataset = dataset.map(lambda idx: (to_unit_range(gather_x(idx)), tf.gather(y, idx)),
+    dataset = dataset.map(lambda idx: (gather_x(idx), tf.gather(y, idx)),
                           num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA

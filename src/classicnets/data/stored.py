@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 CHUNK = 1024  # images per piece when a whole split is passed over (about 28 MB at 96x96x3)
-IN_MEMORY_LIMIT = 1 << 30  # bytes of images that stream='auto' holds in memory; larger ones are read a batch at a time
+IN_MEMORY_LIMIT = 1 << 28  # bytes of images (256 MiB) that stream="auto" holds in memory; larger ones are read a batch
+# at a time (a copy in memory costs about three times its size while training: bench/README.md)
 
 
 class _OpenFile:

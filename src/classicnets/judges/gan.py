@@ -6,8 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
+from classicnets.data.stored import take
 from classicnets.evaluation import plot_image_grid
 from classicnets.evaluation.frechet import frechet_distance
 from classicnets.evaluation.gan_plots import plot_adversarial_losses, plot_judge
@@ -26,7 +29,8 @@ def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,
     names = list(config.data_info.get("class_names", dataset.class_names))
     _, real_features = judge.judge(dataset.x_test)
     report = judge_samples(model, judge, real_features, names)
-    train_features = judge.judge(dataset.x_train[:len(dataset.x_test)])[1]
+    same_count = np.arange(min(len(dataset.x_train), len(dataset.x_test)))
+    train_features = judge.judge(take(dataset.x_train, same_count))[1]  # stored images stay in their file
     report.update({"num_examples": int(len(dataset.y_test)), "judge_test_accuracy": judge.test_accuracy,
                    "judge": str(judge.path),
                    "frechet_distance_real_train_vs_test": frechet_distance(real_features, train_features)})

@@ -85,14 +85,42 @@ def local_tail(step: Callable) -> Callable:
     return run
 
 
+def full_batches(step: Callable, batch_size: int) -> Callable:
+    """`step` on batches declared to hold batch_size examples: the XLA step is then traced for the static shape
+    local_loop gives it, and computes the same numbers."""
+
+    def run(x: tf.Tensor, y: tf.Tensor) -> Any:
+        return step(tf.ensure_shape(x, [batch_size, *x.shape[1:]]), tf.ensure_shape(y, [batch_size, *y.shape[1:]]))
+
+    return run
+
+
+def streamed_tail(step: Callable) -> Callable:
+    """run(iterator): one step of `step` on the iterator's next batch (an epoch's partial last one), as a plain
+    graph: the same call local_tail makes for a split in memory."""
+
+    plain_step = tf.function(step, autograph=False)
+
+    @tf.function(autograph=False)
+    def run(iterator: Any) -> list[tf.Tensor]:
+        x, y = next(iterator)
+        return list(plain_step(to_unit_range(x), y))
+
+    return run
+
+
 def distributed_loop(step: Callable, strategy: tf.distribute.Strategy, size: int) -> Callable:
-    """run(iterator, steps): steps of `step` on every replica, results summed across replicas."""
+    """run(iterator, steps): steps of `step` on every replica (on the batches of pipeline.batches, scaled here),
+    results summed across replicas."""
+
+    def scaled_step(x: tf.Tensor, y: tf.Tensor) -> Any:
+        return step(to_unit_range(x), y)
 
     @tf.function
     def run(iterator: Any, steps: tf.Tensor) -> list[tf.Tensor]:
         totals = [tf.zeros((), tf.float32) for _ in range(size)]
         for _ in tf.range(steps):
-            per_replica = strategy.run(step, args=next(iterator))
+            per_replica = strategy.run(scaled_step, args=next(iterator))
             totals = [total + strategy.reduce("SUM", value, axis=None) for total, value in zip(totals, per_replica)]
         return totals
 

@@ -7,7 +7,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import keras
 import numpy as np
@@ -19,7 +19,9 @@ from classicnets.errors import SettingsError
 from classicnets.models.steps import Learning
 from classicnets.training.best_weights import BestWeights
 from classicnets.training.checkpoint import load_checkpoint, save_checkpoint
-from classicnets.training.loops import distributed_loop, local_loop, local_tail, use_xla
+from classicnets.training.loops import (
+    distributed_loop, full_batches, local_loop, local_tail, streamed_tail, use_xla,
+)
 from classicnets.training.progress import EpochProgress
 
 
@@ -45,7 +47,14 @@ def metrics_from_sums(names: tuple[str, ...], totals: list[float], prefix: str =
     return {prefix + name: value / count for name, value in sums.items()}
 
 
-Chunk = tuple[Callable, Callable | None, Callable]  # Trainer._compile's loops of one step
+class Loops(NamedTuple):
+    """The compiled loops of one step (Trainer._compile): over a split in memory, over tf.data batches, and the
+    calls for an epoch's partial last batch when the full ones run under XLA (else None)."""
+
+    local: Callable | None
+    local_tail: Callable | None
+    streamed: Callable
+    streamed_tail: Callable | None
 
 
 class Trainer:
@@ -66,26 +75,27 @@ class Trainer:
         self._train_chunk = self._compile(steps.train_sums)
         self._test_chunk = self._compile(steps.test_sums)
 
-    def _compile(self, step: Callable) -> Chunk:
-        """The compiled multi-step loop of `step` (XLA-compiled step where that is faster), on one device with XLA
-        the call for an epoch's partial last batch, and the loop over batches read by tf.data (for a strategy,
-        or for images streamed from a file)."""
+    def _compile(self, step: Callable) -> Loops:
+        """The compiled multi-step loops of `step` (an XLA-compiled step where that is faster) over a split in
+        memory and over batches read by tf.data (for a strategy, or for images read from a file); with XLA, the
+        calls that run an epoch's partial last batch without it, as its own plain graph (traced when used)."""
         size = len(self.steps.sum_names)
         xla = use_xla(self.config.jit_compile, self.config.distribute, self.steps.model)
         fast_step = tf.function(step, jit_compile=True, autograph=False) if xla else step  # one fused program per step
-        streamed = distributed_loop(fast_step, self.strategy, size)  # batches from tf.data (traced when used)
-        if self._local:
-            loop = local_loop(fast_step, size, self.config.batch_size, fixed_shape=xla)
-            return loop, local_tail(step) if xla else None, streamed
-        return streamed, None, streamed
+        if not self._local:
+            return Loops(None, None, distributed_loop(fast_step, self.strategy, size), None)
+        loop = local_loop(fast_step, size, self.config.batch_size, fixed_shape=xla)
+        streamed = distributed_loop(full_batches(fast_step, self.config.batch_size) if xla else fast_step,
+                                    self.strategy, size)
+        return Loops(loop, local_tail(step) if xla else None, streamed, streamed_tail(step) if xla else None)
 
-    def _run_epoch_pass(self, split: ArraySplit, chunk: Chunk, order: np.ndarray | None,
+    def _run_epoch_pass(self, split: ArraySplit, chunk: Loops, order: np.ndarray | None,
                         progress: EpochProgress | None) -> list[float]:
         """One pass over `split`; returns the summed step results."""
         if self._local and not split.streamed:
             run_steps = self._local_pass(split, chunk, order)
         else:
-            run_steps = self._distributed_pass(split, chunk[2], order)
+            run_steps = self._streamed_pass(split, chunk, order)
         remaining = steps_per_epoch(len(split), self.config.batch_size)
         totals = np.zeros(len(self.steps.sum_names))
         done = 0
@@ -99,35 +109,47 @@ class Trainer:
                 progress.update(done, running)
         return list(totals)
 
-    def _local_pass(self, split: ArraySplit, chunk: Chunk, order: np.ndarray | None) -> Callable:
+    def _local_pass(self, split: ArraySplit, loops: Loops, order: np.ndarray | None) -> Callable:
         """run_steps(done, steps) on one device: the split is uploaded once, batches are gathered in the graph;
         the compiled loop runs them (with XLA, the full ones: a partial last batch goes through the tail call)."""
         if id(split) not in self._tensors:
             self._tensors[id(split)] = (split, as_tensor(split.x), as_tensor(split.y))
         _, x, y = self._tensors[id(split)]
         order_tensor = tf.constant(np.arange(len(split)) if order is None else order, tf.int64)
-        loop, tail, _ = chunk
-        full_steps, batch_size = len(split) // self.config.batch_size, self.config.batch_size
+        first_partial = len(split) // self.config.batch_size * self.config.batch_size
+
+        def full(done: int, steps: int) -> list[tf.Tensor]:
+            return loops.local(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(steps, tf.int64))
+
+        tail = loops.local_tail and (lambda: loops.local_tail(x, y, order_tensor, tf.constant(first_partial, tf.int64)))
+        return self._with_tail(full, tail, len(split))
+
+    def _streamed_pass(self, split: ArraySplit, loops: Loops, order: np.ndarray | None) -> Callable:
+        """run_steps(done, steps) over batches from a tf.data pipeline (distributed on a strategy), in the same
+        order and through the same step calls as _local_pass."""
+        dataset = self.strategy.experimental_distribute_dataset(batches(split, self.config.batch_size, order))
+        iterator = iter(dataset)
+
+        def full(done: int, steps: int) -> list[tf.Tensor]:
+            return loops.streamed(iterator, tf.constant(steps, tf.int64))
+
+        tail = loops.streamed_tail and (lambda: loops.streamed_tail(iterator))
+        return self._with_tail(full, tail, len(split))
+
+    def _with_tail(self, full: Callable, tail: Callable | None, size: int) -> Callable:
+        """run_steps(done, steps) from the calls that run full batches and (with XLA) the partial last one."""
+        if tail is None:  # one loop for full and partial batches
+            return full
+        full_steps = size // self.config.batch_size
 
         def run_steps(done: int, steps: int) -> list[tf.Tensor]:
-            if tail is None:  # one loop for full and partial batches
-                return loop(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(steps, tf.int64))
-            full = max(0, min(steps, full_steps - done))  # full batches among these steps
-            totals = [tf.zeros(()) for _ in self.steps.sum_names]
-            if full:
-                totals = loop(x, y, order_tensor, tf.constant(done, tf.int64), tf.constant(full, tf.int64))
-            if full < steps:  # this call ends on the partial batch
-                rest = tail(x, y, order_tensor, tf.constant(full_steps * batch_size, tf.int64))
-                totals = [total + value for total, value in zip(totals, rest)]
+            whole = max(0, min(steps, full_steps - done))  # full batches among these steps
+            totals = full(done, whole) if whole else [tf.zeros(()) for _ in self.steps.sum_names]
+            if whole < steps:  # this call ends on the partial batch
+                totals = [total + value for total, value in zip(totals, tail())]
             return totals
 
         return run_steps
-
-    def _distributed_pass(self, split: ArraySplit, chunk: Callable, order: np.ndarray | None) -> Callable:
-        """run_steps(done, steps) on a strategy: batches come from a distributed tf.data pipeline."""
-        dataset = self.strategy.experimental_distribute_dataset(batches(split, self.config.batch_size, order))
-        iterator = iter(dataset)
-        return lambda done, steps: chunk(iterator, tf.constant(steps, tf.int64))
 
     def _check_finite(self, metrics: dict[str, float], step: int) -> None:
         """Stop with a clear message when a loss turned NaN/Inf; the last checkpoint is untouched."""
