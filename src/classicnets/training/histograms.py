@@ -32,7 +32,7 @@ class WeightHistograms(keras.callbacks.Callback):
             for layer in self.model.layers:
                 for weight in layer.weights:
                     tag = f"{weight.path.replace(':', '_')}/histogram"
-                    summary = histogram_pb(tag, np.asarray(keras.ops.convert_to_numpy(weight)))
+                    summary = histogram_pb(tag, np.asarray(weight.numpy()))
                     tf.summary.experimental.write_raw_pb(summary.SerializeToString(), step=epoch)
         self._writer.flush()
 
