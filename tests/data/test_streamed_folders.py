@@ -1,6 +1,7 @@
 """Image folders decoded once into the cache and read from it a batch at a time: the same split and pixels as
 holding them in memory, a cache that follows the folder's files, bad files named or skipped."""
 
+import json
 import os
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from classicnets.data.pipeline import ArraySplit, batches, split_validation
 from classicnets.data.stored import StoredImages
 from classicnets.errors import UserError
 from classicnets.progress import CountProgress
+from tests.helpers import run_cli
 
 CLASSES = ("bird", "cat", "dog")
 
@@ -153,3 +155,16 @@ def test_progress_lines_in_a_log():
     progress.finish("done")
     assert [line.split(":")[1].split()[0] for line in said[:-1]] == [f"{n:,}/1,000" for n in range(100, 1000, 100)]
     assert said[-1] == "done"
+
+
+def test_the_cache_command_lists_and_clears(tmp_path, capsys):
+    folder = write_folder(tmp_path / "pets")
+    load(folder)
+    status, out, _ = run_cli(capsys, "cache")
+    assert status == 0 and f"{folder.resolve()}: 36 images at 8x8x3" in out and str(images_home()) in out
+    status, out, _ = run_cli(capsys, "cache", "--json")
+    assert any(row["folder"] == str(folder.resolve()) for row in json.loads(out)["caches"])
+    status, out, _ = run_cli(capsys, "cache", "--clear")
+    assert status == 0 and out.startswith("removed ") and list_caches() == []
+    status, out, _ = run_cli(capsys, "cache")
+    assert "none yet" in out

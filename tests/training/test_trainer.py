@@ -139,10 +139,10 @@ def test_xla_and_plain_steps_learn_the_same(tmp_path):
 def test_a_pass_counts_every_example_once_partial_last_batch_included(tmp_path, jit_compile):
     trainer = make_trainer(tmp_path, jit_compile=jit_compile)  # batch 16, 3 steps per call: 53 = 3 full calls + 5
     split = blobs(53)
-    totals = dict(zip(trainer.steps.sum_names, trainer._run_epoch_pass(split, trainer._test_chunk, None, None)))
+    totals = dict(zip(trainer.steps.sum_names, trainer._run_epoch_pass(split, trainer._test_loops, None, None)))
     predicted = trainer.steps.model.predict(split.x.astype(np.float32) / 255, verbose=0).argmax(axis=1)
     assert totals["count"] == 53
-    assert (trainer._test_chunk[1] is None) == (jit_compile == "off")  # without XLA one loop takes every batch
+    assert (trainer._test_loops.local_tail is None) == (jit_compile == "off")  # without XLA one loop takes every batch
     assert totals["accuracy"] == pytest.approx(float(np.sum(predicted == split.y)))
 
 

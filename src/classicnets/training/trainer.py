@@ -72,8 +72,8 @@ class Trainer:
         self.verbose = verbose
         self._local = config.distribute == "none"  # one device: batches are gathered inside the graph
         self._tensors: dict[int, tuple[ArraySplit, tf.Tensor, tf.Tensor]] = {}  # the split is kept: ids stay unique
-        self._train_chunk = self._compile(steps.train_sums)
-        self._test_chunk = self._compile(steps.test_sums)
+        self._train_loops = self._compile(steps.train_sums)
+        self._test_loops = self._compile(steps.test_sums)
 
     def _compile(self, step: Callable) -> Loops:
         """The compiled multi-step loops of `step` (an XLA-compiled step where that is faster) over a split in
@@ -89,13 +89,13 @@ class Trainer:
                                     self.strategy, size)
         return Loops(loop, local_tail(step) if xla else None, streamed, streamed_tail(step) if xla else None)
 
-    def _run_epoch_pass(self, split: ArraySplit, chunk: Loops, order: np.ndarray | None,
+    def _run_epoch_pass(self, split: ArraySplit, loops: Loops, order: np.ndarray | None,
                         progress: EpochProgress | None) -> list[float]:
         """One pass over `split`; returns the summed step results."""
         if self._local and not split.streamed:
-            run_steps = self._local_pass(split, chunk, order)
+            run_steps = self._local_pass(split, loops, order)
         else:
-            run_steps = self._streamed_pass(split, chunk, order)
+            run_steps = self._streamed_pass(split, loops, order)
         remaining = steps_per_epoch(len(split), self.config.batch_size)
         totals = np.zeros(len(self.steps.sum_names))
         done = 0
@@ -212,13 +212,13 @@ class Trainer:
             progress = EpochProgress(epoch, self.config.epochs, steps_per_epoch(len(train), self.config.batch_size))
         started = time.perf_counter()
         order = epoch_order(len(train), self.config.seed, epoch)
-        row = metrics_from_sums(self.steps.sum_names, self._run_epoch_pass(train, self._train_chunk, order, progress))
+        row = metrics_from_sums(self.steps.sum_names, self._run_epoch_pass(train, self._train_loops, order, progress))
         seconds = time.perf_counter() - started
         if validation is not None and len(validation):
-            totals = self._run_epoch_pass(validation, self._test_chunk, None, None)
+            totals = self._run_epoch_pass(validation, self._test_loops, None, None)
             row.update(metrics_from_sums(self.steps.sum_names, totals, prefix="val_"))
         if test is not None and len(test):
-            totals = self._run_epoch_pass(test, self._test_chunk, None, None)
+            totals = self._run_epoch_pass(test, self._test_loops, None, None)
             row.update(metrics_from_sums(self.steps.sum_names, totals, prefix="test_"), wall_time=time.time())
         if progress is not None:
             progress.finish({name: value for name, value in row.items() if name != "wall_time"}, seconds)

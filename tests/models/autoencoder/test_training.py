@@ -34,9 +34,9 @@ def fit(tmp_path, name, options, epochs=1, **train):
     task = get_spec(name).steps_class.create(model, config, epochs * 10)
     trainer = Trainer(task, tf.distribute.get_strategy(), config, tmp_path / "checkpoint.npz", verbose=False)
     data = strokes(160)
-    before = [float(v) for v in trainer._run_epoch_pass(data, trainer._test_chunk, None, None)]
+    before = [float(v) for v in trainer._run_epoch_pass(data, trainer._test_loops, None, None)]
     trainer.fit(data, strokes(32, seed=1))
-    after = [float(v) for v in trainer._run_epoch_pass(data, trainer._test_chunk, None, None)]
+    after = [float(v) for v in trainer._run_epoch_pass(data, trainer._test_loops, None, None)]
     return task, before, after
 
 
