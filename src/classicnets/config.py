@@ -31,6 +31,7 @@ SMALL_SET_LEARNING_RATE = 1e-2
 # Bounds on values that would otherwise fail deep inside numpy or TensorFlow, or ask for more than any machine has
 MAX_SEED = 2**32 - 1  # numpy's seeds
 MAX_EPOCHS = 100_000
+MIN_TRAINING_SIDE = 4  # pixels: the bundled digits are 8x8; a 1x1 "image" is one number
 MAX_IMAGE_SIDE = 1024  # pixels; 28x28 is MNIST's size and 1024x1024 already takes 1 MiB an image (3 in colour)
 
 
@@ -169,8 +170,9 @@ def require_image_size(image_size: Any) -> tuple[int, int]:
 def validate_data(data: DataConfig) -> DataConfig:
     """Check data values; raise UserError naming the bad one."""
     check_finite(data)
-    if data.image_size is not None:
-        require_image_size(data.image_size)
+    if data.image_size is not None and min(require_image_size(data.image_size)) < MIN_TRAINING_SIDE:
+        raise UserError(f"image size must be at least {MIN_TRAINING_SIDE}x{MIN_TRAINING_SIDE} to train on: smaller images "
+                        f"hold too few pixels to learn from. Received: image_size={tuple(data.image_size)}")
     if data.stream not in ("auto", "on", "off"):
         raise UserError(f"stream must be auto, on or off. Received: stream={data.stream!r}")
     for name in ("test_fraction", "validation_fraction"):

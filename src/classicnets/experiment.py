@@ -71,6 +71,11 @@ def train_and_evaluate(config: RunConfig, run_dir: Path | None = None, resume: b
     make_options(spec, config.model_options)  # bad options fail before any data is loaded
     check_pretrained(config.model, config.model_options)  # so does a run named in them that is not one
     start_over = resume and _check_resumable(Path(run_dir))  # a damaged run fails before any data is loaded
+    finished = _finished(Path(run_dir), config.train.epochs) if resume and not start_over else None
+    if finished is not None:  # nothing to train: the run is left as it is
+        summary(f"{run_dir} had finished {finished.metrics['epochs']} epochs; nothing was changed (resume it with "
+                f"more epochs than that to train it further)")
+        return finished
     strategy = make_strategy(config.train.distribute)  # first: multi-worker must start before other TF work
     loading = time.perf_counter()
     dataset = load_run_data(config, notice=notice)
@@ -151,6 +156,22 @@ def _interrupted(run: runs.RunDir, config: RunConfig, resume: bool, made_folder:
         runs.discard_new_run(run, made_folder)
     return TrainingInterrupted("nothing was saved (no epoch had finished); run the same command again to start over",
                                run.root, False)
+
+
+def _finished(root: Path, epochs: int) -> RunResult | None:
+    """The result of a finished run that `epochs` would not extend (it trained that many, or stopped early);
+    else None."""
+    run = runs.RunDir(root)
+    if not (run.metrics.exists() and run.model.exists()):
+        return None
+    metrics = runs.read_metrics(run)
+    if metrics.get("epochs", 0) < epochs and not metrics.get("stopped_early"):
+        return None
+    try:
+        model = runs.load_model(runs.open_run(root, needs=("model",)))
+    except UserError:  # a damaged model.keras: resuming writes it again from the checkpoint
+        return None
+    return RunResult(root, metrics, model)
 
 
 def _open_run_dir(root: Path, resume: bool, chief: bool) -> runs.RunDir:

@@ -7,6 +7,7 @@ import errno
 import functools
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -149,3 +150,25 @@ def check_writable(folder: Path) -> None:
         raise write_error(folder, error) from None
     os.close(handle)
     os.unlink(name)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (one of another user's counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def owned_temp_folder(parent: Path, prefix: str, label: str = "") -> Path:
+    """A new folder `<prefix><pid>-<label>XXXX` in `parent`, after removing the folders of that prefix that
+    processes which have ended left there (killed before they could clean up); a live process's are kept."""
+    left = re.compile(re.escape(prefix) + r"(?P<pid>[0-9]+)-[A-Za-z0-9_.-]+")
+    for entry in parent.iterdir() if parent.is_dir() else []:
+        found = left.fullmatch(entry.name)
+        if found and entry.is_dir() and not entry.is_symlink() and not process_alive(int(found["pid"])):
+            shutil.rmtree(entry, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-{label}", dir=parent))

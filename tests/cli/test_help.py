@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from classicnets.cli.main import build_parser
+from tests.helpers import run_cli
 
 
 def subcommand_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -98,3 +99,15 @@ def test_import_classicnets_leaves_the_environment_alone():
     show = "import json, os; before = dict(os.environ); import classicnets; print(json.dumps(before == dict(os.environ)))"
     done = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, timeout=120, check=True)
     assert json.loads(done.stdout) is True
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["train", "cnn", "--epochs", "x"], "classicnets train cnn: error: argument --epochs: invalid int value: 'x'"),
+    (["trian"], "classicnets: error: argument COMMAND: invalid choice: 'trian'"),
+    (["export"], "classicnets export: error: the following arguments are required"),
+])
+def test_a_usage_error_is_one_line_and_a_pointer_to_help(capsys, argv, words):
+    status, out, err = run_cli(capsys, *argv)
+    lines = err.strip().splitlines()
+    assert status == 2 and out == "" and len(lines) == 2
+    assert lines[0].startswith(words) and lines[1] == f"See `{words.split(':')[0]} --help` for the options and examples."

@@ -45,7 +45,7 @@ def test_training_values_are_bounded(train, words):
 
 def test_the_bounds_themselves_are_allowed():
     assert validate_train(TrainConfig(seed=2**32 - 1, epochs=MAX_EPOCHS)).seed == 2**32 - 1
-    assert validate_data(DataConfig(image_size=(MAX_IMAGE_SIDE, 1))).image_size == (MAX_IMAGE_SIDE, 1)
+    assert validate_data(DataConfig(image_size=(MAX_IMAGE_SIDE, 4))).image_size == (MAX_IMAGE_SIDE, 4)
 
 
 @pytest.mark.parametrize("data, words", [
@@ -53,6 +53,7 @@ def test_the_bounds_themselves_are_allowed():
     (DataConfig(validation_fraction=math.inf), "validation_fraction=inf"),
     (DataConfig(image_size=(MAX_IMAGE_SIDE + 1, 28)), "at most 1024"),
     (DataConfig(image_size=(0, 28)), "image_size=(0, 28)"),
+    (DataConfig(image_size=(1, 1)), "at least 4x4 to train on"),
 ])
 def test_data_values_are_bounded(data, words):
     with pytest.raises(UserError, match=words.replace("(", r"\(").replace(")", r"\)")):

@@ -145,6 +145,13 @@ def read_only_at_model_save(place: Place) -> None:
     place.monkeypatch.setattr(keras.Model, "save", lambda self, path, *a, **k: os_error(errno.EROFS)(path))
 
 
+def read_only_at_model_save_of_an_empty_model(place: Place) -> None:
+    """A finished run whose model.keras is empty (resuming writes it again from the checkpoint), on a disk that
+    turns read-only when it does."""
+    (place.run / "model.keras").write_bytes(b"")
+    read_only_at_model_save(place)
+
+
 def read_only_temp_files(place: Place) -> None:
     import tempfile
 
@@ -229,7 +236,7 @@ ROWS = [  # description, damage, argv (RUN: the damaged copy), words the message
     ("full disk while checkpoint.npz is written", disk_full_in_checkpoint,
      [*RESUME, "--epochs", "3"], ["checkpoint.npz", "no space left", "last finished epoch is kept",
                                   "--resume --epochs 3"]),
-    ("read-only file system while model.keras is written", read_only_at_model_save,
+    ("read-only file system while model.keras is written again", read_only_at_model_save_of_an_empty_model,
      RESUME, ["model.keras", "read-only", "--resume"]),
     ("read-only file system while the plots are written", read_only_temp_files,
      ["evaluate", "RUN"], ["plots", ".png", "read-only"]),

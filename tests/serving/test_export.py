@@ -193,8 +193,23 @@ def test_the_command_writes_the_next_version_and_refuses_an_existing_one(exporte
     before = listing(models)
     status, _, err = run_export(capsys, monkeypatch, trained["tabular"], "--out", models, "--name", "linear-regression",
                                 "--version", "2")
-    assert status == 2 and "already exists; nothing was written" in err and "(3)" in err
+    assert status == 2 and "already exists (version 2 to a server); nothing was written" in err and "(3)" in err
     assert listing(models) == before
+
+
+def test_versions_a_server_would_skip_or_read_twice_are_refused(tmp_path):
+    from classicnets.errors import UserError
+    from classicnets.serving.export import MAX_VERSION, choose_version
+
+    (tmp_path / "007").mkdir()
+    with pytest.raises(UserError, match=r"007 already exists \(version 7 to a server\)"):
+        choose_version(tmp_path, 7)
+    assert choose_version(tmp_path, None) == 8 and choose_version(tmp_path, 70) == 70
+    (tmp_path / str(MAX_VERSION)).mkdir()
+    with pytest.raises(UserError, match=r"the highest a server reads \(2\*\*63 - 1\)"):
+        choose_version(tmp_path, None)
+    with pytest.raises(UserError, match="from 1 to 2\\*\\*63 - 1"):
+        choose_version(tmp_path, MAX_VERSION + 1)
 
 
 @pytest.mark.parametrize("problem", ["not a run", "unknown format", "bad name", "out is a file", "version 0"])

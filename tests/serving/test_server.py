@@ -331,13 +331,20 @@ def test_latest_policy_serves_only_the_newest_loadable_versions(models, tmp_path
     assert repository.servable("digits").version == 4
 
 
-def test_nan_in_a_request_is_read_as_tf_serving_reads_it(server):
+@pytest.mark.parametrize("value, shown", [(np.nan, "holds nan"), (np.inf, "holds inf"), (-np.inf, "holds -inf")])
+def test_nan_and_infinity_in_a_request_are_refused(server, value, shown):
+    """Read (NaN is not JSON, but TF Serving reads it) and refused: a model would answer null probabilities."""
     base, _ = server
-    image = images(1)
-    image[0, 0, 0, 0] = np.nan
-    body = json.dumps({"instances": image.tolist()}).encode()  # NaN: not JSON, but TF Serving reads it
-    status, answer = call(base, "POST", "/v1/models/digits:predict", raw=body)
-    assert b"NaN" in body and status == 200 and len(answer["predictions"]) == 1
+    image = images(2)
+    image[1, 0, 2, 0] = value
+    body = json.dumps({"instances": image.tolist()}).encode()
+    for path in ("/v1/models/digits:predict", "/v2/models/digits/infer"):
+        if path.startswith("/v2"):
+            body = json.dumps({"inputs": [{"name": "images", "shape": list(image.shape), "datatype": "FP32",
+                                           "data": image.reshape(-1).tolist()}]}).encode()
+        status, answer = call(base, "POST", path, raw=body)
+        assert status == 400, answer
+        assert "finite numbers" in answer["error"] and shown in answer["error"], answer
 
 
 def test_the_listening_socket_is_tcp_and_a_taken_port_is_a_user_error():

@@ -67,3 +67,17 @@ def test_interrupted_zoo_prints_the_command_that_finishes_it(tmp_path, capsys, m
     monkeypatch.undo()
     status, out_text, _ = run_cli(capsys, "run", "--out", str(out), "--resume", "--quiet", "--no-export")
     assert status == 0 and (out / "report.html").exists() and "softmax" in out_text
+
+
+def test_resuming_a_finished_run_changes_nothing(tmp_path, capsys):
+    run = tmp_path / "done"
+    status, _, err = run_cli(capsys, "train", "softmax", "--dataset", "digits", "--epochs", "2", "--quiet",
+                             "--run-dir", str(run))
+    assert status == 0, err
+    files = {path: path.read_bytes() for path in run.rglob("*") if path.is_file()}
+    status, out, err = run_cli(capsys, "train", "softmax", "--run-dir", str(run), "--resume")
+    assert status == 0, err
+    assert "had finished 2 epochs; nothing was changed" in out
+    assert {path: path.read_bytes() for path in run.rglob("*") if path.is_file()} == files
+    status, _, err = run_cli(capsys, "train", "softmax", "--run-dir", str(run), "--resume", "--epochs", "3", "--quiet")
+    assert status == 0 and json.loads((run / "metrics.json").read_text())["epochs"] == 3, err

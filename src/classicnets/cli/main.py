@@ -10,6 +10,7 @@ import argparse
 import os
 import shlex
 import sys
+from typing import NoReturn
 
 from classicnets.version import __version__
 from classicnets.cli import (
@@ -39,10 +40,18 @@ EXAMPLES = """examples:
 """
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, but a usage error is one line and a pointer to --help, not the whole usage first
+    (the sub-commands' parsers are of this class too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\nSee `{self.prog} --help` for the options and examples.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    parser = argparse.ArgumentParser(prog="classicnets", description="Train, evaluate and use the classic neural networks.",
-                                     epilog=EXAMPLES, formatter_class=HelpFormatter)
+    parser = Parser(prog="classicnets", description="Train, evaluate and use the classic neural networks.",
+                    epilog=EXAMPLES, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"classicnets {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error "
                         "(also: CLASSICNETS_DEBUG=1)")

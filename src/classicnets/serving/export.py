@@ -11,7 +11,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import tensorflow as tf
 
 from classicnets import runs
 from classicnets.errors import UserError
-from classicnets.files import atomic_write_text, make_folder, new_folder_mode, write_error
+from classicnets.files import atomic_write_text, make_folder, new_folder_mode, owned_temp_folder, write_error
 from classicnets.serving import parity
 from classicnets.serving.describe import code_scatter_asset, describe_export, to_json, vocabulary_asset
 from classicnets.serving.signatures import Signature, TensorInfo, signatures_of
@@ -94,16 +93,19 @@ def _sanitise(text: str) -> str:
 
 def choose_version(name_dir: Path, version: int | None) -> int:
     """The version asked for when it is free, else a UserError; without one, the next after the highest."""
-    taken = sorted(int(child.name) for child in name_dir.iterdir() if VERSION.fullmatch(child.name)) \
-        if name_dir.is_dir() else []
-    following = (taken[-1] + 1) if taken else 1
+    folders = {int(child.name): child for child in name_dir.iterdir() if VERSION.fullmatch(child.name)} \
+        if name_dir.is_dir() else {}
+    following = (max(folders) + 1) if folders else 1
     if version is None:
+        if following > MAX_VERSION:  # a server reads versions as int64: it would skip this one
+            raise UserError(f"{name_dir} already holds version {max(folders)}, the highest a server reads (2**63 - 1); "
+                            "nothing was written. Give --version with a free lower number, or another --name")
         return following
     if not 1 <= version <= MAX_VERSION:
         raise UserError(f"--version must be a whole number from 1 to 2**63 - 1. Received: --version {version}")
-    if (name_dir / str(version)).exists():
-        raise UserError(f"{name_dir / str(version)} already exists; nothing was written. Leave out --version for "
-                        f"the next free one ({following}), or choose another")
+    if version in folders:  # '007' is version 7 to a server as much as '7' is
+        raise UserError(f"{folders[version]} already exists (version {version} to a server); nothing was written. "
+                        f"Leave out --version for the next free one ({min(following, MAX_VERSION)}), or choose another")
     return version
 
 
@@ -232,9 +234,10 @@ def _make_folders(name_dir: Path) -> list[Path]:
 
 
 def _temporary_folder(name_dir: Path, version: int) -> Path:
-    """.tmp-<version>-XXXX in MODELS_DIR/NAME, with the permissions of any new folder (mkdtemp's are 0700)."""
+    """.tmp-<pid>-<version>-XXXX in MODELS_DIR/NAME, with the permissions of any new folder (mkdtemp's are 0700);
+    those that ended exports left there are removed first."""
     try:
-        folder = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=name_dir))
+        folder = owned_temp_folder(name_dir, ".tmp-", f"{version}-")
         folder.chmod(new_folder_mode())
     except OSError as error:
         raise write_error(name_dir, error) from None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from classicnets.errors import UserError
+from classicnets.files import owned_temp_folder
 
 RUN_FILE = "config.json"  # what makes a folder a run directory (runs.open_run)
 MODELS_FOLDER = "models"  # where `classicnets run` exports its models
@@ -67,7 +68,7 @@ def models_dir_for(path: Path, formats: Sequence[str] = ("saved-model",),
     if models_dir is not None:
         yield models_dir
         return
-    temporary = Path(tempfile.mkdtemp(prefix="classicnets-serve-"))
+    temporary = owned_temp_folder(Path(tempfile.gettempdir()), "classicnets-serve-")  # (ended serves' are removed)
     try:
         with _sigterm_interrupts():  # stopped while exporting, it still removes the temporary folder
             export_for_serving(run_dirs, temporary, formats, notice)

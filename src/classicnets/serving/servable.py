@@ -166,7 +166,7 @@ def read_class_names(path: Path) -> tuple[str, ...]:
 
 
 def json_to_array(value: Any, dtype: tf.DType, what: str) -> np.ndarray:
-    """Nested JSON lists as an array of `dtype`: numbers only, rectangular, within the dtype's range."""
+    """Nested JSON lists as an array of `dtype`: numbers only, rectangular, within the dtype's range, finite."""
     try:
         array = np.asarray(value)
     except (ValueError, RecursionError):  # ragged lists, or more than 64 dimensions
@@ -180,7 +180,12 @@ def json_to_array(value: Any, dtype: tf.DType, what: str) -> np.ndarray:
         limits = np.iinfo(target)
         if array.min() < limits.min or array.max() > limits.max:
             raise RequestError(400, f"{what} needs {dtype.name} values from {limits.min} to {limits.max}")
-    return array.astype(target, copy=False)
+    converted = array.astype(target, copy=False)
+    if target.kind == "f" and converted.size and not np.isfinite(converted).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(converted))[0])
+        raise RequestError(400, f"{what} holds {float(array[where])!r} at index {list(where)}; inputs must be finite numbers "
+                           f"(NaN, Infinity and values beyond the {dtype.name} range are refused)")
+    return converted
 
 
 def describe_values(array: np.ndarray) -> str:

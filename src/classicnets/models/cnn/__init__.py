@@ -18,6 +18,9 @@ class CNNOptions:
 
     def check(self) -> None:
         check_finite(self)
+        if not self.filters:
+            raise UserError("filters must name at least one conv block, e.g. 32,64: a cnn without convolutions is "
+                            "a dense network (train mlp for that). Received: filters=()")
         check_positive("filters", self.filters)
         check_positive("kernel_size", self.kernel_size)
         check_rate("dropout", self.dropout)
