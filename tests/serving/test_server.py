@@ -375,8 +375,51 @@ def test_serve_options_are_checked_before_anything_starts(tmp_path, capsys):
         serve.run(parser.parse_args(["serve", str(tmp_path / "missing")]))
 
 
+def raw_request(base: str, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, dict]:
+    """(status, JSON answer) of a request with exactly these headers (http.client sends no Origin of its own)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    for name, value in {**headers, "Content-Length": str(len(body))}.items():
+        connection.putheader(name, value)
+    connection.endheaders(body)
+    response = connection.getresponse()
+    answer = response.read()
+    connection.close()
+    return response.status, json.loads(answer)
+
+
+@pytest.mark.parametrize("headers, status, words", [
+    ({"Host": "127.0.0.1:PORT"}, 200, None),
+    ({"Host": "localhost:PORT"}, 200, None),
+    ({"Host": "[::1]:PORT"}, 200, None),
+    ({"Host": "attacker.example:PORT"}, 400, "does not answer to the host name 'attacker.example'"),
+    ({"Host": "127.0.0.1:PORT", "Origin": "http://127.0.0.1:PORT"}, 200, None),  # the playground page
+    ({"Host": "127.0.0.1:PORT", "Origin": "https://attacker.example"}, 403, "pages of https://attacker.example"),
+    ({"Host": "127.0.0.1:PORT", "Origin": "null"}, 403, "pages of null"),
+    ({"Host": "127.0.0.1:PORT", "Origin": "https://attacker.example", "Content-Type": "text/plain"}, 403, "refused"),
+])
+def test_other_sites_cannot_reach_a_loopback_server(server, headers, status, words):
+    """DNS rebinding (a foreign Host) and blind cross-origin POSTs are refused, in JSON; curl-like clients
+    (no Origin) and the server's own page are answered."""
+    base, _ = server
+    port = base.rsplit(":", 1)[1]
+    headers = {name: value.replace("PORT", port) for name, value in headers.items()}
+    body = json.dumps({"instances": images(1).tolist()}).encode()
+    got, answer = raw_request(base, "POST", "/v1/models/digits:predict", headers, body)
+    assert got == status, answer
+    assert ("predictions" in answer) if words is None else (words in answer["error"]), answer
+    if "Origin" not in headers:
+        got, answer = raw_request(base, "GET", "/v1/models/digits", headers)
+        assert got == (200 if status == 200 else 400), answer
+
+
 def test_sigterm_stops_the_server_cleanly(server):
     base, process = server
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
     assert call(base, "GET", "/v2/health/live", timeout=2)[0] == 0
+

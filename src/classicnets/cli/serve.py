@@ -56,6 +56,10 @@ def add_parser(subparsers: Any) -> None:
                         "MS milliseconds and are computed together as one call; 0: each request alone (default: 0)")
     parser.add_argument("--batch-max-size", type=int, default=64, metavar="ROWS",
                         help="examples one gathered call holds at most (default: 64)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="a host name the server answers to besides localhost, 127.0.0.1 and [::1] (repeatable); "
+                        "bound to a loopback address it refuses other names (a page of another site rebound to "
+                        "127.0.0.1), and POSTs from pages of other origins are refused either way")
     parser.add_argument("--access-log", action="store_true", help="log one line per request")
     parser.set_defaults(handler=run)
 
@@ -95,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     options = ServerOptions(host=args.host, port=args.port, poll_seconds=args.poll_seconds,
                             max_body=args.max_body, latest=args.latest, threads=args.threads,
                             access_log=args.access_log, runtime=args.runtime,
-                            batch_window_ms=args.batch_window_ms, batch_max_size=args.batch_max_size)
+                            batch_window_ms=args.batch_window_ms, batch_max_size=args.batch_max_size,
+                            allowed_hosts=tuple(args.allow_host))
     formats = ("saved-model", "onnx") if args.runtime == "onnx" else ("saved-model",)  # for runs exported first
     with models_dir_for(args.models_dir, formats, notice=logging.getLogger("classicnets.serve").info) as models_dir:
         return serve(models_dir, options)

@@ -27,6 +27,7 @@ import numpy as np
 import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -34,6 +35,7 @@ from starlette.routing import Route
 from classicnets.errors import UserError
 from classicnets.serving import kserve_api, playground, tfserving_api
 from classicnets.serving.batching import Batcher
+from classicnets.serving.guard import RequestGuard
 from classicnets.serving.repository import ModelRepository, parse_version
 from classicnets.serving.runtimes import AUTO, check_runtime
 from classicnets.serving.servable import Call, RequestError
@@ -57,6 +59,7 @@ class ServerOptions:
     runtime: str = AUTO  # what computes the signatures: auto, saved-model or onnx (runtimes.py)
     batch_window_ms: float = 0.0  # gather concurrent requests this long into one call; 0: each request alone
     batch_max_size: int = 64  # rows a gathered call holds at most
+    allowed_hosts: tuple[str, ...] = ()  # host names answered besides the loopback ones (guard.py)
 
     def computing_threads(self) -> int:
         """Requests computed at once: --threads, or one per CPU core."""
@@ -252,6 +255,7 @@ def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
         yield
 
     app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[Middleware(RequestGuard, listen_host=options.host, allowed_hosts=options.allowed_hosts)],
                     exception_handlers={RequestError: refused, HTTPException: refused, Exception: failed})
     app.state.repository = repository
     app.state.options = options

@@ -1,0 +1,75 @@
+"""Requests a browser page of another site must not make: the Host check against DNS rebinding, and the Origin
+check against cross-origin POSTs.
+
+A server bound to a loopback address answers only requests whose Host names the loopback (localhost,
+127.0.0.1, [::1]) or a name given with --allow-host: a page of another site whose name was rebound to
+127.0.0.1 sends its own name. A POST that a browser sends from a page of another origin (it always says which,
+in Origin) is refused unless that origin is the server's own or an allowed name; clients that are not
+browsers (curl, the TF Serving and KServe client libraries) send no Origin and are not affected."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import orjson
+from starlette.responses import Response
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a listening address is a loopback one (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(value: str) -> str:
+    """'127.0.0.1:8501' -> '127.0.0.1', '[::1]:8501' -> '::1', 'Example.com' -> 'example.com'."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+class RequestGuard:
+    """ASGI middleware: 400 for a Host not answered, 403 for a POST from another origin; JSON bodies."""
+
+    def __init__(self, app: Callable, listen_host: str, allowed_hosts: tuple[str, ...] = ()) -> None:
+        self.app = app
+        allowed = {host_name(name) for name in allowed_hosts}
+        self.hosts = (LOOPBACK_NAMES | allowed) if is_loopback(listen_host) else (allowed or None)  # None: any
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http":
+            problem = self.problem(scope)
+            if problem is not None:
+                status, message = problem
+                response = Response(orjson.dumps({"error": message}), status, media_type="application/json",
+                                    headers={"Connection": "close"})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def problem(self, scope: dict[str, Any]) -> tuple[int, str] | None:
+        """(status, message) for a request to refuse, else None."""
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+        host = host_name(headers.get("host", ""))
+        if self.hosts is not None and host and host not in self.hosts:
+            return 400, (f"this server does not answer to the host name {host!r}; it answers to "
+                         f"{', '.join(sorted(self.hosts))} (classicnets serve --allow-host NAME adds a name)")
+        origin = headers.get("origin")
+        if scope["method"] == "POST" and origin is not None and not self.same_site(origin, host):
+            return 403, (f"requests from pages of {origin} are refused; a page served by this server, or by a name "
+                         "given with --allow-host, may call it")
+        return None
+
+    def same_site(self, origin: str, host: str) -> bool:
+        """Whether a page of `origin` may POST: it is this server's own host, or an allowed one."""
+        origin_host = host_name(urlsplit(origin).netloc) if origin != "null" else ""
+        return bool(origin_host) and (origin_host == host or (self.hosts is not None and origin_host in self.hosts))
