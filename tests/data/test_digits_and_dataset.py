@@ -73,3 +73,12 @@ def test_properties_of_features():
 
 def test_digits_are_light_on_dark():
     assert load_dataset("digits").dark_background
+
+
+def test_a_conversion_of_a_datasets_images_is_said():
+    said = []
+    load_dataset("digits", image_size=(16, 16), color="rgb", notice=said.append)
+    assert said == ["note: the images of digits (8x8x1) were converted to 16x16x3"]
+    said.clear()
+    load_dataset("digits", image_size=(8, 8), notice=said.append)
+    assert said == []  # the same size: nothing to say

@@ -21,7 +21,8 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("evaluate", help="metrics of a trained run on a test split", epilog=EXAMPLES,
                                    formatter_class=HelpFormatter, description="Evaluate a trained run.")
     parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    parser.add_argument("--dataset", help="evaluate on this dataset's test split instead of the run's own")
+    parser.add_argument("--dataset", help="evaluate on this dataset's test split instead of the run's own; images of "
+                        "another size or colour are converted to the run's, and a note says so")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.set_defaults(handler=run)
 

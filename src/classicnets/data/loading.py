@@ -118,6 +118,10 @@ def load_dataset(
     else:
         dataset = _load_path(name, size, channels, test_fraction, seed, stream, skip_bad_images, notice)
     if dataset.is_image and (size or channels):
+        before = dataset.input_shape
         dataset.x_train = conform_images(dataset.x_train, size, channels)
         dataset.x_test = conform_images(dataset.x_test, size, channels)
+        if dataset.input_shape != before:
+            notice(f"note: the images of {dataset.name} ({'x'.join(map(str, before))}) were converted to "
+                   f"{'x'.join(map(str, dataset.input_shape))}")
     return dataset
