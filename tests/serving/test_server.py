@@ -423,3 +423,27 @@ def test_sigterm_stops_the_server_cleanly(server):
     assert process.wait(timeout=30) == 0
     assert call(base, "GET", "/v2/health/live", timeout=2)[0] == 0
 
+
+
+def test_a_client_that_hangs_up_mid_body_is_one_log_line(models, tmp_path):
+    models_dir, _ = models
+    log = tmp_path / "server.log"
+    base, process = start_serve(models_dir, log)
+    try:
+        port = int(base.rsplit(":", 1)[1])
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+                client.sendall(b"POST /v1/models/digits:predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               b"Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"instances\": [")
+                time.sleep(0.2)
+        status, answer = call(base, "POST", "/v1/models/digits:predict", {"instances": images(1).tolist()})
+        assert status == 200 and len(answer["predictions"]) == 1
+        deadline = time.monotonic() + 10
+        while log.read_text().count("closed the connection before sending the whole body") < 3:
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    text = log.read_text()
+    assert "Traceback" not in text and "ClientDisconnect" not in text, text[-3000:]

@@ -28,7 +28,7 @@ import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
@@ -227,6 +227,13 @@ async def refused(request: Request, error: Exception) -> Response:
     return json_response({"error": error.message}, error.status)  # type: ignore[attr-defined]
 
 
+async def gone(request: Request, error: Exception) -> Response:
+    """A client that hung up before its request was read: one log line, and nothing to answer."""
+    log.info("%s %s: the client closed the connection before sending the whole body", request.method,
+             request.url.path)
+    return Response(status_code=400)  # never sent: the connection is closed
+
+
 async def failed(request: Request, error: Exception) -> Response:
     """A bug of ours: a 500 with the error's first line; the server keeps serving."""
     log.exception("%s %s failed", request.method, request.url.path)
@@ -256,7 +263,8 @@ def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
 
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(RequestGuard, listen_host=options.host, allowed_hosts=options.allowed_hosts)],
-                    exception_handlers={RequestError: refused, HTTPException: refused, Exception: failed})
+                    exception_handlers={RequestError: refused, HTTPException: refused, ClientDisconnect: gone,
+                                        Exception: failed})
     app.state.repository = repository
     app.state.options = options
     return app
