@@ -22,7 +22,7 @@ from classicnets.data import Dataset
 from classicnets.data.pipeline import ArraySplit, split_validation, steps_per_epoch
 from classicnets.errors import Interrupted, UserError
 from classicnets.judges import get_evaluator
-from classicnets.files import WriteError, check_writable, remove_temp_files
+from classicnets.files import WriteError, check_writable, folder_safe_name, remove_temp_files
 from classicnets.models import build_model, get_spec, make_options, task_of
 from classicnets.training.distribute import is_chief, make_strategy
 from classicnets.training.histograms import WeightHistograms
@@ -303,5 +303,5 @@ def evaluate_run(run_dir: Path, dataset: str | None = None, notice: Callable[[st
 
 def _slug(name: str) -> str:
     """A folder-safe name for a dataset."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(name).name or name)
+    return folder_safe_name(name, name, keep="-_.")
 

@@ -172,3 +172,9 @@ def owned_temp_folder(parent: Path, prefix: str, label: str = "") -> Path:
         if found and entry.is_dir() and not entry.is_symlink() and not process_alive(int(found["pid"])):
             shutil.rmtree(entry, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-{label}", dir=parent))
+
+
+def folder_safe_name(name: str, default: str, keep: str = "-_") -> str:
+    """The last part of `name` with every character but letters, digits and `keep` made '_' (`default` when
+    empty): a name for a file or folder of classicnets' own."""
+    return "".join(c if c.isalnum() or c in keep else "_" for c in Path(name).name or default)

@@ -39,7 +39,7 @@ class CountProgress:
         """Show that `done` of the total are finished."""
         if self.live:
             width = shutil.get_terminal_size().columns - 1
-            sys.stdout.write("\r" + self._bar(done)[:width] + ERASE_TO_END)
+            sys.stdout.write("\r" + self._bar(done, width) + ERASE_TO_END)
             sys.stdout.flush()
             return
         tenths = 10 * done // max(self.total, 1)
@@ -67,7 +67,11 @@ class CountProgress:
     def _line(self, done: int) -> str:
         return f"{self.label}: {done:,}/{self.total:,}{self._left(done)}"
 
-    def _bar(self, done: int) -> str:
+    def _bar(self, done: int, width: int) -> str:
+        """The bar line, its label shortened (from the left) where the terminal is too narrow for all of it."""
         filled = BAR_WIDTH * done // max(self.total, 1)
         bar = "=" * filled + (">" if filled < BAR_WIDTH else "") + "." * (BAR_WIDTH - filled - 1)
-        return f"{self.label} {done:,}/{self.total:,} [{bar}]{self._left(done)}"
+        rest = f" {done:,}/{self.total:,} [{bar}]{self._left(done)}"
+        room = max(0, width - len(rest))
+        label = self.label if len(self.label) <= room else "..." + self.label[len(self.label) - room + 3:]
+        return (label + rest)[:width]

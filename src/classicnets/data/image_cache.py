@@ -27,7 +27,7 @@ from PIL import Image
 from classicnets.data.images import IMAGE_EXTENSIONS, conform_image
 from classicnets.data.labels import class_order
 from classicnets.errors import UserError
-from classicnets.files import write_error
+from classicnets.files import folder_safe_name, write_error
 from classicnets.progress import CountProgress
 
 CACHE_VARIABLE = "CLASSICNETS_CACHE"
@@ -122,7 +122,7 @@ def _lock(path: Path) -> Iterator[None]:
 
 def _slug(folder: Path) -> str:
     """A folder-safe name for the data folder."""
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in folder.resolve().name or "images")[:60]
+    return folder_safe_name(str(folder.resolve()), "images")[:60]
 
 
 def _read_manifest(cache: Path) -> dict | None:

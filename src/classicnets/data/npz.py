@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from classicnets.data.arrays import LARGEST_VALUE, first_out_of_range
-from classicnets.data.stored import IN_MEMORY_LIMIT, StoredImages
+from classicnets.data.stored import IN_MEMORY_LIMIT, StoredImages, read_npy_header
 from classicnets.errors import UserError
 
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -40,9 +40,7 @@ def stored_member(path: Path, key: str) -> StoredImages | None:
         if info.compress_type != zipfile.ZIP_STORED:
             return None
         with archive.open(info) as member:
-            version = np.lib.format.read_magic(member)
-            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape, fortran_order, dtype = read_header(member)
+            shape, fortran_order, dtype = read_npy_header(member)
             header_size = member.tell()
     if dtype != np.uint8 or fortran_order or len(shape) not in (3, 4) or (len(shape) == 4 and shape[3] not in (1, 3)):
         return None
@@ -97,9 +95,5 @@ def read_npz_shapes(path: str | Path) -> dict[str, tuple[int, ...]]:
     with _open_npz(path), zipfile.ZipFile(path) as archive:
         for key in NPZ_KEYS:
             with archive.open(f"{key}.npy") as member:
-                version = np.lib.format.read_magic(member)
-                if version == (1, 0):
-                    shapes[key] = np.lib.format.read_array_header_1_0(member)[0]
-                else:
-                    shapes[key] = np.lib.format.read_array_header_2_0(member)[0]
+                shapes[key] = read_npy_header(member)[0]
     return shapes

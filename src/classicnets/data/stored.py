@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -30,15 +31,21 @@ class _OpenFile:
             os.close(fd)
 
 
+def read_npy_header(stream: BinaryIO) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """(shape, fortran_order, dtype) from the .npy header at the stream's position, which ends after it."""
+    version = np.lib.format.read_magic(stream)
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran_order, dtype = read_header(stream)
+    return tuple(shape), fortran_order, dtype
+
+
 def npy_layout(path: Path) -> tuple[tuple[int, ...], np.dtype, int]:
     """(shape, dtype, offset of the first value) of a C-ordered .npy file, read from its header."""
     with open(path, "rb") as stream:
-        version = np.lib.format.read_magic(stream)
-        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        shape, fortran_order, dtype = read_header(stream)
+        shape, fortran_order, dtype = read_npy_header(stream)
         if fortran_order:
             raise ValueError(f"{path} holds a Fortran-ordered array; expected C order")
-        return tuple(shape), dtype, stream.tell()
+        return shape, dtype, stream.tell()
 
 
 class StoredImages:

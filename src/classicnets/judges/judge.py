@@ -22,6 +22,7 @@ from classicnets.data import Dataset
 from classicnets.data.image_cache import CACHE_VARIABLE, cache_home  # noqa: F401  (CACHE_VARIABLE: where tests point it)
 from classicnets.data.pipeline import split_validation
 from classicnets.data.stored import StoredImages, in_chunks
+from classicnets.files import folder_safe_name
 from classicnets.models import build_model
 from classicnets.models.steps import ClassifierSteps
 from classicnets.training.trainer import Trainer
@@ -65,7 +66,7 @@ def data_key(dataset: Dataset) -> str:
             digest.update(f"{array.path}".encode() + array.indices.tobytes())
         else:
             digest.update(np.ascontiguousarray(array).tobytes())
-    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(dataset.name).name or "data")
+    name = folder_safe_name(dataset.name, "data")
     return f"{name}-{digest.hexdigest()[:12]}"
 
 

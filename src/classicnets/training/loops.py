@@ -86,8 +86,8 @@ def local_tail(step: Callable) -> Callable:
 
 
 def full_batches(step: Callable, batch_size: int) -> Callable:
-    """`step` on batches declared to hold batch_size examples: the XLA step is then traced for the static shape
-    local_loop gives it, and computes the same numbers."""
+    """`step` on batches declared to hold batch_size examples: the XLA step is traced and compiled once, for the
+    static shape local_loop gives it too."""
 
     def run(x: tf.Tensor, y: tf.Tensor) -> Any:
         return step(tf.ensure_shape(x, [batch_size, *x.shape[1:]]), tf.ensure_shape(y, [batch_size, *y.shape[1:]]))
