@@ -163,15 +163,26 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+EXPORT_TEMP_PREFIX = ".tmp-"  # MODELS_DIR/NAME/.tmp-<pid>-<version>-XXXX: an export being written (servers skip it)
+
+
 def owned_temp_folder(parent: Path, prefix: str, label: str = "") -> Path:
     """A new folder `<prefix><pid>-<label>XXXX` in `parent`, after removing the folders of that prefix that
     processes which have ended left there (killed before they could clean up); a live process's are kept."""
+    remove_ended_temp_folders(parent, prefix)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-{label}", dir=parent))
+
+
+def remove_ended_temp_folders(parent: Path, prefix: str) -> int:
+    """Remove the folders `<prefix><pid>-...` in `parent` whose process has ended; returns how many."""
     left = re.compile(re.escape(prefix) + r"(?P<pid>[0-9]+)-[A-Za-z0-9_.-]+")
+    removed = 0
     for entry in parent.iterdir() if parent.is_dir() else []:
         found = left.fullmatch(entry.name)
         if found and entry.is_dir() and not entry.is_symlink() and not process_alive(int(found["pid"])):
             shutil.rmtree(entry, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-{label}", dir=parent))
+            removed += 1
+    return removed
 
 
 def folder_safe_name(name: str, default: str, keep: str = "-_") -> str:

@@ -18,6 +18,7 @@ EXAMPLES = """examples:
   curl localhost:8501/v1/models/mlp                  # versions and their state
   curl localhost:8501/v1/models/mlp:predict -d '{"instances": [[[[0.0], ...]]]}'
   curl localhost:8501/v2/models/mlp                  # KServe v2 metadata; POST .../infer to run it
+  classicnets serve models/ --host 0.0.0.0 --auth-token-file token.txt   # callers send Authorization: Bearer TOKEN
 """
 SIZE_UNITS = {"": 1, "k": 2**10, "kib": 2**10, "m": 2**20, "mib": 2**20, "g": 2**30, "gib": 2**30}
 
@@ -60,6 +61,18 @@ def add_parser(subparsers: Any) -> None:
                         help="a host name the server answers to besides localhost, 127.0.0.1 and [::1] (repeatable); "
                         "bound to a loopback address it refuses other names (a page of another site rebound to "
                         "127.0.0.1), and POSTs from pages of other origins are refused either way")
+    parser.add_argument("--auth-token-file", type=Path, metavar="FILE",
+                        help="a file holding a secret token (at least 16 characters, e.g. from `python -c \"import "
+                        "secrets; print(secrets.token_urlsafe(32))\"`): every request but the health checks and the "
+                        "playground page's files must send 'Authorization: Bearer TOKEN' (the page: open it as "
+                        "/#token=TOKEN); without it, anyone who reaches the port may use the models")
+    parser.add_argument("--max-connections", type=int, default=0, metavar="N",
+                        help="connections open at once; at the limit a new one closes the one that waited longest for "
+                        "a request, or is answered 503 when all are busy (default: 0, as many as the open-files "
+                        "limit allows, up to 4096)")
+    parser.add_argument("--read-timeout", type=finite_float, default=30.0, metavar="SECONDS",
+                        help="a request's head must arrive within SECONDS of the connection (or of the previous "
+                        "answer), and its body within SECONDS of its head; slower clients are closed (default: 30)")
     parser.add_argument("--access-log", action="store_true", help="log one line per request")
     parser.set_defaults(handler=run)
 
@@ -95,12 +108,34 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"{flag} cannot be negative. Received: {flag} {value:g}")
     if args.batch_max_size < 1:
         raise UserError(f"--batch-max-size must be at least 1. Received: --batch-max-size {args.batch_max_size}")
+    if args.max_connections < 0:
+        raise UserError(f"--max-connections cannot be negative. Received: --max-connections {args.max_connections}")
+    if args.read_timeout <= 0:
+        raise UserError(f"--read-timeout must be more than 0 seconds. Received: --read-timeout {args.read_timeout:g}")
+    token = read_token(args.auth_token_file) if args.auth_token_file is not None else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     options = ServerOptions(host=args.host, port=args.port, poll_seconds=args.poll_seconds,
                             max_body=args.max_body, latest=args.latest, threads=args.threads,
                             access_log=args.access_log, runtime=args.runtime,
                             batch_window_ms=args.batch_window_ms, batch_max_size=args.batch_max_size,
-                            allowed_hosts=tuple(args.allow_host))
+                            allowed_hosts=tuple(args.allow_host), auth_token=token,
+                            max_connections=args.max_connections, read_timeout=args.read_timeout)
     formats = ("saved-model", "onnx") if args.runtime == "onnx" else ("saved-model",)  # for runs exported first
     with models_dir_for(args.models_dir, formats, notice=logging.getLogger("classicnets.serve").info) as models_dir:
         return serve(models_dir, options)
+
+
+def read_token(path: Path) -> str:
+    """The token of --auth-token-file: its text without surrounding white space, at least 16 characters."""
+    from classicnets.errors import UserError
+
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read --auth-token-file {path}: {getattr(error, 'strerror', None) or error}") from None
+    if len(token) < 16 or any(character.isspace() for character in token) or not token.isprintable():
+        raise UserError(f"--auth-token-file {path} must hold one token of at least 16 characters, without spaces "
+                        "(it holds " + (f"{len(token)} characters" if len(token) < 16 else "white space or control "
+                                        "characters") + "); make one with: python -c \"import secrets; print(secrets.token_urlsafe(32))\" > "
+                        f"{path}")
+    return token

@@ -21,7 +21,7 @@ import tensorflow as tf
 
 from classicnets import runs
 from classicnets.errors import UserError
-from classicnets.files import atomic_write_text, make_folder, new_folder_mode, owned_temp_folder, write_error
+from classicnets.files import EXPORT_TEMP_PREFIX, atomic_write_text, make_folder, new_folder_mode, owned_temp_folder, write_error
 from classicnets.serving import parity
 from classicnets.serving.describe import code_scatter_asset, describe_export, to_json, vocabulary_asset
 from classicnets.serving.signatures import Signature, TensorInfo, signatures_of
@@ -237,7 +237,7 @@ def _temporary_folder(name_dir: Path, version: int) -> Path:
     """.tmp-<pid>-<version>-XXXX in MODELS_DIR/NAME, with the permissions of any new folder (mkdtemp's are 0700);
     those that ended exports left there are removed first."""
     try:
-        folder = owned_temp_folder(name_dir, ".tmp-", f"{version}-")
+        folder = owned_temp_folder(name_dir, EXPORT_TEMP_PREFIX, f"{version}-")
         folder.chmod(new_folder_mode())
     except OSError as error:
         raise write_error(name_dir, error) from None

@@ -1,5 +1,12 @@
-"""Requests a browser page of another site must not make: the Host check against DNS rebinding, and the Origin
-check against cross-origin POSTs.
+"""Requests the server must not answer: ones framed two ways at once, ones without the bearer token when one is
+set, and ones a browser page of another site makes (the Host check against DNS rebinding, the Origin check against
+cross-origin POSTs).
+
+A request with both Content-Length and Transfer-Encoding could be read as two requests by one server and as one by
+another in front of it (request smuggling): it is answered 400 and its connection closed (RFC 9112, 6.1).
+
+With --auth-token-file, every request but the health checks (/v2/health/live and /ready, for load balancers) and
+the playground page's own files needs `Authorization: Bearer TOKEN`, or is answered 401.
 
 A server bound to a loopback address answers only requests whose Host names the loopback (localhost,
 127.0.0.1, [::1]) or a name given with --allow-host: a page of another site whose name was rebound to
@@ -9,6 +16,7 @@ browsers (curl, the TF Serving and KServe client libraries) send no Origin and a
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -16,7 +24,10 @@ from urllib.parse import urlsplit
 import orjson
 from starlette.responses import Response
 
+from classicnets.serving import playground
+
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+OPEN_PATHS = frozenset({"/v2/health/live", "/v2/health/ready", "/", *(f"/playground/{file}" for file in playground.FILES)})
 
 
 def is_loopback(host: str) -> bool:
@@ -38,10 +49,13 @@ def host_name(value: str) -> str:
 
 
 class RequestGuard:
-    """ASGI middleware: 400 for a Host not answered, 403 for a POST from another origin; JSON bodies."""
+    """ASGI middleware: 400 for two framings or a Host not answered, 401 without the token, 403 for a POST from
+    another origin; JSON bodies, and the connection closed."""
 
-    def __init__(self, app: Callable, listen_host: str, allowed_hosts: tuple[str, ...] = ()) -> None:
+    def __init__(self, app: Callable, listen_host: str, allowed_hosts: tuple[str, ...] = (),
+                 token: str | None = None) -> None:
         self.app = app
+        self.token = token.encode() if token else None
         allowed = {host_name(name) for name in allowed_hosts}
         self.hosts = (LOOPBACK_NAMES | allowed) if is_loopback(listen_host) else (allowed or None)  # None: any
 
@@ -50,8 +64,11 @@ class RequestGuard:
             problem = self.problem(scope)
             if problem is not None:
                 status, message = problem
+                headers = {"Connection": "close"}
+                if status == 401:
+                    headers["WWW-Authenticate"] = 'Bearer realm="classicnets serve"'
                 response = Response(orjson.dumps({"error": message}), status, media_type="application/json",
-                                    headers={"Connection": "close"})
+                                    headers=headers)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -59,6 +76,9 @@ class RequestGuard:
     def problem(self, scope: dict[str, Any]) -> tuple[int, str] | None:
         """(status, message) for a request to refuse, else None."""
         headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+        if "content-length" in headers and "transfer-encoding" in headers:
+            return 400, ("the request has both Content-Length and Transfer-Encoding; send one of them (the "
+                         "connection is closed)")
         host = host_name(headers.get("host", ""))
         if self.hosts is not None and host and host not in self.hosts:
             return 400, (f"this server does not answer to the host name {host!r}; it answers to "
@@ -67,7 +87,15 @@ class RequestGuard:
         if scope["method"] == "POST" and origin is not None and not self.same_site(origin, host):
             return 403, (f"requests from pages of {origin} are refused; a page served by this server, or by a name "
                          "given with --allow-host, may call it")
+        if self.token is not None and scope["path"] not in OPEN_PATHS and not self.authorized(headers):
+            return 401, ("this server needs the token of its --auth-token-file: send the header "
+                         "'Authorization: Bearer TOKEN'")
         return None
+
+    def authorized(self, headers: dict[str, str]) -> bool:
+        """Whether the request carries the bearer token (compared in constant time)."""
+        scheme, _, given = headers.get("authorization", "").strip().partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("latin-1"), self.token or b"")
 
     def same_site(self, origin: str, host: str) -> bool:
         """Whether a page of `origin` may POST: it is this server's own host, or an allowed one."""

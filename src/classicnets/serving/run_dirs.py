@@ -68,13 +68,15 @@ def models_dir_for(path: Path, formats: Sequence[str] = ("saved-model",),
     if models_dir is not None:
         yield models_dir
         return
-    temporary = owned_temp_folder(Path(tempfile.gettempdir()), "classicnets-serve-")  # (ended serves' are removed)
-    try:
-        with _sigterm_interrupts():  # stopped while exporting, it still removes the temporary folder
+    # SIGTERM at any moment before the server takes the signal over (and after it gives it back) still removes the
+    # temporary folder; one left by a SIGKILL is removed by the next serve
+    with _sigterm_interrupts():
+        temporary = owned_temp_folder(Path(tempfile.gettempdir()), "classicnets-serve-")
+        try:
             export_for_serving(run_dirs, temporary, formats, notice)
-        yield temporary
-    finally:
-        shutil.rmtree(temporary, ignore_errors=True)
+            yield temporary
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 @contextmanager

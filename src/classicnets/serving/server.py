@@ -8,6 +8,7 @@ TF Serving's status codes, and the server keeps serving after it."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import gc
@@ -35,7 +36,9 @@ from starlette.routing import Route
 from classicnets.errors import UserError
 from classicnets.serving import kserve_api, playground, tfserving_api
 from classicnets.serving.batching import Batcher
-from classicnets.serving.guard import RequestGuard
+from classicnets.serving.connections import Limits, loop_errors, max_connections, protocol_class, quiet_uvicorn_warnings
+from classicnets.serving.event_log import EventLog
+from classicnets.serving.guard import RequestGuard, is_loopback
 from classicnets.serving.repository import ModelRepository, parse_version
 from classicnets.serving.runtimes import AUTO, check_runtime
 from classicnets.serving.servable import Call, RequestError
@@ -60,6 +63,9 @@ class ServerOptions:
     batch_window_ms: float = 0.0  # gather concurrent requests this long into one call; 0: each request alone
     batch_max_size: int = 64  # rows a gathered call holds at most
     allowed_hosts: tuple[str, ...] = ()  # host names answered besides the loopback ones (guard.py)
+    auth_token: str | None = None  # when set, requests but health checks and the page's files need it (guard.py)
+    max_connections: int = 0  # connections open at once; 0: as many as the open-files limit allows, up to 4096
+    read_timeout: float = 30.0  # seconds for a request's head, and then for its body, to arrive (connections.py)
 
     def computing_threads(self) -> int:
         """Requests computed at once: --threads, or one per CPU core."""
@@ -228,9 +234,10 @@ async def refused(request: Request, error: Exception) -> Response:
 
 
 async def gone(request: Request, error: Exception) -> Response:
-    """A client that hung up before its request was read: one log line, and nothing to answer."""
-    log.info("%s %s: the client closed the connection before sending the whole body", request.method,
-             request.url.path)
+    """A client that hung up (or was closed for slowness) before its request was read: one counted log line,
+    and nothing to answer."""
+    request.app.state.events.note("gone", f"clients closed connections before sending the whole request body (the "
+                                  f"last: {request.method} {request.url.path})")
     return Response(status_code=400)  # never sent: the connection is closed
 
 
@@ -240,8 +247,9 @@ async def failed(request: Request, error: Exception) -> Response:
     return json_response({"error": f"internal error: {type(error).__name__}: {error}"[:500]}, 500)
 
 
-def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
-    """The Starlette application serving `repository`."""
+def build_app(repository: ModelRepository, options: ServerOptions, limits: Limits | None = None) -> Starlette:
+    """The Starlette application serving `repository`; with `limits`, events that may come in floods go to their
+    log, and running out of open files is told there too."""
     version_routes = [("/v2/models/{name}", v2_model, ["GET"]), ("/v2/models/{name}/ready", v2_model_ready, ["GET"]),
                       ("/v2/models/{name}/infer", v2_infer, ["POST"])]
     routes = [Route("/v1/models/{path:path}", v1_models, methods=["GET", "POST"]),
@@ -254,6 +262,8 @@ def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if limits is not None:
+            asyncio.get_running_loop().set_exception_handler(loop_errors(limits))
         app.state.limiter = anyio.CapacityLimiter(options.computing_threads())
         app.state.batcher = None
         if options.batch_window_ms > 0:
@@ -262,11 +272,13 @@ def build_app(repository: ModelRepository, options: ServerOptions) -> Starlette:
         yield
 
     app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(RequestGuard, listen_host=options.host, allowed_hosts=options.allowed_hosts)],
+                    middleware=[Middleware(RequestGuard, listen_host=options.host, allowed_hosts=options.allowed_hosts,
+                                           token=options.auth_token)],
                     exception_handlers={RequestError: refused, HTTPException: refused, ClientDisconnect: gone,
                                         Exception: failed})
     app.state.repository = repository
     app.state.options = options
+    app.state.events = limits.events if limits is not None else EventLog(log)
     return app
 
 
@@ -310,6 +322,7 @@ def serve(models_dir: Path, options: ServerOptions) -> int:
                                  onnx_threads=max(1, len(os.sched_getaffinity(0)) // options.computing_threads()))
     try:
         check_runtime(models_dir, repository.find_versions(), options.runtime)
+        limits = Limits(max_connections(options.max_connections), options.read_timeout, EventLog(log))
     except ValueError as error:
         raise UserError(str(error)) from None
     sock = listen(options.host, options.port)
@@ -317,18 +330,29 @@ def serve(models_dir: Path, options: ServerOptions) -> int:
     poller = threading.Thread(target=repository.poll, args=(options.poll_seconds, stop, freeze_loaded_objects),
                               name="model-poller", daemon=True)
     poller.start()
-    config = uvicorn.Config(build_app(repository, options), log_config=None, access_log=options.access_log,
-                            timeout_graceful_shutdown=10)
+    config = uvicorn.Config(build_app(repository, options, limits), http=protocol_class(limits), log_config=None,
+                            access_log=options.access_log, timeout_graceful_shutdown=10)
     host, port = sock.getsockname()[:2]
     log.info("serving %s on http://%s:%d (TF Serving REST: /v1/models/NAME, KServe v2: /v2/models/NAME); "
              "runtime: %s; batching: %s", models_dir, host, port, options.runtime,
              f"{options.batch_window_ms:g} ms, up to {options.batch_max_size} rows" if options.batch_window_ms else "off")
+    if options.auth_token is None and not is_loopback(options.host):
+        log.warning("listening on %s without --auth-token-file: anyone who can reach port %d may call the models",
+                    host, port)
+    server = uvicorn.Server(config)
+
+    def stop_serving(number: int, frame: object) -> None:
+        server.should_exit = True  # a signal before uvicorn takes them over stops it as soon as it has started
+
     # uvicorn restores these handlers after its graceful shutdown and raises the signal again: ours only
     # note it, so SIGTERM and Ctrl-C end with exit status 0 instead of killing the process
-    previous = {sig: signal.signal(sig, lambda number, frame: None) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous = {sig: signal.signal(sig, stop_serving) for sig in (signal.SIGTERM, signal.SIGINT)}
+    loud_again = quiet_uvicorn_warnings(limits)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        server.run(sockets=[sock])
     finally:
+        loud_again()
+        limits.events.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         stop.set()

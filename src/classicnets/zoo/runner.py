@@ -17,7 +17,7 @@ from classicnets import runs
 from classicnets.config import DataConfig, RunConfig, TrainConfig
 from classicnets.data import load_dataset
 from classicnets.errors import UserError
-from classicnets.files import atomic_write_text
+from classicnets.files import EXPORT_TEMP_PREFIX, atomic_write_text, remove_ended_temp_folders
 from classicnets.models import get_spec
 from classicnets.experiment import train_and_evaluate
 from classicnets.zoo.plan import Step
@@ -79,10 +79,19 @@ def reopen_zoo(out: Path) -> tuple[str, list[Step]]:
                         "start one with `classicnets run --out DIR`")
     try:
         zoo = json.loads(path.read_text(encoding="utf-8"))
-        return zoo["dataset"], [Step(**step) for step in zoo["steps"]]
+        dataset, steps = zoo["dataset"], [Step(**step) for step in zoo["steps"]]
     except (ValueError, TypeError, KeyError) as error:  # bad JSON, or not the plan start_zoo wrote
         raise UserError(f"{path} is damaged ({type(error).__name__}: {error}); the zoo run cannot be finished "
                         f"from it: start a new one with `classicnets run --out DIR`. Nothing was changed.") from None
+    remove_left_exports(out / MODELS_FOLDER)
+    return dataset, steps
+
+
+def remove_left_exports(models: Path) -> None:
+    """Remove the half-written exports in MODELS/<model>/ that a killed zoo left (a running export's are kept)."""
+    for model_folder in models.iterdir() if models.is_dir() else []:
+        if model_folder.is_dir() and not model_folder.is_symlink():
+            remove_ended_temp_folders(model_folder, EXPORT_TEMP_PREFIX)
 
 
 def step_config(step: Step, dataset: str, out: Path) -> RunConfig:

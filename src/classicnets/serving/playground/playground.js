@@ -11,17 +11,33 @@ const state = { models: [], model: null, strokes: [], picture: null, pen: { x: 1
 
 // ---------------------------------------------------------------- talking to the server
 
+// A server started with --auth-token-file needs its token: open the page as /#token=TOKEN (the part after # never
+// reaches a server or its log); it is kept for this tab only and taken out of the address.
+const TOKEN_KEY = "classicnets-token";
+function takeToken() {
+  if (!location.hash.startsWith("#token=")) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.slice("#token=".length)));
+  history.replaceState(null, "", location.pathname + location.search);
+}
+
 async function callApi(path, body) {
+  const headers = body === undefined ? {} : { "Content-Type": "application/json" };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
-    response = await fetch(path, body === undefined ? {} : {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    response = await fetch(path, body === undefined ? { headers } : {
+      method: "POST", headers, body: JSON.stringify(body) });
   } catch (error) {
     throw new Error(`Cannot reach the server (${error.message}). Is classicnets serve still running?`);
   }
   const text = await response.text();
   let answer;
   try { answer = JSON.parse(text); } catch { answer = null; }
+  if (response.status === 401) {
+    throw new Error("This server needs its token: open this page as /#token=TOKEN, with the token of its "
+      + "--auth-token-file.");
+  }
   if (!response.ok) {
     const why = answer && answer.error ? answer.error : text.slice(0, 300) || response.statusText;
     throw new Error(`The server answered ${response.status}: ${why}`);
@@ -409,6 +425,7 @@ async function newSamples() {
 // ---------------------------------------------------------------- start
 
 document.addEventListener("DOMContentLoaded", () => {
+  takeToken();
   setUpPad();
   setUpPictureFiles();
   $("new-samples").addEventListener("click", newSamples);
@@ -416,6 +433,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("text-go").addEventListener("click", askText);
   $("text-input").addEventListener("keydown", (event) => { if (event.key === "Enter") askText(); });
   window.addEventListener("hashchange", () => {  // links such as /#cnn-digits pick a model
+    if (location.hash.startsWith("#token=")) { takeToken(); loadModels(); return; }
     const model = state.models.find((m) => m.name === decodeURIComponent(location.hash.slice(1)));
     if (model && model !== state.model) selectModel(model);
   });
