@@ -61,6 +61,9 @@ def add_parser(subparsers: Any) -> None:
                         help="a host name the server answers to besides localhost, 127.0.0.1 and [::1] (repeatable); "
                         "bound to a loopback address it refuses other names (a page of another site rebound to "
                         "127.0.0.1), and POSTs from pages of other origins are refused either way")
+    parser.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                        help="a web origin (such as https://app.example.com) whose pages may call the server from a "
+                        "browser, with CORS headers and preflight answers (repeatable; '*': any; default: none)")
     parser.add_argument("--auth-token-file", type=Path, metavar="FILE",
                         help="a file holding a secret token (at least 16 characters, e.g. from `python -c \"import "
                         "secrets; print(secrets.token_urlsafe(32))\"`): every request but the health checks and the "
@@ -119,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
                             access_log=args.access_log, runtime=args.runtime,
                             batch_window_ms=args.batch_window_ms, batch_max_size=args.batch_max_size,
                             allowed_hosts=tuple(args.allow_host), auth_token=token,
+                            cors_origins=tuple(check_origin(origin) for origin in args.cors_origin),
                             max_connections=args.max_connections, read_timeout=args.read_timeout)
     formats = ("saved-model", "onnx") if args.runtime == "onnx" else ("saved-model",)  # for runs exported first
     with models_dir_for(args.models_dir, formats, notice=logging.getLogger("classicnets.serve").info) as models_dir:
@@ -139,3 +143,17 @@ def read_token(path: Path) -> str:
                                         "characters") + "); make one with: python -c \"import secrets; print(secrets.token_urlsafe(32))\" > "
                         f"{path}")
     return token
+
+
+def check_origin(origin: str) -> str:
+    """An origin of --cors-origin: '*' or scheme://host[:port], with nothing after it."""
+    from urllib.parse import urlsplit
+
+    from classicnets.errors import UserError
+
+    parts = urlsplit(origin)
+    if origin == "*" or (parts.scheme in ("http", "https") and parts.netloc and parts.path in ("", "/")
+                         and not parts.query and not parts.fragment):
+        return origin.rstrip("/")
+    raise UserError(f"--cors-origin needs an origin such as https://app.example.com or http://localhost:3000 "
+                    f"(scheme, host and port only), or '*' for any. Received: --cors-origin {origin}")

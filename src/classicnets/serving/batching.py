@@ -45,10 +45,12 @@ class Batcher:
     """Gathers the requests that arrive while their signature computes, until it is done, `window_seconds` have
     passed or `max_rows` rows are gathered, and computes each gathering as one call."""
 
-    def __init__(self, window_seconds: float, max_rows: int, in_thread: InThread) -> None:
+    def __init__(self, window_seconds: float, max_rows: int, in_thread: InThread,
+                 observe: Callable[[Signature, int], None] = lambda signature, rows: None) -> None:
         self.window_seconds = window_seconds
         self.max_rows = max_rows
         self.in_thread = in_thread
+        self.observe = observe  # told the rows of every call computed
         # per loaded signature (by identity, so versions and signatures never mix), per input layout
         self._batches: weakref.WeakKeyDictionary[Signature, dict[tuple, Batch]] = weakref.WeakKeyDictionary()
         self._mergeable: weakref.WeakKeyDictionary[Signature, bool] = weakref.WeakKeyDictionary()
@@ -59,6 +61,7 @@ class Batcher:
         """The outputs of `signature` for checked `arrays`, computed with the requests that arrive beside it."""
         rows = self.rows_of(signature, arrays)
         if rows is None or rows >= self.max_rows:
+            self.observe(signature, rows if rows is not None else 1)
             return await self.in_thread(lambda: signature.compute(arrays))
         layout = tuple((name, array.shape[1:], array.dtype.str) for name, array in sorted(arrays.items()))
         batches = self._batches.setdefault(signature, {})
@@ -119,6 +122,7 @@ class Batcher:
             results = [await self._alone(signature, waiting[0])]
         else:
             try:
+                self.observe(signature, sum(request.rows for request in waiting))
                 results = await self.in_thread(lambda: compute_merged(signature, waiting))
             except RequestError:
                 results = [await self._alone(signature, request) for request in waiting]
@@ -134,6 +138,7 @@ class Batcher:
 
     async def _alone(self, signature: Signature, request: Waiting) -> Outputs | Exception:
         """One request's outputs, or the error computing them raised."""
+        self.observe(signature, request.rows)
         try:
             return await self.in_thread(lambda: signature.compute(request.arrays))
         except Exception as error:

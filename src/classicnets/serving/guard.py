@@ -5,6 +5,9 @@ cross-origin POSTs).
 A request with both Content-Length and Transfer-Encoding could be read as two requests by one server and as one by
 another in front of it (request smuggling): it is answered 400 and its connection closed (RFC 9112, 6.1).
 
+Pages of the origins given with --cors-origin may POST too (the CORS headers themselves come from Starlette's
+CORSMiddleware, inside this one); a preflight (OPTIONS) needs no token, as browsers send none with it.
+
 With --auth-token-file, every request but the health checks (/v2/health/live and /ready, for load balancers) and
 the playground page's own files needs `Authorization: Bearer TOKEN`, or is answered 401.
 
@@ -53,8 +56,9 @@ class RequestGuard:
     another origin; JSON bodies, and the connection closed."""
 
     def __init__(self, app: Callable, listen_host: str, allowed_hosts: tuple[str, ...] = (),
-                 token: str | None = None) -> None:
+                 token: str | None = None, cors_origins: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.cors_origins = {origin.rstrip("/").lower() for origin in cors_origins}  # their POSTs pass (CORS)
         self.token = token.encode() if token else None
         allowed = {host_name(name) for name in allowed_hosts}
         self.hosts = (LOOPBACK_NAMES | allowed) if is_loopback(listen_host) else (allowed or None)  # None: any
@@ -84,13 +88,22 @@ class RequestGuard:
             return 400, (f"this server does not answer to the host name {host!r}; it answers to "
                          f"{', '.join(sorted(self.hosts))} (classicnets serve --allow-host NAME adds a name)")
         origin = headers.get("origin")
-        if scope["method"] == "POST" and origin is not None and not self.same_site(origin, host):
+        if scope["method"] == "POST" and origin is not None and not self.same_site(origin, host) and \
+                not self.cors_allowed(origin):
             return 403, (f"requests from pages of {origin} are refused; a page served by this server, or by a name "
                          "given with --allow-host, may call it")
-        if self.token is not None and scope["path"] not in OPEN_PATHS and not self.authorized(headers):
+        if scope["method"] == "OPTIONS" and origin is not None and not self.cors_allowed(origin):
+            return 403, (f"pages of {origin} may not call this server from a browser; classicnets serve "
+                         f"--cors-origin {origin} allows them")
+        if self.token is not None and scope["method"] != "OPTIONS" and scope["path"] not in OPEN_PATHS and \
+                not self.authorized(headers):  # (a CORS preflight carries no credentials)
             return 401, ("this server needs the token of its --auth-token-file: send the header "
                          "'Authorization: Bearer TOKEN'")
         return None
+
+    def cors_allowed(self, origin: str) -> bool:
+        """Whether --cors-origin lets pages of `origin` call the server."""
+        return "*" in self.cors_origins or origin.rstrip("/").lower() in self.cors_origins
 
     def authorized(self, headers: dict[str, str]) -> bool:
         """Whether the request carries the bearer token (compared in constant time)."""

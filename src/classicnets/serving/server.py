@@ -18,6 +18,8 @@ import os
 import signal
 import socket
 import threading
+import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
@@ -29,19 +31,21 @@ import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from classicnets.errors import UserError
-from classicnets.serving import kserve_api, playground, tfserving_api
+from classicnets.serving import kserve_api, metrics, playground, tfserving_api
 from classicnets.serving.batching import Batcher
 from classicnets.serving.connections import Limits, loop_errors, max_connections, protocol_class, quiet_uvicorn_warnings
 from classicnets.serving.event_log import EventLog
 from classicnets.serving.guard import RequestGuard, is_loopback
+from classicnets.serving.metrics import ServerMetrics
 from classicnets.serving.repository import ModelRepository, parse_version
 from classicnets.serving.runtimes import AUTO, check_runtime
-from classicnets.serving.servable import Call, RequestError
+from classicnets.serving.servable import Call, RequestError, Servable, Signature
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,7 @@ class ServerOptions:
     batch_window_ms: float = 0.0  # gather concurrent requests this long into one call; 0: each request alone
     batch_max_size: int = 64  # rows a gathered call holds at most
     allowed_hosts: tuple[str, ...] = ()  # host names answered besides the loopback ones (guard.py)
+    cors_origins: tuple[str, ...] = ()  # origins whose pages may call the server (CORS); "*": any
     auth_token: str | None = None  # when set, requests but health checks and the page's files need it (guard.py)
     max_connections: int = 0  # connections open at once; 0: as many as the open-files limit allows, up to 4096
     read_timeout: float = 30.0  # seconds for a request's head, and then for its body, to arrive (connections.py)
@@ -127,20 +132,72 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-async def answer_post(request: Request, prepare: Callable[[dict[str, Any]], Call]) -> Response:
+async def answer_post(request: Request, api: str, name: str, servable: Servable,
+                      prepare: Callable[[dict[str, Any]], Call]) -> Response:
     """Read the body here, then parse, check and compute it in a worker thread (with batching: parse and check
-    it in one, and let the batcher compute it with the requests beside it)."""
-    body = await read_body(request)
-    batcher: Batcher | None = request.app.state.batcher
-    if batcher is None:
-        return json_response(await in_thread(request.app, lambda: prepare(parse_json(body)).run()))
-    call = await in_thread(request.app, lambda: prepare(parse_json(body)))
-    return json_response(call.answer(await batcher.compute(call.signature, call.arrays)))
+    it in one, and let the batcher compute it with the requests beside it); counted in the metrics."""
+    started = time.perf_counter()
+    app = request.app
+    labels = [name, str(servable.version), "", api]  # the signature's name once the request is parsed
+    status = "200"
+    try:
+        body = await read_body(request)
+        batcher: Batcher | None = app.state.batcher
+
+        def checked() -> Call:
+            call = prepare(parse_json(body))
+            labels[2] = call.signature.name
+            app.state.labels[call.signature] = (name, str(servable.version))
+            return call
+
+        if batcher is None:
+            def computed() -> dict[str, Any]:
+                call = checked()
+                app.state.metrics.computed(name, labels[1], labels[2], rows_in(call.arrays))
+                return call.run()
+            return json_response(await in_thread(app, computed, api))
+        call = await in_thread(app, checked, api)
+        return json_response(call.answer(await batcher.compute(call.signature, call.arrays)))
+    except RequestError as error:
+        status = str(error.status)
+        raise
+    except ClientDisconnect:
+        status = "499"  # nginx's "client closed request"
+        raise
+    except BaseException:
+        status = "500"
+        raise
+    finally:
+        app.state.metrics.answered(*labels, status, time.perf_counter() - started)
 
 
-async def in_thread(app: Starlette, function: Callable[[], Any]) -> Any:
-    """Run `function` in a worker thread, as many at once as --threads (one per core: more only contend)."""
-    return await anyio.to_thread.run_sync(function, limiter=app.state.limiter)
+def counted(request: Request, api: str, find: Callable[[], Servable]) -> Servable:
+    """The servable an inference request names; a request for a model or version not served is counted (with
+    no model name: clients cannot add series) and refused."""
+    try:
+        return find()
+    except RequestError as error:
+        if api:
+            request.app.state.metrics.answered("", "", "", api, str(error.status), 0.0)
+        raise
+
+
+def rows_in(arrays: dict[str, np.ndarray]) -> int:
+    """Examples in a request: the first dimension of its inputs (1 for scalars)."""
+    first = next(iter(arrays.values()), None)
+    return int(first.shape[0]) if first is not None and first.ndim else 1
+
+
+async def in_thread(app: Starlette, function: Callable[[], Any], api: str = "") -> Any:
+    """Run `function` in a worker thread, as many at once as --threads (one per core: more only contend); the
+    wait for a thread is counted in the metrics."""
+    queued = time.perf_counter()
+
+    def timed() -> Any:
+        app.state.metrics.queued.labels(api).observe(time.perf_counter() - queued)
+        return function()
+
+    return await anyio.to_thread.run_sync(timed if api else function, limiter=app.state.limiter)
 
 
 async def v1_models(request: Request) -> Response:
@@ -152,13 +209,13 @@ async def v1_models(request: Request) -> Response:
         raise RequestError(405, f"{verb} takes {expected_method} requests")
     if verb == "status":
         return json_response(tfserving_api.model_status(repository, name, version))
-    servable = repository.servable(name, version)
+    servable = counted(request, "rest:predict" if verb == "predict" else "", lambda: repository.servable(name, version))
     if verb == "metadata":
         return json_response(tfserving_api.model_metadata(servable, name))
     if verb != "predict":
         raise RequestError(400 if verb in ("classify", "regress") else 404,
                            f":{verb} is not supported: the exported signatures are predict signatures; use :predict")
-    return await answer_post(request, lambda body: tfserving_api.predict(servable, body))
+    return await answer_post(request, "rest:predict", name, servable, lambda body: tfserving_api.predict(servable, body))
 
 
 async def v2_server(request: Request) -> Response:
@@ -203,8 +260,14 @@ async def v2_model_ready(request: Request) -> Response:
 async def v2_infer(request: Request) -> Response:
     """POST /v2/models/NAME[/versions/V]/infer."""
     name = request.path_params["name"]
-    servable = request.app.state.repository.servable(name, request.path_params.get("version"))
-    return await answer_post(request, lambda body: kserve_api.infer(servable, name, body))
+    servable = counted(request, "rest:infer",
+                       lambda: request.app.state.repository.servable(name, request.path_params.get("version")))
+    return await answer_post(request, "rest:infer", name, servable, lambda body: kserve_api.infer(servable, name, body))
+
+
+async def metrics_text(request: Request) -> Response:
+    """GET /metrics and /monitoring/prometheus/metrics: Prometheus' text format."""
+    return Response(request.app.state.metrics.text(), media_type=metrics.CONTENT_TYPE)
 
 
 async def playground_page(request: Request) -> Response:
@@ -255,10 +318,15 @@ def build_app(repository: ModelRepository, options: ServerOptions, limits: Limit
     routes = [Route("/v1/models/{path:path}", v1_models, methods=["GET", "POST"]),
               Route("/v2", v2_server), Route("/v2/health/live", v2_live), Route("/v2/health/ready", v2_ready),
               Route("/", playground_page), Route("/playground/models.json", playground_models),
+              Route("/metrics", metrics_text), Route("/monitoring/prometheus/metrics", metrics_text),
               Route("/playground/{file}", playground_file)]
     for path, endpoint, methods in version_routes:
         routes.append(Route(path, endpoint, methods=methods))
         routes.append(Route(path.replace("{name}", "{name}/versions/{version}"), endpoint, methods=methods))
+
+    def observe(signature: Signature, rows: int) -> None:
+        model, version = app.state.labels.get(signature, ("", ""))
+        app.state.metrics.computed(model, version, signature.name, rows)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -268,17 +336,23 @@ def build_app(repository: ModelRepository, options: ServerOptions, limits: Limit
         app.state.batcher = None
         if options.batch_window_ms > 0:
             app.state.batcher = Batcher(options.batch_window_ms / 1000, options.batch_max_size,
-                                        lambda function: in_thread(app, function))
+                                        lambda function: in_thread(app, function), observe)
         yield
 
-    app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(RequestGuard, listen_host=options.host, allowed_hosts=options.allowed_hosts,
-                                           token=options.auth_token)],
+    middleware = [Middleware(RequestGuard, listen_host=options.host, allowed_hosts=options.allowed_hosts,
+                             token=options.auth_token, cors_origins=options.cors_origins)]
+    if options.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(options.cors_origins), allow_methods=["GET", "POST"],
+                                     allow_headers=["Authorization", "Content-Type", "Inference-Header-Content-Length"],
+                                     expose_headers=["Inference-Header-Content-Length"], max_age=600))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware,
                     exception_handlers={RequestError: refused, HTTPException: refused, ClientDisconnect: gone,
                                         Exception: failed})
     app.state.repository = repository
     app.state.options = options
     app.state.events = limits.events if limits is not None else EventLog(log)
+    app.state.metrics = ServerMetrics(repository)
+    app.state.labels = weakref.WeakKeyDictionary()  # each signature computed: its (model, version), for the metrics
     return app
 
 
