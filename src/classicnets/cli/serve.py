@@ -18,6 +18,7 @@ EXAMPLES = """examples:
   curl localhost:8501/v1/models/mlp                  # versions and their state
   curl localhost:8501/v1/models/mlp:predict -d '{"instances": [[[[0.0], ...]]]}'
   curl localhost:8501/v2/models/mlp                  # KServe v2 metadata; POST .../infer to run it
+  classicnets serve models/ --grpc-port 8500         # gRPC too, for tensorflow_serving.apis and tritonclient.grpc
   classicnets serve models/ --host 0.0.0.0 --auth-token-file token.txt   # callers send Authorization: Bearer TOKEN
 """
 SIZE_UNITS = {"": 1, "k": 2**10, "kib": 2**10, "m": 2**20, "mib": 2**20, "g": 2**30, "gib": 2**30}
@@ -40,6 +41,10 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for every interface "
                         "(default: 127.0.0.1)")
     parser.add_argument("--port", type=port_number, default=8501, help="TCP port (default: 8501, TF Serving's)")
+    parser.add_argument("--grpc-port", type=port_number, metavar="PORT",
+                        help="also serve gRPC on PORT (TF Serving's is 8500; 0: any free port): TF Serving's "
+                        "PredictionService and ModelService, and KServe v2's GRPCInferenceService (needs: pip install "
+                        "--no-deps tensorflow-serving-api tritonclient) (default: off)")
     parser.add_argument("--poll-seconds", type=finite_float, default=2.0, metavar="SECONDS",
                         help="how often to look for new or removed version folders; 0: only at start (default: 2)")
     parser.add_argument("--max-body", type=byte_size, default=4 * 2**20, metavar="SIZE",
@@ -121,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
                             max_body=args.max_body, latest=args.latest, threads=args.threads,
                             access_log=args.access_log, runtime=args.runtime,
                             batch_window_ms=args.batch_window_ms, batch_max_size=args.batch_max_size,
-                            allowed_hosts=tuple(args.allow_host), auth_token=token,
+                            allowed_hosts=tuple(args.allow_host), auth_token=token, grpc_port=args.grpc_port,
                             cors_origins=tuple(check_origin(origin) for origin in args.cors_origin),
                             max_connections=args.max_connections, read_timeout=args.read_timeout)
     formats = ("saved-model", "onnx") if args.runtime == "onnx" else ("saved-model",)  # for runs exported first

@@ -77,19 +77,8 @@ def infer(servable: Servable, name: str, request: dict[str, Any]) -> Call:
 
 def request_tensor(signature: Signature, tensor: dict[str, Any]) -> tuple[str, np.ndarray]:
     """One request tensor as (input name, array), its datatype and shape checked against the signature."""
-    input_name = tensor.get("name")
-    if not isinstance(input_name, str) or input_name not in signature.inputs:
-        raise RequestError(400, f"unknown input {input_name!r:.100}; signature '{signature.name}' takes "
-                           f"{', '.join(signature.inputs)}")
-    spec = signature.inputs[input_name]
-    expected = DATATYPES.get(spec.dtype, spec.dtype.name.upper())
-    if tensor.get("datatype") != expected:
-        raise RequestError(400, f"input '{input_name}' needs datatype {expected}; received "
-                           f"{tensor.get('datatype')!r:.100}")
-    shape = tensor.get("shape")
-    if not isinstance(shape, list) or not all(type(size) is int and size >= 0 for size in shape):
-        raise RequestError(400, f"input '{input_name}' needs \"shape\": a list of sizes such as "
-                           f"{shape_text(spec.shape)} with -1 replaced by the batch size")
+    input_name = checked_head(signature, tensor.get("name"), tensor.get("datatype"), tensor.get("shape"))
+    shape = tensor["shape"]
     if "data" not in tensor:
         raise RequestError(400, f"input '{input_name}' has no \"data\"")
     array = signature.to_array(input_name, tensor["data"])
@@ -97,6 +86,21 @@ def request_tensor(signature: Signature, tensor: dict[str, Any]) -> tuple[str, n
         raise RequestError(400, f"input '{input_name}' has {array.size} values, but its shape {shape} holds "
                            f"{math.prod(shape)}")
     return input_name, array.reshape(shape)
+
+
+def checked_head(signature: Signature, input_name: Any, datatype: Any, shape: Any) -> str:
+    """The input name of a request tensor (REST or gRPC), once its name, datatype and shape fit the signature."""
+    if not isinstance(input_name, str) or input_name not in signature.inputs:
+        raise RequestError(400, f"unknown input {input_name!r:.100}; signature '{signature.name}' takes "
+                           f"{', '.join(signature.inputs)}")
+    spec = signature.inputs[input_name]
+    expected = DATATYPES.get(spec.dtype, spec.dtype.name.upper())
+    if datatype != expected:
+        raise RequestError(400, f"input '{input_name}' needs datatype {expected}; received {datatype!r:.100}")
+    if not isinstance(shape, list) or not all(type(size) is int and size >= 0 for size in shape):
+        raise RequestError(400, f"input '{input_name}' needs \"shape\": a list of sizes such as "
+                           f"{shape_text(spec.shape)} with -1 replaced by the batch size")
+    return input_name
 
 
 def requested_outputs(signature: Signature, outputs: Any) -> list[str]:

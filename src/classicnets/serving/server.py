@@ -67,6 +67,7 @@ class ServerOptions:
     batch_window_ms: float = 0.0  # gather concurrent requests this long into one call; 0: each request alone
     batch_max_size: int = 64  # rows a gathered call holds at most
     allowed_hosts: tuple[str, ...] = ()  # host names answered besides the loopback ones (guard.py)
+    grpc_port: int | None = None  # TF Serving's and KServe's gRPC APIs on this port (0: any free one); None: off
     cors_origins: tuple[str, ...] = ()  # origins whose pages may call the server (CORS); "*": any
     auth_token: str | None = None  # when set, requests but health checks and the page's files need it (guard.py)
     max_connections: int = 0  # connections open at once; 0: as many as the open-files limit allows, up to 4096
@@ -404,9 +405,23 @@ def serve(models_dir: Path, options: ServerOptions) -> int:
     poller = threading.Thread(target=repository.poll, args=(options.poll_seconds, stop, freeze_loaded_objects),
                               name="model-poller", daemon=True)
     poller.start()
-    config = uvicorn.Config(build_app(repository, options, limits), http=protocol_class(limits), log_config=None,
-                            access_log=options.access_log, timeout_graceful_shutdown=10)
+    app = build_app(repository, options, limits)
+    config = uvicorn.Config(app, http=protocol_class(limits), log_config=None, access_log=options.access_log,
+                            timeout_graceful_shutdown=10)
     host, port = sock.getsockname()[:2]
+    grpc_server = None
+    if options.grpc_port is not None:
+        from classicnets.serving.grpc_api import start_grpc
+
+        try:
+            grpc_server, grpc_port = start_grpc(repository, app.state.metrics, options.host, options.grpc_port,
+                                                options.computing_threads(), options.max_body, options.auth_token)
+        except UserError:
+            sock.close()
+            stop.set()
+            raise
+        log.info("gRPC on %s:%d (TF Serving: tensorflow.serving.PredictionService, ModelService; KServe v2: "
+                 "inference.GRPCInferenceService)", host, grpc_port)
     log.info("serving %s on http://%s:%d (TF Serving REST: /v1/models/NAME, KServe v2: /v2/models/NAME); "
              "runtime: %s; batching: %s", models_dir, host, port, options.runtime,
              f"{options.batch_window_ms:g} ms, up to {options.batch_max_size} rows" if options.batch_window_ms else "off")
@@ -425,6 +440,8 @@ def serve(models_dir: Path, options: ServerOptions) -> int:
     try:
         server.run(sockets=[sock])
     finally:
+        if grpc_server is not None:
+            grpc_server.stop(grace=5).wait()
         loud_again()
         limits.events.close()
         for sig, handler in previous.items():
