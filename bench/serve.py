@@ -131,6 +131,89 @@ def hey(url: str, body: Path, seconds: float, concurrency: int) -> dict[str, flo
             "not_200": sum(count for code, count in statuses.items() if code != 200) + errors}
 
 
+def grpc_load(target: str, model: str, images: np.ndarray, seconds: float, concurrency: int) -> dict[str, float]:
+    """Keep `concurrency` TF Serving Predict calls in flight for `seconds` from one Python process (grpcio's
+    futures); requests/s, p50 and p99 in ms of the accepted calls, and the share refused (RESOURCE_EXHAUSTED or
+    UNAVAILABLE)."""
+    import threading
+
+    import grpc
+    import tensorflow as tf
+    from tensorflow_serving.apis import predict_pb2, prediction_service_pb2_grpc
+
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = model
+    request.inputs["images"].CopyFrom(tf.make_tensor_proto(images))
+    latencies, refused, failed = [], [0], [0]
+    lock, finished = threading.Lock(), threading.Event()
+    in_flight = [0]
+    with grpc.insecure_channel(target) as channel:
+        stub = prediction_service_pb2_grpc.PredictionServiceStub(channel)
+        deadline = time.monotonic() + seconds
+
+        def launch() -> None:
+            started = time.perf_counter()
+            future = stub.Predict.future(request, timeout=60)
+            future.add_done_callback(lambda done: landed(done, started))
+
+        def landed(done, started: float) -> None:
+            error = done.exception()
+            with lock:
+                if error is None:
+                    latencies.append(time.perf_counter() - started)
+                elif error.code() in (grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.UNAVAILABLE):
+                    refused[0] += 1
+                else:
+                    failed[0] += 1
+                again = time.monotonic() < deadline
+                if not again:
+                    in_flight[0] -= 1
+                    if in_flight[0] == 0:
+                        finished.set()
+            if again:
+                launch()
+
+        in_flight[0] = concurrency
+        started = time.monotonic()
+        for _ in range(concurrency):
+            launch()
+        finished.wait(seconds + 120)
+        elapsed = time.monotonic() - started
+    latencies.sort()
+    total = len(latencies) + refused[0] + failed[0]
+    pick = lambda share: latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000 if latencies else \
+        float("nan")  # noqa: E731
+    return {"requests_per_s": len(latencies) / elapsed, "p50_ms": pick(0.5), "p99_ms": pick(0.99),
+            "answers": total, "not_200": refused[0] + failed[0], "refused_share": refused[0] / max(total, 1)}
+
+
+def measure_grpc(folder: Path, options: argparse.Namespace) -> list[dict]:
+    """`serve --grpc-port` (SavedModel runtime) driven by grpc_load, 1 and 32 images a request."""
+    rows = []
+    rng = np.random.default_rng(0)
+    for model in MODELS:
+        port, grpc_port = free_port(), free_port()
+        command = [sys.executable, "-m", "classicnets", "serve", str(folder / f"models-{model}"), "--poll-seconds",
+                   "0", "--runtime", "saved-model", "--port", str(port), "--grpc-port", str(grpc_port)]
+        process = start(command, port, folder / f"grpc-{port}.log")
+        try:
+            for count in (int(c) for c in options.images.split(",")):
+                images = rng.random((count, 28, 28, 1), dtype=np.float32).round(4)
+                grpc_load(f"127.0.0.1:{grpc_port}", model, images, 1, 4)  # warm-up
+                for concurrency in options.concurrency:
+                    result = grpc_load(f"127.0.0.1:{grpc_port}", model, images, options.seconds, concurrency)
+                    row = {"model": model, "server": "serve, saved-model, gRPC", "images": count,
+                           "concurrency": concurrency, **result, "load_average": os.getloadavg()[0]}
+                    rows.append(row)
+                    print(f"{model:4} {'serve, saved-model, gRPC':34} {count:3} images c={concurrency:<3} "
+                          f"{result['requests_per_s']:9.1f} req/s  p50 {result['p50_ms']:8.2f} ms  "
+                          f"p99 {result['p99_ms']:8.2f} ms  refused: {result['refused_share']:.1%}  "
+                          f"load {row['load_average']:.1f}", flush=True)
+        finally:
+            stop(process)
+    return rows
+
+
 def servers(folder: Path, model: str, images: list[int]) -> list[tuple[str, list[str], list[int]]]:
     """(label, command without the port, the images per request it is measured with) of every server."""
     serve = [sys.executable, "-m", "classicnets", "serve", str(folder / f"models-{model}"), "--poll-seconds", "0"]
@@ -148,6 +231,8 @@ def measure_speed(folder: Path, bodies: dict[int, Path], options: argparse.Names
     rows = []
     for model in MODELS:
         for label, command, images in servers(folder, model, list(bodies)):
+            if options.servers not in label:
+                continue
             port = free_port()
             command = command + ([str(port)] if label.startswith("naive") else ["--port", str(port)])
             process = start(command, port, folder / f"{port}.log")
@@ -214,6 +299,9 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8,32", help="comma-separated (default: 1,8,32)")
     parser.add_argument("--images", default="1,32", help="images per request, comma-separated (default: 1,32)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--only", choices=("all", "rest", "grpc"), default="all",
+                        help="measure REST (hey), gRPC (a Python grpcio client), or both and memory (default: all)")
+    parser.add_argument("--servers", default="", help="REST rows only for servers whose label contains this")
     parser.add_argument("--naive-server", nargs=3, metavar=("MODEL_KERAS", "NAME", "PORT"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.naive_server:
@@ -229,8 +317,13 @@ def main() -> None:
         for count in (int(c) for c in options.images.split(",")):
             bodies[count] = folder / f"{count}.json"
             bodies[count].write_text(json.dumps({"instances": rng.random((count, 28, 28, 1)).round(4).tolist()}))
-        results = {"cpus": len(os.sched_getaffinity(0)), "speed": measure_speed(folder, bodies, options),
-                   "memory": measure_memory(folder)}
+        results = {"cpus": len(os.sched_getaffinity(0))}
+        if options.only in ("all", "rest"):
+            results["speed"] = measure_speed(folder, bodies, options)
+        if options.only in ("all", "grpc"):
+            results["grpc"] = measure_grpc(folder, options)
+        if options.only == "all":
+            results["memory"] = measure_memory(folder)
         if options.json:
             options.json.write_text(json.dumps(results, indent=2))
 

@@ -1,7 +1,9 @@
 """What production serving asks of `classicnets serve`, through a real server process and a real HTTP client: the
-Prometheus metrics after traffic, and CORS for pages of the origins given with --cors-origin."""
+Prometheus metrics after traffic, CORS for pages of the origins given with --cors-origin, and overload refused at
+once beyond --max-queue."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -21,7 +23,8 @@ def server(tmp_path_factory):
     models_dir = tmp_path_factory.mktemp("production") / "models"
     export_classifier(models_dir / "digits" / "1", seed=1)
     log = tmp_path_factory.mktemp("log") / "server.log"
-    base, process = start_serve(models_dir, log, "--cors-origin", APP, "--batch-window-ms", "2")
+    base, process = start_serve(models_dir, log, "--cors-origin", APP, "--batch-window-ms", "2", "--threads", "1",
+                                "--max-queue", "2")
     yield base, log
     process.terminate()
     process.wait(timeout=30)
@@ -100,3 +103,24 @@ def test_pages_of_the_allowed_origin_may_call_and_others_get_json_refusals(serve
 def test_an_origin_that_is_not_one_is_refused(tmp_path, capsys, origin):
     status, _, err = run_cli(capsys, "serve", str(tmp_path), "--cors-origin", origin)
     assert status == 2 and "--cors-origin needs an origin" in err
+
+
+@pytest.mark.slow
+def test_requests_beyond_the_queue_are_refused_at_once_and_the_rest_answered(server):
+    base, log = server
+    body = json.dumps({"instances": images(3000).astype("float64").round(4).tolist()}).encode()  # 2 MB: tens of ms to parse
+
+    def predict(_):
+        status, _, answer = fetch(base, "/v1/models/digits:predict", "POST", body,
+                                  **{"Content-Type": "application/json"})
+        return status, json.loads(answer)
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(predict, range(16)))
+    statuses = [status for status, _ in answers]
+    assert set(statuses) == {200, 503} and statuses.count(200) >= 3  # one computing, two waiting, at least
+    assert all("busy" in answer["error"] and "--max-queue" in answer["error"]
+               for status, answer in answers if status == 503)
+    found = samples(fetch(base, "/metrics")[2].decode())
+    assert found[("classicnets_overload_refusals_total", (("api", "rest:predict"),))] == statuses.count(503)
+    assert "Traceback" not in log.read_text()

@@ -57,6 +57,9 @@ def add_parser(subparsers: Any) -> None:
                         help="what computes the models: the SavedModel (TensorFlow), onnxruntime on the export's "
                         ".onnx files, or auto: the faster of the two on the model's own example inputs, timed at "
                         "load (the SavedModel when there are no .onnx files) (default: auto)")
+    parser.add_argument("--max-queue", type=int, default=64, metavar="N",
+                        help="inference requests that may wait for a computing thread; more are refused at once with "
+                        "503 (gRPC: RESOURCE_EXHAUSTED), so those accepted are answered in bounded time (default: 64)")
     parser.add_argument("--batch-window-ms", type=finite_float, default=0.0, metavar="MS",
                         help="requests for a model version's signature that arrive while it computes wait up to "
                         "MS milliseconds and are computed together as one call; 0: each request alone (default: 0)")
@@ -116,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"{flag} cannot be negative. Received: {flag} {value:g}")
     if args.batch_max_size < 1:
         raise UserError(f"--batch-max-size must be at least 1. Received: --batch-max-size {args.batch_max_size}")
+    if args.max_queue < 1:
+        raise UserError(f"--max-queue must be at least 1. Received: --max-queue {args.max_queue}")
     if args.max_connections < 0:
         raise UserError(f"--max-connections cannot be negative. Received: --max-connections {args.max_connections}")
     if args.read_timeout <= 0:
@@ -128,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
                             batch_window_ms=args.batch_window_ms, batch_max_size=args.batch_max_size,
                             allowed_hosts=tuple(args.allow_host), auth_token=token, grpc_port=args.grpc_port,
                             cors_origins=tuple(check_origin(origin) for origin in args.cors_origin),
-                            max_connections=args.max_connections, read_timeout=args.read_timeout)
+                            max_connections=args.max_connections, read_timeout=args.read_timeout,
+                            max_queue=args.max_queue)
     formats = ("saved-model", "onnx") if args.runtime == "onnx" else ("saved-model",)  # for runs exported first
     with models_dir_for(args.models_dir, formats, notice=logging.getLogger("classicnets.serve").info) as models_dir:
         return serve(models_dir, options)

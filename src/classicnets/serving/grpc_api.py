@@ -346,14 +346,15 @@ def guard(grpc: Any, token: str | None) -> Any:
 
 
 def start_grpc(repository: ModelRepository, metrics: ServerMetrics, host: str, port: int, threads: int,
-               max_message: int, token: str | None = None) -> tuple[Any, int]:
-    """Start the gRPC server on host:port (0: a free port) with `threads` handler threads; returns (server, port).
-    A UserError if the protocol packages are missing or the port cannot be had."""
+               max_message: int, token: str | None = None, max_queue: int = 64) -> tuple[Any, int]:
+    """Start the gRPC server on host:port (0: a free port) with `threads` handler threads, refusing calls beyond
+    those and `max_queue` waiting with RESOURCE_EXHAUSTED; returns (server, port). A UserError if the protocol
+    packages are missing or the port cannot be had."""
     protocols = load_protocols()
     grpc = protocols["grpc"]
     ctx = Context(repository, metrics, grpc, max_message)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="grpc"),
-                         interceptors=[guard(grpc, token)],
+                         interceptors=[guard(grpc, token)], maximum_concurrent_rpcs=threads + max_queue,
                          options=[("grpc.max_receive_message_length", max_message),
                                   ("grpc.max_send_message_length", max(max_message, 64 * 2**20)),
                                   ("grpc.so_reuseport", 0)])

@@ -67,6 +67,7 @@ class ServerOptions:
     batch_window_ms: float = 0.0  # gather concurrent requests this long into one call; 0: each request alone
     batch_max_size: int = 64  # rows a gathered call holds at most
     allowed_hosts: tuple[str, ...] = ()  # host names answered besides the loopback ones (guard.py)
+    max_queue: int = 64  # inference requests waiting for a computing thread; more are refused at once (503)
     grpc_port: int | None = None  # TF Serving's and KServe's gRPC APIs on this port (0: any free one); None: off
     cors_origins: tuple[str, ...] = ()  # origins whose pages may call the server (CORS); "*": any
     auth_token: str | None = None  # when set, requests but health checks and the page's files need it (guard.py)
@@ -191,7 +192,13 @@ def rows_in(arrays: dict[str, np.ndarray]) -> int:
 
 async def in_thread(app: Starlette, function: Callable[[], Any], api: str = "") -> Any:
     """Run `function` in a worker thread, as many at once as --threads (one per core: more only contend); the
-    wait for a thread is counted in the metrics."""
+    wait for a thread is counted in the metrics. A request (`api`) that finds --max-queue others waiting is
+    refused with 503 at once: under overload, the ones accepted are answered in bounded time."""
+    waiting = app.state.limiter.statistics().tasks_waiting
+    if api and waiting >= app.state.options.max_queue:
+        app.state.metrics.refused.labels(api).inc()
+        raise RequestError(503, f"the server is busy: {waiting} requests are waiting to be computed (--max-queue); "
+                           "try again shortly")
     queued = time.perf_counter()
 
     def timed() -> Any:
@@ -415,7 +422,8 @@ def serve(models_dir: Path, options: ServerOptions) -> int:
 
         try:
             grpc_server, grpc_port = start_grpc(repository, app.state.metrics, options.host, options.grpc_port,
-                                                options.computing_threads(), options.max_body, options.auth_token)
+                                                options.computing_threads(), options.max_body, options.auth_token,
+                                                options.max_queue)
         except UserError:
             sock.close()
             stop.set()
