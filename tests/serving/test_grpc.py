@@ -176,7 +176,7 @@ def test_kserve_typed_contents_and_refusals(server, channel):
     refusals = [
         (infer_request(datatype="FP64"), "INVALID_ARGUMENT", "needs datatype FP32"),
         (infer_request(shape=[2, 8, 8, 1]), "INVALID_ARGUMENT", "holds 128"),
-        (infer_request(raw=b"\0" * 10), "INVALID_ARGUMENT", "10 bytes of raw contents"),
+        (infer_request(raw=b"\0" * 10), "INVALID_ARGUMENT", "10 bytes of binary data"),
         (infer_request(raw=np.full(64, np.inf, np.float32).tobytes()), "INVALID_ARGUMENT", "finite"),
         (infer_request(model_name="nosuch"), "NOT_FOUND", "no model named"),
     ]

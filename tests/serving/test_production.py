@@ -1,13 +1,13 @@
 """What production serving asks of `classicnets serve`, through a real server process and a real HTTP client: the
 Prometheus metrics after traffic, CORS for pages of the origins given with --cors-origin, and overload refused at
-once beyond --max-queue."""
+once beyond --max-queue, and KServe's binary tensors through its own HTTP client."""
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 import urllib.error
 import urllib.request
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 
 from tests.helpers import run_cli
@@ -124,3 +124,45 @@ def test_requests_beyond_the_queue_are_refused_at_once_and_the_rest_answered(ser
     found = samples(fetch(base, "/metrics")[2].decode())
     assert found[("classicnets_overload_refusals_total", (("api", "rest:predict"),))] == statuses.count(503)
     assert "Traceback" not in log.read_text()
+
+
+def binary_request(base: str, head: dict, data: bytes, header_length: int | None = None):
+    """POST /v2/models/digits/infer with KServe's binary tensor extension: (status, headers, body bytes)."""
+    head_bytes = json.dumps(head).encode()
+    length = len(head_bytes) if header_length is None else header_length
+    return fetch(base, "/v2/models/digits/infer", "POST", head_bytes + data,
+                 **{"Inference-Header-Content-Length": str(length), "Content-Type": "application/octet-stream"})
+
+
+@pytest.mark.slow
+def test_the_kserve_http_client_sends_and_reads_binary_tensors(server):
+    http = pytest.importorskip("tritonclient.http")
+    base, _ = server
+    x = images(3, seed=9)
+    client = http.InferenceServerClient(base.removeprefix("http://"))
+    tensor = http.InferInput("images", list(x.shape), "FP32")
+    tensor.set_data_from_numpy(x)  # binary, as the client sends by default
+    result = client.infer("digits", [tensor])  # and every output asked for in binary
+    as_json = json.loads(fetch(base, "/v1/models/digits:predict", "POST", json.dumps({"instances": x.tolist()}).encode(),
+                               **{"Content-Type": "application/json"})[2])
+    expected = np.array([row["probabilities"] for row in as_json["predictions"]], np.float32)
+    assert np.array_equal(result.as_numpy("probabilities"), expected)
+    assert result.get_response()["outputs"][0]["parameters"]["binary_data_size"] > 0
+    mixed = client.infer("digits", [tensor], outputs=[http.InferRequestedOutput("classes", binary_data=False)])
+    assert mixed.get_response()["outputs"][0]["data"] == expected.argmax(axis=1).tolist()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case, size, data, header_length, words", [
+    ("fewer bytes than declared", 256, b"\0" * 100, None, "only 100 follow"),
+    ("a size that does not fit the shape", 100, b"\0" * 100, None, "needs 256"),
+    ("bytes left over", 256, b"\0" * 300, None, "44 bytes of binary data follow"),
+    ("a header length past the body", 256, b"\0" * 256, 10**6, "Inference-Header-Content-Length"),
+    ("Infinity", 256, np.full(64, np.inf, np.float32).tobytes(), None, "finite"),
+])
+def test_bad_binary_tensors_are_refused_in_json(server, case, size, data, header_length, words):
+    base, _ = server
+    head = {"inputs": [{"name": "images", "datatype": "FP32", "shape": [1, 8, 8, 1],
+                        "parameters": {"binary_data_size": size}}]}
+    status, _, answer = binary_request(base, head, data, header_length)
+    assert status == 400 and words in json.loads(answer)["error"]

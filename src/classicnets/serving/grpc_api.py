@@ -27,8 +27,6 @@ from classicnets.serving.servable import RequestError, Servable, Signature
 
 INSTALL = ("pip install python-rapidjson && pip install --no-deps tensorflow-serving-api==2.21.0 "
            "tritonclient==2.73.0")
-NUMPY_TYPES = {"BOOL": "?", "UINT8": "<u1", "UINT16": "<u2", "UINT32": "<u4", "UINT64": "<u8", "INT8": "<i1",
-               "INT16": "<i2", "INT32": "<i4", "INT64": "<i8", "FP16": "<f2", "FP32": "<f4", "FP64": "<f8"}
 CONTENTS = {"BOOL": "bool_contents", "UINT8": "uint_contents", "UINT16": "uint_contents", "UINT32": "uint_contents",
             "UINT64": "uint64_contents", "INT8": "int_contents", "INT16": "int_contents", "INT32": "int_contents",
             "INT64": "int64_contents", "FP32": "fp32_contents", "FP64": "fp64_contents"}  # FP16: raw bytes only
@@ -209,23 +207,18 @@ def kserve_service(protocols: dict[str, Any], ctx: Context) -> Any:
     pb = protocols["kserve"]
 
     def request_array(signature: Signature, tensor: Any, raw: bytes | None) -> tuple[str, np.ndarray]:
-        name = kserve_api.checked_head(signature, tensor.name, tensor.datatype, list(tensor.shape))
-        count = math.prod(tensor.shape)
-        if tensor.datatype not in NUMPY_TYPES:
-            raise RequestError(400, f"input '{tensor.name}': datatype {tensor.datatype} is not served")
-        dtype = np.dtype(NUMPY_TYPES[tensor.datatype])
+        shape = list(tensor.shape)
+        name = kserve_api.checked_head(signature, tensor.name, tensor.datatype, shape)
         if raw is not None:
-            if len(raw) != count * dtype.itemsize:
-                raise RequestError(400, f"input '{tensor.name}' has {len(raw)} bytes of raw contents; its shape "
-                                   f"{list(tensor.shape)} of {tensor.datatype} needs {count * dtype.itemsize}")
-            values = np.frombuffer(raw, dtype)
-        else:
-            field = CONTENTS.get(tensor.datatype)
-            values = np.asarray(getattr(tensor.contents, field) if field else [], dtype)
-            if values.size != count:
-                raise RequestError(400, f"input '{tensor.name}' has {values.size} values in contents.{field}, "
-                                   f"but its shape {list(tensor.shape)} holds {count}")
-        return name, signature.to_array(name, values.reshape(list(tensor.shape)))
+            return name, kserve_api.array_from_bytes(signature, name, tensor.datatype, shape, raw)
+        field = CONTENTS.get(tensor.datatype)
+        if field is None:
+            raise RequestError(400, f"input '{name}': {tensor.datatype} is sent as raw_input_contents")
+        values = np.asarray(getattr(tensor.contents, field), kserve_api.NUMPY_TYPES[tensor.datatype])
+        if values.size != math.prod(shape):
+            raise RequestError(400, f"input '{name}' has {values.size} values in contents.{field}, but its shape "
+                               f"{shape} holds {math.prod(shape)}")
+        return name, signature.to_array(name, values.reshape(shape))
 
     def signature_of(servable: Servable, parameters: Any) -> Signature:
         chosen = parameters.get("signature_name") if "signature_name" in parameters else None
@@ -285,8 +278,7 @@ def kserve_service(protocols: dict[str, Any], ctx: Context) -> Any:
                 for name in wanted:
                     tensor = kserve_api.response_tensor(name, outputs[name], signature)
                     response.outputs.add(name=name, datatype=tensor["datatype"], shape=tensor["shape"])
-                    response.raw_output_contents.append(
-                        np.ascontiguousarray(outputs[name]).astype(NUMPY_TYPES.get(tensor["datatype"], "<f4")).tobytes())
+                    response.raw_output_contents.append(kserve_api.output_bytes(outputs[name], tensor["datatype"]))
                 return response
             return ctx.answer(context, work, "grpc:ModelInfer", labels)
 

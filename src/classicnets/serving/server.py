@@ -85,6 +85,16 @@ def json_response(payload: Any, status: int = 200) -> Response:
                     media_type="application/json")
 
 
+def answer_response(answer: dict[str, Any] | kserve_api.BinaryAnswer) -> Response:
+    """A JSON answer, or one of KServe's binary tensor extension: the JSON part, its length in a header, then the
+    outputs' bytes."""
+    if not isinstance(answer, kserve_api.BinaryAnswer):
+        return json_response(answer)
+    head = orjson.dumps(answer.head, default=to_json_value, option=orjson.OPT_SERIALIZE_NUMPY)
+    return Response(head + b"".join(answer.blobs), media_type="application/octet-stream",
+                    headers={"Inference-Header-Content-Length": str(len(head))})
+
+
 def to_json_value(value: Any) -> Any:
     """What orjson cannot write itself: arrays that are not C-contiguous or of other dtypes, and binary
     strings, which become TF Serving's {"b64": ...}."""
@@ -135,7 +145,7 @@ async def read_body(request: Request) -> bytes:
 
 
 async def answer_post(request: Request, api: str, name: str, servable: Servable,
-                      prepare: Callable[[dict[str, Any]], Call]) -> Response:
+                      prepare: Callable[[bytes], Call]) -> Response:
     """Read the body here, then parse, check and compute it in a worker thread (with batching: parse and check
     it in one, and let the batcher compute it with the requests beside it); counted in the metrics."""
     started = time.perf_counter()
@@ -147,7 +157,7 @@ async def answer_post(request: Request, api: str, name: str, servable: Servable,
         batcher: Batcher | None = app.state.batcher
 
         def checked() -> Call:
-            call = prepare(parse_json(body))
+            call = prepare(body)
             labels[2] = call.signature.name
             app.state.labels[call.signature] = (name, str(servable.version))
             return call
@@ -157,9 +167,9 @@ async def answer_post(request: Request, api: str, name: str, servable: Servable,
                 call = checked()
                 app.state.metrics.computed(name, labels[1], labels[2], rows_in(call.arrays))
                 return call.run()
-            return json_response(await in_thread(app, computed, api))
+            return answer_response(await in_thread(app, computed, api))
         call = await in_thread(app, checked, api)
-        return json_response(call.answer(await batcher.compute(call.signature, call.arrays)))
+        return answer_response(call.answer(await batcher.compute(call.signature, call.arrays)))
     except RequestError as error:
         status = str(error.status)
         raise
@@ -223,7 +233,8 @@ async def v1_models(request: Request) -> Response:
     if verb != "predict":
         raise RequestError(400 if verb in ("classify", "regress") else 404,
                            f":{verb} is not supported: the exported signatures are predict signatures; use :predict")
-    return await answer_post(request, "rest:predict", name, servable, lambda body: tfserving_api.predict(servable, body))
+    return await answer_post(request, "rest:predict", name, servable,
+                             lambda body: tfserving_api.predict(servable, parse_json(body)))
 
 
 async def v2_server(request: Request) -> Response:
@@ -270,7 +281,13 @@ async def v2_infer(request: Request) -> Response:
     name = request.path_params["name"]
     servable = counted(request, "rest:infer",
                        lambda: request.app.state.repository.servable(name, request.path_params.get("version")))
-    return await answer_post(request, "rest:infer", name, servable, lambda body: kserve_api.infer(servable, name, body))
+    header_length = request.headers.get(kserve_api.HEADER_LENGTH)
+
+    def prepare(body: bytes) -> Call:
+        head, binary = kserve_api.split_body(body, header_length)
+        return kserve_api.infer(servable, name, parse_json(head), binary)
+
+    return await answer_post(request, "rest:infer", name, servable, prepare)
 
 
 async def metrics_text(request: Request) -> Response:
