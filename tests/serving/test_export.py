@@ -62,6 +62,20 @@ def test_every_family_is_written_in_tensorflow_servings_layout(exported, trained
         assert vocabulary["special"] == {"pad": 0, "start": 1, "end": 2, "unknown": 3}
 
 
+def test_every_export_carries_tf_servings_warm_up_requests_which_its_servable_replays(exported):
+    pytest.importorskip("tensorflow_serving.apis.prediction_log_pb2")
+    from classicnets.serving.runtimes import load_servable
+    from classicnets.serving.warmup import read_warmup_requests, warm_up
+
+    for name, result in exported.items():
+        requests = read_warmup_requests(result.path)
+        assert sorted({signature for signature, _ in requests}) == sorted(SIGNATURES[name]), name
+        sizes = sorted({len(next(iter(arrays.values()))) for _, arrays in requests})
+        assert sizes[0] == 1 and len(sizes) == 2, sizes  # one example, then all the check's examples
+        servable = load_servable(result.path, 1, runtime="saved-model")
+        assert warm_up(servable) == f"{len(requests)} warm-up requests from assets.extra/tf_serving_warmup_requests"
+
+
 def test_classicnets_json_names_the_signatures_and_records_the_check(exported, trained):
     for name, result in exported.items():
         facts = manifest(result)

@@ -166,3 +166,38 @@ def test_bad_binary_tensors_are_refused_in_json(server, case, size, data, header
                         "parameters": {"binary_data_size": size}}]}
     status, _, answer = binary_request(base, head, data, header_length)
     assert status == 400 and words in json.loads(answer)["error"]
+
+
+@pytest.mark.slow
+def test_a_version_warms_up_before_it_is_available_and_a_refused_warm_up_fails_its_load(tmp_path):
+    prediction_log_pb2 = pytest.importorskip("tensorflow_serving.apis.prediction_log_pb2")
+    import tensorflow as tf
+
+    from classicnets.serving.warmup import WARMUP_FILE, write_warmup_requests
+    from tests.serving.test_server import export_classifier
+
+    models = tmp_path / "models"
+    export_classifier(models / "digits" / "1", seed=1)
+    assert write_warmup_requests(models / "digits" / "1", {"serving_default": {"images": images(4)}})
+    export_classifier(models / "digits" / "2", seed=2)
+    record = prediction_log_pb2.PredictionLog()
+    record.predict_log.request.inputs["images"].CopyFrom(tf.make_tensor_proto(np.zeros((1, 4, 4, 1), np.float32)))
+    (models / "digits" / "2" / WARMUP_FILE).parent.mkdir()
+    with tf.io.TFRecordWriter(str(models / "digits" / "2" / WARMUP_FILE)) as writer:
+        writer.write(record.SerializeToString())
+    export_classifier(models / "other" / "1", seed=3)  # no file: example inputs
+    log = tmp_path / "server.log"
+    base, process = start_serve(models, log)
+    try:
+        status, answer = call(base, "GET", "/v1/models/digits")
+        states = {item["version"]: item for item in answer["model_version_status"]}
+        assert states["1"]["state"] == "AVAILABLE" and states["2"]["state"] == "END"
+        assert "warm-up request 1 of assets.extra/tf_serving_warmup_requests failed: input 'images' needs shape" in \
+            states["2"]["status"]["error_message"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    text = log.read_text()
+    assert "version 1 loaded" in text and "2 warm-up requests from assets.extra/tf_serving_warmup_requests" in text
+    assert "model other version 1 loaded" in text and "2 warm-up requests on example inputs" in text
+    assert "Traceback" not in text

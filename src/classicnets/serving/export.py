@@ -25,6 +25,7 @@ from classicnets.files import EXPORT_TEMP_PREFIX, atomic_write_text, make_folder
 from classicnets.serving import parity
 from classicnets.serving.describe import code_scatter_asset, describe_export, to_json, vocabulary_asset
 from classicnets.serving.signatures import Signature, TensorInfo, signatures_of
+from classicnets.serving.warmup import write_warmup_requests
 
 FORMATS = ("saved-model", "onnx")
 ONNX_PACKAGES = ("tf2onnx", "onnx", "onnxruntime")
@@ -260,6 +261,7 @@ def _write_formats(model: keras.Model, signatures: list[Signature], folder: Path
                 archive.add_endpoint(name, function)
             archive.write_out(str(folder), verbose=False)
             case.saved_model = folder
+            write_warmup_requests(folder, case.inputs)  # TF Serving's warm-up file, when its protocol is here
         if "onnx" in formats:
             case.onnx = _write_onnx(model, signatures, folder / "onnx")
     return outputs

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from classicnets.serving.runtimes import AUTO, load_servable
+from classicnets.serving.warmup import warm_up
 from classicnets.serving.servable import RequestError, Servable, first_line
 
 log = logging.getLogger(__name__)
@@ -206,12 +207,13 @@ def load_version(name: str, folder: Path, version: int, fingerprint: tuple[int, 
     started = time.perf_counter()
     try:
         servable = load_servable(folder, version, runtime, onnx_threads)
+        warmed = warm_up(servable)  # before AVAILABLE: the first request is as fast as the tenth
     except Exception as error:  # whatever the folder holds, the server keeps serving the other versions
         message = first_line(str(error)) or type(error).__name__
         log.error("model %s version %d failed to load: %s", name, version, message)
         return VersionState(version, END, fingerprint, error=message)
-    log.info("model %s version %d loaded in %.1f s (signatures: %s; runtime: %s)", name, version,
-             time.perf_counter() - started, ", ".join(servable.signatures), servable.runtime)
+    log.info("model %s version %d loaded in %.1f s (signatures: %s; runtime: %s; %s)", name, version,
+             time.perf_counter() - started, ", ".join(servable.signatures), servable.runtime, warmed)
     return VersionState(version, AVAILABLE, fingerprint, servable=servable)
 
 
