@@ -201,3 +201,61 @@ def test_a_version_warms_up_before_it_is_available_and_a_refused_warm_up_fails_i
     assert "version 1 loaded" in text and "2 warm-up requests from assets.extra/tf_serving_warmup_requests" in text
     assert "model other version 1 loaded" in text and "2 warm-up requests on example inputs" in text
     assert "Traceback" not in text
+
+
+@pytest.mark.slow
+def test_the_openapi_document_is_valid_and_its_examples_are_what_the_server_accepts(server):
+    validator = pytest.importorskip("openapi_spec_validator")
+    import jsonschema
+
+    base, _ = server
+    status, _, body = fetch(base, "/openapi.json")
+    document = json.loads(body)
+    validator.validate(document)
+    paths = document["paths"]
+    assert {"/v1/models/{name}:predict", "/v2/models/{name}/infer", "/metrics", "/v1/models/digits:predict",
+            "/v2/models/digits/infer"} <= set(paths)
+    for path, methods in paths.items():
+        if "{" in path:
+            continue
+        for method, operation in methods.items():
+            if method == "get":
+                assert fetch(base, path)[0] == 200, path
+                continue
+            content = operation["requestBody"]["content"]["application/json"]
+            jsonschema.validate(content["example"], content["schema"])
+            status, _, answer = fetch(base, path, "POST", json.dumps(content["example"]).encode(),
+                                      **{"Content-Type": "application/json"})
+            assert status == 200, (path, answer)
+    schema = paths["/v1/models/digits:predict"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    wrong = {"instances": [[[[0.0]] * 8] * 7]}  # 7 rows where the model takes 8
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(wrong, schema)
+    assert fetch(base, "/v1/models/digits:predict", "POST", json.dumps(wrong).encode(),
+                 **{"Content-Type": "application/json"})[0] == 400
+
+
+@pytest.mark.slow
+def test_the_docs_page_lists_the_endpoints_and_sends_a_models_example(server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from pathlib import Path
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip(f"no chromium at {chromium}: apt-get install chromium")
+    base, _ = server
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(error))
+        page.goto(f"{base}/docs")
+        endpoint = page.locator('section.endpoint[data-path="/v1/models/digits:predict"]')
+        endpoint.wait_for()
+        assert page.locator("section.endpoint").count() >= 20
+        endpoint.get_by_role("button").click()
+        answer = endpoint.locator("pre.answer")
+        page.wait_for_function("e => e.dataset.status", arg=answer.element_handle())
+        assert answer.get_attribute("data-status") == "200" and "predictions" in answer.inner_text()
+        browser.close()
+    assert not errors

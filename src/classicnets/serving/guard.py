@@ -30,7 +30,8 @@ from starlette.responses import Response
 from classicnets.serving import playground
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
-OPEN_PATHS = frozenset({"/v2/health/live", "/v2/health/ready", "/", *(f"/playground/{file}" for file in playground.FILES)})
+OPEN_PATHS = frozenset({"/v2/health/live", "/v2/health/ready", "/", "/docs",
+                        *(f"/playground/{file}" for file in playground.FILES)})
 
 
 def is_loopback(host: str) -> bool:

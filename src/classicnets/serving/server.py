@@ -37,7 +37,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from classicnets.errors import UserError
-from classicnets.serving import kserve_api, metrics, playground, tfserving_api
+from classicnets.serving import kserve_api, metrics, openapi, playground, tfserving_api
 from classicnets.serving.batching import Batcher
 from classicnets.serving.connections import Limits, loop_errors, max_connections, protocol_class, quiet_uvicorn_warnings
 from classicnets.serving.event_log import EventLog
@@ -295,6 +295,16 @@ async def metrics_text(request: Request) -> Response:
     return Response(request.app.state.metrics.text(), media_type=metrics.CONTENT_TYPE)
 
 
+async def openapi_document(request: Request) -> Response:
+    """GET /openapi.json: both REST APIs, with the served models' request schemas (openapi.py)."""
+    return json_response(openapi.document(request.app.state.repository))
+
+
+async def docs_page(request: Request) -> Response:
+    """GET /docs: a page that shows /openapi.json and tries its endpoints."""
+    return FileResponse(playground.FOLDER / "docs.html")
+
+
 async def playground_page(request: Request) -> Response:
     """GET /: the playground page, which draws, samples and completes through the APIs above."""
     return FileResponse(playground.FOLDER / "index.html")
@@ -344,6 +354,7 @@ def build_app(repository: ModelRepository, options: ServerOptions, limits: Limit
               Route("/v2", v2_server), Route("/v2/health/live", v2_live), Route("/v2/health/ready", v2_ready),
               Route("/", playground_page), Route("/playground/models.json", playground_models),
               Route("/metrics", metrics_text), Route("/monitoring/prometheus/metrics", metrics_text),
+              Route("/openapi.json", openapi_document), Route("/docs", docs_page),
               Route("/playground/{file}", playground_file)]
     for path, endpoint, methods in version_routes:
         routes.append(Route(path, endpoint, methods=methods))

@@ -12,7 +12,8 @@ from classicnets.serving.servable import RequestError
 
 FOLDER = Path(__file__).parent
 FILES = {"playground.js": "text/javascript", "pictures.js": "text/javascript",  # what /playground/FILE serves
-         "codes.js": "text/javascript", "words.js": "text/javascript", "playground.css": "text/css"}
+         "codes.js": "text/javascript", "words.js": "text/javascript", "playground.css": "text/css",
+         "docs.js": "text/javascript"}  # (docs.js: the /docs page of the OpenAPI document)
 MANIFEST_KEYS = ("family", "task", "class_names", "input")
 
 
