@@ -259,3 +259,23 @@ def test_the_docs_page_lists_the_endpoints_and_sends_a_models_example(server):
         assert answer.get_attribute("data-status") == "200" and "predictions" in answer.inner_text()
         browser.close()
     assert not errors
+
+
+@pytest.mark.slow
+def test_a_request_that_waited_past_the_queue_timeout_is_refused_not_computed(tmp_path):
+    from tests.serving.test_server import export_classifier
+
+    export_classifier(tmp_path / "models" / "digits" / "1", seed=1)
+    base, process = start_serve(tmp_path / "models", tmp_path / "server.log", "--threads", "1", "--queue-timeout",
+                                "0.01")
+    body = json.dumps({"instances": images(3000).astype("float64").round(4).tolist()}).encode()
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda _: fetch(base, "/v1/models/digits:predict", "POST", body,
+                                                    **{"Content-Type": "application/json"}), range(6)))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    statuses = [status for status, _, _ in answers]
+    assert 200 in statuses and 503 in statuses
+    assert all("--queue-timeout 0.01" in json.loads(answer)["error"] for status, _, answer in answers if status == 503)

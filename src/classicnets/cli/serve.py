@@ -57,9 +57,13 @@ def add_parser(subparsers: Any) -> None:
                         help="what computes the models: the SavedModel (TensorFlow), onnxruntime on the export's "
                         ".onnx files, or auto: the faster of the two on the model's own example inputs, timed at "
                         "load (the SavedModel when there are no .onnx files) (default: auto)")
-    parser.add_argument("--max-queue", type=int, default=64, metavar="N",
+    parser.add_argument("--max-queue", type=int, default=256, metavar="N",
                         help="inference requests that may wait for a computing thread; more are refused at once with "
-                        "503 (gRPC: RESOURCE_EXHAUSTED), so those accepted are answered in bounded time (default: 64)")
+                        "503 and Retry-After (gRPC: RESOURCE_EXHAUSTED), so those accepted are answered in bounded "
+                        "time; for clients that back off (default: 256)")
+    parser.add_argument("--queue-timeout", type=finite_float, default=0.0, metavar="SECONDS",
+                        help="a request that waited longer than SECONDS for a computing thread is refused with 503 "
+                        "instead of computed (gRPC: the client's own deadline does this) (default: 0, no limit)")
     parser.add_argument("--batch-window-ms", type=finite_float, default=0.0, metavar="MS",
                         help="requests for a model version's signature that arrive while it computes wait up to "
                         "MS milliseconds and are computed together as one call; 0: each request alone (default: 0)")
@@ -113,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     from classicnets.serving.run_dirs import models_dir_for
     from classicnets.serving.server import ServerOptions, serve
 
-    for flag, value in (("--poll-seconds", args.poll_seconds), ("--latest", args.latest), ("--threads", args.threads),
+    for flag, value in (("--poll-seconds", args.poll_seconds), ("--queue-timeout", args.queue_timeout), ("--latest", args.latest), ("--threads", args.threads),
                         ("--batch-window-ms", args.batch_window_ms)):
         if value < 0:
             raise UserError(f"{flag} cannot be negative. Received: {flag} {value:g}")
@@ -134,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
                             allowed_hosts=tuple(args.allow_host), auth_token=token, grpc_port=args.grpc_port,
                             cors_origins=tuple(check_origin(origin) for origin in args.cors_origin),
                             max_connections=args.max_connections, read_timeout=args.read_timeout,
-                            max_queue=args.max_queue)
+                            max_queue=args.max_queue, queue_timeout=args.queue_timeout)
     formats = ("saved-model", "onnx") if args.runtime == "onnx" else ("saved-model",)  # for runs exported first
     with models_dir_for(args.models_dir, formats, notice=logging.getLogger("classicnets.serve").info) as models_dir:
         return serve(models_dir, options)

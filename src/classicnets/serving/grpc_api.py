@@ -65,6 +65,12 @@ class Context:
         """Run `work`; a RequestError aborts the call with its code and message, anything else with INTERNAL;
         inference calls (`api`) are counted in the metrics with their labels [model, version, signature]."""
         started, status = time.perf_counter(), "OK"
+        remaining = context.time_remaining()
+        if api and remaining is not None and remaining <= 0:  # the client's deadline passed while it waited
+            model, version, signature = labels or ["", "", ""]
+            self.metrics.answered(model, version, signature, api, "DEADLINE_EXCEEDED", 0.0)
+            context.abort(self.grpc.StatusCode.DEADLINE_EXCEEDED, "the call's deadline passed before it could be "
+                          "computed")
         try:
             return work()
         except RequestError as error:
@@ -338,7 +344,7 @@ def guard(grpc: Any, token: str | None) -> Any:
 
 
 def start_grpc(repository: ModelRepository, metrics: ServerMetrics, host: str, port: int, threads: int,
-               max_message: int, token: str | None = None, max_queue: int = 64) -> tuple[Any, int]:
+               max_message: int, token: str | None = None, max_queue: int = 256) -> tuple[Any, int]:
     """Start the gRPC server on host:port (0: a free port) with `threads` handler threads, refusing calls beyond
     those and `max_queue` waiting with RESOURCE_EXHAUSTED; returns (server, port). A UserError if the protocol
     packages are missing or the port cannot be had."""

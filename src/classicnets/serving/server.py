@@ -67,7 +67,8 @@ class ServerOptions:
     batch_window_ms: float = 0.0  # gather concurrent requests this long into one call; 0: each request alone
     batch_max_size: int = 64  # rows a gathered call holds at most
     allowed_hosts: tuple[str, ...] = ()  # host names answered besides the loopback ones (guard.py)
-    max_queue: int = 64  # inference requests waiting for a computing thread; more are refused at once (503)
+    max_queue: int = 256  # inference requests waiting for a computing thread; more are refused at once (503)
+    queue_timeout: float = 0.0  # seconds a request may wait for a thread before it is refused (503); 0: no limit
     grpc_port: int | None = None  # TF Serving's and KServe's gRPC APIs on this port (0: any free one); None: off
     cors_origins: tuple[str, ...] = ()  # origins whose pages may call the server (CORS); "*": any
     auth_token: str | None = None  # when set, requests but health checks and the page's files need it (guard.py)
@@ -210,9 +211,15 @@ async def in_thread(app: Starlette, function: Callable[[], Any], api: str = "") 
         raise RequestError(503, f"the server is busy: {waiting} requests are waiting to be computed (--max-queue); "
                            "try again shortly")
     queued = time.perf_counter()
+    deadline = app.state.options.queue_timeout
 
     def timed() -> Any:
-        app.state.metrics.queued.labels(api).observe(time.perf_counter() - queued)
+        waited = time.perf_counter() - queued
+        app.state.metrics.queued.labels(api).observe(waited)
+        if deadline and waited > deadline:  # its client has likely given up: the thread goes to the next one
+            app.state.metrics.refused.labels(api).inc()
+            raise RequestError(503, f"the request waited {waited:.2f} s for a computing thread, longer than "
+                               f"--queue-timeout {deadline:g}; try again shortly")
         return function()
 
     return await anyio.to_thread.run_sync(timed if api else function, limiter=app.state.limiter)
@@ -328,7 +335,10 @@ async def refused(request: Request, error: Exception) -> Response:
     if isinstance(error, HTTPException):
         message = "no such endpoint; see /v1/models/NAME or /v2" if error.status_code == 404 else error.detail
         return json_response({"error": message}, error.status_code)
-    return json_response({"error": error.message}, error.status)  # type: ignore[attr-defined]
+    answer = json_response({"error": error.message}, error.status)  # type: ignore[attr-defined]
+    if answer.status_code == 503:
+        answer.headers["Retry-After"] = "1"  # busy: a client that waits a second finds room
+    return answer
 
 
 async def gone(request: Request, error: Exception) -> Response:
