@@ -1,6 +1,7 @@
 """Small helpers shared by the serving tests: a `classicnets serve` process under test, an HTTP call to it and
 random images."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -9,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -60,3 +61,23 @@ def start_serve(target: Path, log: Path, *flags: str, ready: Callable[[str], boo
 def images(count: int, seed: int = 0) -> np.ndarray:
     """(count, 8, 8, 1) random images."""
     return np.random.default_rng(seed).random((count, 8, 8, 1), dtype=np.float32)
+
+
+@contextlib.contextmanager
+def chromium_page() -> Iterator:
+    """A new page of Debian's chromium driven by Playwright; the test is skipped without them. Script errors of
+    the page fail the test."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip(f"no chromium at {chromium}: apt-get install chromium (.ci/run installs it)")
+    errors = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(error))
+            yield page
+        finally:
+            browser.close()
+    assert not errors, f"the page's script failed: {errors}"

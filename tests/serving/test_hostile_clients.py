@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run_cli
-from tests.serving.small import start_serve
+from tests.serving.small import chromium_page, start_serve
 
 TOKEN = "s3cret-token-for-tests-0123456789"
 READ_TIMEOUT = 2.0
@@ -196,18 +196,11 @@ def test_a_missing_or_weak_token_file_is_refused(tmp_path, capsys, content, word
 
 @pytest.mark.slow
 def test_the_page_asks_for_the_token_and_uses_the_one_in_its_address(guarded):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip(f"no chromium at {chromium}: apt-get install chromium")
     base, _ = guarded
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
-        page = browser.new_page()
+    with chromium_page() as page:
         page.goto(f"{base}/")
         page.wait_for_selector("#error:not([hidden])")
         assert "/#token=TOKEN" in page.locator("#error").inner_text()
         page.goto(f"{base}/#token={TOKEN}")
         page.wait_for_selector('#models button[data-model="digits"][aria-pressed="true"]')
         assert "token" not in page.url  # taken out of the address once kept
-        browser.close()
