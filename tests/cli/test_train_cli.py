@@ -26,6 +26,24 @@ def test_run_directory_holds_everything(trained_run):
         assert [row["epoch"] for row in csv.DictReader(stream)] == ["1", "2"]
 
 
+def test_the_error_analysis_agrees_with_the_confusion_matrix(trained_run):
+    test = json.loads((trained_run / "metrics.json").read_text())["test"]
+    names = json.loads((trained_run / "config.json").read_text())["data_info"]["class_names"]
+    counts = np.array(test["confusion_matrix"])
+    for pair in test["most_confused"]:
+        assert counts[names.index(pair["true"]), names.index(pair["predicted"])] == pair["count"]
+    wrong = counts - np.diag(np.diag(counts))
+    assert (test["most_confused"][0]["count"] if test["most_confused"] else 0) == wrong.max()
+    for name, scores in test["per_class"].items():
+        assert scores["recall"] == pytest.approx(test["per_class_accuracy"][name] or 0.0)
+        assert scores["support"] == counts[names.index(name)].sum()
+    assert sum(row["count"] for row in test["calibration_bins"]) == test["num_examples"]
+    assert 0 <= test["expected_calibration_error"] <= 1
+    for plot in ("per_class", "calibration", "top_losses"):
+        assert (trained_run / "plots" / f"{plot}.png").stat().st_size > 0
+    assert (trained_run / "plots" / "confused_pairs.png").exists() == bool(test["most_confused"])
+
+
 def test_tensorboard_has_scalars_and_histograms(trained_run):
     tags = set()
     for events in (trained_run / "tensorboard").rglob("events.out.tfevents.*"):

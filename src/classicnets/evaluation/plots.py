@@ -132,8 +132,10 @@ def plot_prediction_grid(
     path: str | Path,
     n: int = 16,
     probabilities: np.ndarray | None = None,
+    heading: str | None = None,
 ) -> Path:
-    """Show the first n images titled with predicted and true class, green when right, red when wrong."""
+    """Show the first n images titled with predicted and true class, green when right, red when wrong; `heading`
+    replaces "Predictions on the first n images"."""
     images = as_image_batch(images)
     count = min(n, len(images))
     if count < 1 or len(y_true) < count or len(y_pred) < count:
@@ -161,7 +163,7 @@ def plot_prediction_grid(
     correct = int(np.sum(y_pred == y_true))
     images_of = "the first image" if count == 1 else f"the first {count} images"
     separator = " " if title_lines == 1 else "\n"
-    figure.suptitle(f"Predictions on {images_of}{separator}({correct}/{count} right)")
+    figure.suptitle(f"{heading or 'Predictions on ' + images_of}{separator}({correct}/{count} right)")
     return save_figure(figure, path)
 
 
@@ -178,7 +180,9 @@ def plot_image_grid(
     if row_titles is not None and len(row_titles) != len(batches):
         raise ValueError(f"row_titles must name each of the {len(batches)} rows. Received {len(row_titles)} titles")
     columns = max(len(batch) for batch in batches)
-    figure = new_figure(1.2 * columns + (1.0 if row_titles else 0.2), 1.2 * len(batches) + (0.5 if title else 0.1))
+    labels = max(1.0, 0.075 * max(len(text) for text in row_titles) + 0.3) if row_titles else 0.2
+    width = max(1.2 * columns + labels, 0.085 * len(title) + 0.4 if title else 0.0)  # room for the labels and title
+    figure = new_figure(width, 1.2 * len(batches) + (0.5 if title else 0.1))
     axes = figure.subplots()
     mosaic = image_mosaic(batches)
     axes.imshow(mosaic.canvas, vmin=0.0, vmax=1.0, interpolation="nearest")

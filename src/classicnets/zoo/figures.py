@@ -13,7 +13,8 @@ from typing import Any
 # Display width as a share of a plot's own pixel width (the plots are drawn at 100 dpi with 8-10 pt labels,
 # readable at 0.7 and above); pictures made of many small images can be smaller than charts.
 SCALES = {"history": 0.9, "losses": 0.85, "judge": 0.85, "confusion_matrix": 0.7, "predictions": 0.7,
-          "reconstructions": 0.8, "codes": 0.7, "samples": 0.55, "denoising": 0.8}
+          "reconstructions": 0.8, "codes": 0.7, "samples": 0.55, "denoising": 0.8, "top_losses": 0.6,
+          "confused_pairs": 0.7, "calibration": 0.8, "per_class": 0.8}
 DEFAULT_SCALE = 0.8
 CURVES_FIRST = ("history", "losses", "judge", "fit", "decision_line")
 
