@@ -3,6 +3,7 @@ connections, a full set of busy ones, requests framed two ways, heads too large,
 answered in JSON (or closed), with no traceback in the log."""
 
 import json
+import resource
 import socket
 import time
 import urllib.request
@@ -99,10 +100,20 @@ def assert_quiet_log(log: Path, most_lines: int = 12) -> None:
     assert len(text.splitlines()) <= most_lines, text[-3000:]
 
 
+def open_files_for(connections: int) -> int:
+    """Raise this process's open-files limit to its most; return how many of `connections` it can hold (all of
+    them but on a machine whose hard limit is low)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return min(connections, hard - 200)
+
+
 @pytest.mark.slow
 def test_half_open_connections_neither_block_others_nor_stay_open(guarded):
     base, log = guarded
-    half_open = [connect(base, b"GET /v2 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ") for _ in range(HALF_OPEN)]
+    count = open_files_for(HALF_OPEN)
+    half_open = [connect(base, b"GET /v2 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ") for _ in range(count)]
     try:
         started = time.monotonic()
         assert get(base, "/v1/models/digits", timeout=1, Authorization=f"Bearer {TOKEN}") == 200  # within 1 s
@@ -113,7 +124,11 @@ def test_half_open_connections_neither_block_others_nor_stay_open(guarded):
             sock.close()
     assert all(b"<open>" not in answer for answer in answers)
     statuses = {answer_of(answer)[0] for answer in answers if answer}
-    assert statuses == {408}
+    server_room = min(4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1] - 256)  # the server's --max-connections
+    if server_room > count + 10:
+        assert statuses == {408} and all(answers)  # each timed out, none closed to make room
+    else:
+        assert statuses <= {408}  # a low limit: the oldest were closed to make room, the others timed out
     assert "did not arrive within 2 s (--read-timeout)" in log.read_text()
     assert_quiet_log(log)
 
