@@ -153,7 +153,13 @@ def test_lists_the_served_models_with_their_family_classes_and_test_metric(page,
         measured = json.loads((runs_dir / name / "metrics.json").read_text())["test"][key]
         shown = page.locator(f'#models button[data-model="{name}"]').text_content()
         assert f"{metric} {float(f'{measured:.3g}'):g}" in shown, shown
-    assert "training completion accuracy" in page.locator('#models button[data-model="autocomplete-notes"]').text_content()
+    for name, held_out, training in (("autocomplete-notes", "next_letter_accuracy", "training completion accuracy"),
+                                     ("seq2seq-notes", "exact_match", "training exact match")):
+        measured = json.loads((runs_dir / name / "metrics.json").read_text())["test"][held_out]
+        shown = page.locator(f'#models button[data-model="{name}"]').text_content()
+        # the held-out figure first, the training one beside it, each naming its split
+        test_figure = f"test {held_out.replace('_', ' ')} {float(f'{measured:.3g}'):g}"
+        assert test_figure in shown and training in shown and shown.index(test_figure) < shown.index(training), shown
     page.screenshot(path=tmp_path / "list.png", full_page=True)
 
 

@@ -15,6 +15,7 @@ FILES = {"playground.js": "text/javascript", "pictures.js": "text/javascript",  
          "codes.js": "text/javascript", "words.js": "text/javascript", "playground.css": "text/css",
          "docs.js": "text/javascript"}  # (docs.js: the /docs page of the OpenAPI document)
 MANIFEST_KEYS = ("family", "task", "class_names", "input")
+HELD_OUT_FIGURES = ("next_letter_accuracy", "exact_match", "accuracy", "mse")  # test figures, in preference order
 
 
 def served_models(repository: ModelRepository) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def served_models(repository: ModelRepository) -> dict[str, Any]:
         about = {key: manifest[key] for key in MANIFEST_KEYS if key in manifest}
         run = manifest.get("run") if isinstance(manifest.get("run"), dict) else {}
         about["dataset"] = run.get("dataset")
-        about["metric"] = run.get("headline") if isinstance(run.get("headline"), dict) else None
+        about["metric"], about["training_metric"] = listed_metrics(run)
         about["code_scatter"] = code_scatter(servable.path, manifest)
         about["class_names"] = about.get("class_names") or list(servable.class_names)
         signatures = {signature.name: {"inputs": {key: spec_json(spec) for key, spec in signature.inputs.items()},
@@ -42,6 +43,18 @@ def served_models(repository: ModelRepository) -> dict[str, Any]:
         models.append({"name": name, "version": servable.version, **about, "signatures": signatures,
                        "vocabulary": vocabulary})
     return {"models": models}
+
+
+def listed_metrics(run: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(a test figure, the training headline): the headline when it was measured on the test split; else the
+    first held-out figure the run has (the word models are compared by a training figure, which says little of
+    a new word), with that headline beside it, named as training."""
+    headline = run.get("headline") if isinstance(run.get("headline"), dict) else None
+    if headline is None or headline.get("split") == "test":
+        return headline, None
+    test = run.get("test") if isinstance(run.get("test"), dict) else {}
+    name = next((name for name in HELD_OUT_FIGURES if isinstance(test.get(name), (int, float))), None)
+    return ({"name": name, "value": test[name], "split": "test"} if name else None), headline
 
 
 def code_scatter(version_dir: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:

@@ -94,14 +94,15 @@ function describeModel(model) {
   const parts = [model.family || "model", model.dataset ? `on ${model.dataset}` : ""];
   const classes = model.class_names || [];
   if (classes.length) parts.push(`${classes.length} classes: ${classes.slice(0, 10).join(" ")}${classes.length > 10 ? " …" : ""}`);
-  parts.push(describeMetric(model.metric));
+  parts.push(describeMetric(model.metric), describeMetric(model.training_metric));
   parts.push(`v${model.version}`);
   return parts.filter(Boolean).join(" · ");
 }
 
 const METRIC_NAMES = { mse: "MSE", frechet_distance: "Fréchet distance", judge_agreement: "judge agreement" };
 
-// "test accuracy 0.947", "test MSE 0.0618"; "" for exports that did not record one.
+// "test accuracy 0.947", "test MSE 0.0618", "training completion accuracy 0.939": each figure says its split;
+// "" for exports that did not record one.
 function describeMetric(metric) {
   if (!metric || typeof metric.value !== "number") return "";
   const name = METRIC_NAMES[metric.name] || String(metric.name).replaceAll("_", " ");
