@@ -3,9 +3,9 @@ Prometheus metrics after traffic, CORS for pages of the origins given with --cor
 once beyond --max-queue, and KServe's binary tensors through its own HTTP client."""
 
 import json
+import socket
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -38,6 +38,31 @@ def fetch(base: str, path: str, method: str = "GET", body: bytes | None = None, 
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+def all_at_once(base: str, body: bytes, count: int) -> list[tuple[int, bytes]]:
+    """POST `body` to /v1/models/digits:predict on `count` connections whose requests become whole at the same
+    moment (each sends all but its last byte first): [(status, answer body)], in connection order."""
+    head = (f"POST /v1/models/digits:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    port = int(base.rsplit(":", 1)[1])
+    connections = [socket.create_connection(("127.0.0.1", port), timeout=60) for _ in range(count)]
+    try:
+        for connection in connections:
+            connection.sendall(head + body[:-1])
+        for connection in connections:
+            connection.sendall(body[-1:])
+        answers = []
+        for connection in connections:
+            raw = b""
+            while chunk := connection.recv(65536):
+                raw += chunk
+            status_line, _, rest = raw.partition(b"\r\n")
+            answers.append((int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]))
+        return answers
+    finally:
+        for connection in connections:
+            connection.close()
 
 
 def samples(text: str) -> dict[tuple, float]:
@@ -110,13 +135,7 @@ def test_requests_beyond_the_queue_are_refused_at_once_and_the_rest_answered(ser
     base, log = server
     body = json.dumps({"instances": images(3000).astype("float64").round(4).tolist()}).encode()  # 2 MB: tens of ms to parse
 
-    def predict(_):
-        status, _, answer = fetch(base, "/v1/models/digits:predict", "POST", body,
-                                  **{"Content-Type": "application/json"})
-        return status, json.loads(answer)
-
-    with ThreadPoolExecutor(16) as pool:
-        answers = list(pool.map(predict, range(16)))
+    answers = [(status, json.loads(answer)) for status, answer in all_at_once(base, body, 16)]
     statuses = [status for status, _ in answers]
     assert set(statuses) == {200, 503} and statuses.count(200) >= 3  # one computing, two waiting, at least
     assert all("busy" in answer["error"] and "--max-queue" in answer["error"]
@@ -258,12 +277,10 @@ def test_a_request_that_waited_past_the_queue_timeout_is_refused_not_computed(tm
                                 "0.01")
     body = json.dumps({"instances": images(3000).astype("float64").round(4).tolist()}).encode()
     try:
-        with ThreadPoolExecutor(6) as pool:
-            answers = list(pool.map(lambda _: fetch(base, "/v1/models/digits:predict", "POST", body,
-                                                    **{"Content-Type": "application/json"}), range(6)))
+        answers = all_at_once(base, body, 6)
     finally:
         process.terminate()
         process.wait(timeout=30)
-    statuses = [status for status, _, _ in answers]
+    statuses = [status for status, _ in answers]
     assert 200 in statuses and 503 in statuses
-    assert all("--queue-timeout 0.01" in json.loads(answer)["error"] for status, _, answer in answers if status == 503)
+    assert all("--queue-timeout 0.01" in json.loads(answer)["error"] for status, answer in answers if status == 503)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from classicnets.config import RunConfig
 from classicnets.data import Dataset
 from classicnets.errors import UserError
@@ -51,8 +53,6 @@ def evaluate(model: Any, config: RunConfig, dataset: Dataset, plots: Path,
 def write_mistakes(dataset: Dataset, probabilities: Any, counts: list[list[int]], plots: Path) -> dict[str, Any]:
     """The error analysis: per-class precision, recall and F1, the most confused pairs, calibration (numbers for
     metrics.json, and their plots), and for images the top losses and the confused pairs' examples."""
-    import numpy as np
-
     class_names = list(dataset.class_names)
     y_true = np.asarray(dataset.y_test)
     found = mistakes_report(y_true, probabilities, np.asarray(counts), class_names)

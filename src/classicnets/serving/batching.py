@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Callable
 
 import numpy as np
 
-from classicnets.serving.servable import RequestError, Signature
+from classicnets.serving.servable import RequestError, Signature, examples_in
 
 Outputs = dict[str, np.ndarray]
 InThread = Callable[[Callable[[], Any]], Awaitable[Any]]  # runs a function in a worker thread, awaits its result
@@ -61,7 +61,7 @@ class Batcher:
         """The outputs of `signature` for checked `arrays`, computed with the requests that arrive beside it."""
         rows = self.rows_of(signature, arrays)
         if rows is None or rows >= self.max_rows:
-            self.observe(signature, rows if rows is not None else 1)
+            self.observe(signature, rows if rows is not None else examples_in(arrays))
             return await self.in_thread(lambda: signature.compute(arrays))
         layout = tuple((name, array.shape[1:], array.dtype.str) for name, array in sorted(arrays.items()))
         batches = self._batches.setdefault(signature, {})

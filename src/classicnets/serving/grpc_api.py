@@ -23,7 +23,8 @@ from classicnets.errors import UserError
 from classicnets.serving import kserve_api, tfserving_api
 from classicnets.serving.metrics import ServerMetrics
 from classicnets.serving.repository import ModelRepository
-from classicnets.serving.servable import RequestError, Servable, Signature
+from classicnets.serving.guard import bearer_matches
+from classicnets.serving.servable import RequestError, Servable, Signature, examples_in
 
 INSTALL = ("pip install python-rapidjson && pip install --no-deps tensorflow-serving-api==2.21.0 "
            "tritonclient==2.73.0")
@@ -93,8 +94,7 @@ class Context:
     def computed(self, labels: list[str], signature: Signature, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The outputs of a checked request, counted."""
         labels[2] = signature.name
-        first = next(iter(arrays.values()))
-        self.metrics.computed(labels[0], labels[1], signature.name, int(first.shape[0]) if first.ndim else 1)
+        self.metrics.computed(labels[0], labels[1], signature.name, examples_in(arrays))
         return signature.compute(arrays)
 
 
@@ -304,8 +304,6 @@ class Unreadable:
 def guard(grpc: Any, token: str | None) -> Any:
     """A server interceptor: a request that cannot be parsed is INVALID_ARGUMENT, and with a token, every call but
     the health checks needs the metadata 'authorization: Bearer TOKEN' (else UNAUTHENTICATED)."""
-    import hmac
-
     def refuse(code: Any, message: str) -> Any:
         def handle(request: Any, context: Any) -> Any:
             context.abort(code, message)
@@ -329,11 +327,10 @@ def guard(grpc: Any, token: str | None) -> Any:
 
     class Guard(grpc.ServerInterceptor):
         def intercept_service(self, continuation: Any, details: Any) -> Any:
-            if token is not None and details.method not in OPEN_METHODS:
-                scheme, _, value = dict(details.invocation_metadata).get("authorization", "").strip().partition(" ")
-                if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
-                    return refuse(grpc.StatusCode.UNAUTHENTICATED, "this server needs the token of its "
-                                  "--auth-token-file: send the metadata 'authorization: Bearer TOKEN'")
+            if token is not None and details.method not in OPEN_METHODS and \
+                    not bearer_matches(dict(details.invocation_metadata).get("authorization", ""), token.encode()):
+                return refuse(grpc.StatusCode.UNAUTHENTICATED, "this server needs the token of its "
+                              "--auth-token-file: send the metadata 'authorization: Bearer TOKEN'")
             handler = continuation(details)
             if handler is None or handler.unary_unary is None or handler.request_deserializer is None:
                 return handler  # no such method (UNIMPLEMENTED), or not one of ours

@@ -52,6 +52,12 @@ def host_name(value: str) -> str:
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
+def bearer_matches(authorization: str, token: bytes) -> bool:
+    """Whether an Authorization value (HTTP header or gRPC metadata) is 'Bearer TOKEN', compared in constant time."""
+    scheme, _, given = authorization.strip().partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("latin-1", "replace"), token)
+
+
 class RequestGuard:
     """ASGI middleware: 400 for two framings or a Host not answered, 401 without the token, 403 for a POST from
     another origin; JSON bodies, and the connection closed."""
@@ -107,9 +113,8 @@ class RequestGuard:
         return "*" in self.cors_origins or origin.rstrip("/").lower() in self.cors_origins
 
     def authorized(self, headers: dict[str, str]) -> bool:
-        """Whether the request carries the bearer token (compared in constant time)."""
-        scheme, _, given = headers.get("authorization", "").strip().partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("latin-1"), self.token or b"")
+        """Whether the request carries the bearer token."""
+        return bearer_matches(headers.get("authorization", ""), self.token or b"")
 
     def same_site(self, origin: str, host: str) -> bool:
         """Whether a page of `origin` may POST: it is this server's own host, or an allowed one."""

@@ -9,6 +9,7 @@ from typing import Any
 
 import tensorflow as tf
 
+from classicnets.serving.guard import OPEN_PATHS
 from classicnets.serving.kserve_api import DATATYPES
 from classicnets.serving.repository import ModelRepository
 from classicnets.serving.servable import RequestError, Servable, Signature
@@ -132,8 +133,10 @@ def document(repository: ModelRepository) -> dict[str, Any]:
     """The OpenAPI 3.1 document of this server now."""
     paths: dict[str, Any] = {}
     for path, (method, summary, gives) in GENERIC.items():
+        errors = [404] if "{name}" in path else []
+        errors += [] if path in OPEN_PATHS else [401]  # health checks need no token
         operation: dict[str, Any] = {"summary": summary, "parameters": parameters(path),
-                                     "responses": answers(gives, {"type": "object"}, 404 if "{name}" in path else 401)}
+                                     "responses": answers(gives, {"type": "object"}, *sorted(errors))}
         if method == "post":
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
                 "type": "object"}}}}

@@ -91,6 +91,12 @@ class Call:
         return self.answer(self.signature.compute(self.arrays))
 
 
+def examples_in(arrays: dict[str, np.ndarray]) -> int:
+    """Examples in a request: the first dimension of its inputs (1 for scalars)."""
+    first = next(iter(arrays.values()), None)
+    return int(first.shape[0]) if first is not None and first.ndim else 1
+
+
 def saved_model_compute(function: Any) -> Compute:
     """Call a SavedModel's graph function on numpy arrays; its refusals become 400s."""
 

@@ -45,7 +45,7 @@ from classicnets.serving.guard import RequestGuard, is_loopback
 from classicnets.serving.metrics import ServerMetrics
 from classicnets.serving.repository import ModelRepository, parse_version
 from classicnets.serving.runtimes import AUTO, check_runtime
-from classicnets.serving.servable import Call, RequestError, Servable, Signature
+from classicnets.serving.servable import Call, RequestError, Servable, Signature, examples_in
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +80,14 @@ class ServerOptions:
         return self.threads or len(os.sched_getaffinity(0))
 
 
+def json_bytes(payload: Any) -> bytes:
+    """`payload` as JSON; numpy arrays are written by orjson directly, float32 as float32 (0.33333334)."""
+    return orjson.dumps(payload, default=to_json_value, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
 def json_response(payload: Any, status: int = 200) -> Response:
-    """A JSON answer; numpy arrays are written by orjson directly, float32 as float32 (0.33333334)."""
-    return Response(orjson.dumps(payload, default=to_json_value, option=orjson.OPT_SERIALIZE_NUMPY), status,
-                    media_type="application/json")
+    """A JSON answer."""
+    return Response(json_bytes(payload), status, media_type="application/json")
 
 
 def answer_response(answer: dict[str, Any] | kserve_api.BinaryAnswer) -> Response:
@@ -91,7 +95,7 @@ def answer_response(answer: dict[str, Any] | kserve_api.BinaryAnswer) -> Respons
     outputs' bytes."""
     if not isinstance(answer, kserve_api.BinaryAnswer):
         return json_response(answer)
-    head = orjson.dumps(answer.head, default=to_json_value, option=orjson.OPT_SERIALIZE_NUMPY)
+    head = json_bytes(answer.head)
     return Response(head + b"".join(answer.blobs), media_type="application/octet-stream",
                     headers={"Inference-Header-Content-Length": str(len(head))})
 
@@ -166,7 +170,7 @@ async def answer_post(request: Request, api: str, name: str, servable: Servable,
         if batcher is None:
             def computed() -> dict[str, Any]:
                 call = checked()
-                app.state.metrics.computed(name, labels[1], labels[2], rows_in(call.arrays))
+                app.state.metrics.computed(name, labels[1], labels[2], examples_in(call.arrays))
                 return call.run()
             return answer_response(await in_thread(app, computed, api))
         call = await in_thread(app, checked, api)
@@ -193,12 +197,6 @@ def counted(request: Request, api: str, find: Callable[[], Servable]) -> Servabl
         if api:
             request.app.state.metrics.answered("", "", "", api, str(error.status), 0.0)
         raise
-
-
-def rows_in(arrays: dict[str, np.ndarray]) -> int:
-    """Examples in a request: the first dimension of its inputs (1 for scalars)."""
-    first = next(iter(arrays.values()), None)
-    return int(first.shape[0]) if first is not None and first.ndim else 1
 
 
 async def in_thread(app: Starlette, function: Callable[[], Any], api: str = "") -> Any:

@@ -13,7 +13,7 @@ from classicnets.serving.servable import RequestError
 FOLDER = Path(__file__).parent
 FILES = {"playground.js": "text/javascript", "pictures.js": "text/javascript",  # what /playground/FILE serves
          "codes.js": "text/javascript", "words.js": "text/javascript", "playground.css": "text/css",
-         "docs.js": "text/javascript"}  # (docs.js: the /docs page of the OpenAPI document)
+         "docs.js": "text/javascript", "token.js": "text/javascript"}  # docs.js: the /docs page; token.js: both
 MANIFEST_KEYS = ("family", "task", "class_names", "input")
 HELD_OUT_FIGURES = ("next_letter_accuracy", "exact_match", "accuracy", "mse")  # test figures, in preference order
 

@@ -2,15 +2,6 @@
 // and the model examples on this server. Plain JavaScript, no build step, nothing fetched from elsewhere.
 "use strict";
 
-const TOKEN_KEY = "classicnets-token"; // the playground's: a token given once as /#token=T serves both pages
-
-function headers(json) {
-  const result = json ? { "Content-Type": "application/json" } : {};
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) result.Authorization = `Bearer ${token}`;
-  return result;
-}
-
 function element(tag, text, attributes = {}) {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
@@ -23,7 +14,7 @@ async function tryIt(method, path, example, output) {
   output.textContent = "…";
   try {
     const response = await fetch(path, method === "post"
-      ? { method: "POST", headers: headers(true), body: JSON.stringify(example) } : { headers: headers(false) });
+      ? { method: "POST", headers: apiHeaders(true), body: JSON.stringify(example) } : { headers: apiHeaders(false) });
     const text = await response.text();
     let shown = text;
     try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch { /* metrics are text */ }
@@ -60,12 +51,9 @@ function endpoint(path, method, operation) {
 }
 
 async function load() {
-  if (location.hash.startsWith("#token=")) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.slice("#token=".length)));
-    history.replaceState(null, "", location.pathname);
-  }
+  takeToken();
   const list = document.getElementById("endpoints");
-  const response = await fetch("/openapi.json", { headers: headers(false) });
+  const response = await fetch("/openapi.json", { headers: apiHeaders(false) });
   if (!response.ok) {
     const error = document.getElementById("error");
     error.hidden = false;

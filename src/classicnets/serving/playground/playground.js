@@ -11,19 +11,8 @@ const state = { models: [], model: null, strokes: [], picture: null, pen: { x: 1
 
 // ---------------------------------------------------------------- talking to the server
 
-// A server started with --auth-token-file needs its token: open the page as /#token=TOKEN (the part after # never
-// reaches a server or its log); it is kept for this tab only and taken out of the address.
-const TOKEN_KEY = "classicnets-token";
-function takeToken() {
-  if (!location.hash.startsWith("#token=")) return;
-  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.slice("#token=".length)));
-  history.replaceState(null, "", location.pathname + location.search);
-}
-
 async function callApi(path, body) {
-  const headers = body === undefined ? {} : { "Content-Type": "application/json" };
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers = apiHeaders(body !== undefined);
   let response;
   try {
     response = await fetch(path, body === undefined ? { headers } : {
